@@ -1,0 +1,79 @@
+"""Dispatch as SimPy processes: incidents arrive, wait for a unit, travel, attend, write up."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Generator
+
+import numpy as np
+import simpy
+
+from fmssim.engine.des.clock import DISPATCH
+from fmssim.engine.des.world import UnitPool, World
+from fmssim.engine.records import Outcome
+from fmssim.model.draws import IncidentDraws
+from fmssim.model.inputs import Inputs
+
+Process = Generator[simpy.Event, None, None]
+
+
+def source(world: World, inputs: Inputs, draws: IncidentDraws, out: Outcome) -> Process:
+    """Creates every incident at its drawn creation time, in id order."""
+    grade_pool = inputs.grades.pool
+    priority = inputs.grades.priority
+    for i in range(len(draws)):
+        yield world.clock.at(draws.created_min[i])
+        g = draws.grade[i]
+        if grade_pool[g] >= 0:
+            pool = world.pools[grade_pool[g]]
+            world.clock.process(incident(world, pool, int(priority[g]), i, draws, out))
+
+
+def incident(
+    world: World, pool: UnitPool, priority: int, i: int, draws: IncidentDraws, out: Outcome
+) -> Process:
+    """One incident's timeline: wait for a unit, travel, on scene, write-up, unit free."""
+    grant = world.clock.event()
+    pool.wait(priority, i, grant)
+    request_allocation(world, pool)
+    yield grant
+    clock = world.clock
+    out.assigned_min[i] = clock.now
+    yield clock.timeout(draws.travel_min[i])
+    out.arrived_min[i] = clock.now
+    yield clock.timeout(draws.on_scene_min[i])
+    out.cleared_min[i] = clock.now
+    yield clock.timeout(draws.write_up_min[i])
+    out.free_min[i] = clock.now
+    pool.busy -= 1
+    request_allocation(world, pool)
+
+
+def roster(world: World, pool: UnitPool, times: np.ndarray, units: np.ndarray) -> Process:
+    """Changes the units on duty at each roster change."""
+    for when, level in zip(times, units, strict=True):
+        yield world.clock.at(float(when))
+        pool.on_duty = int(level)
+        request_allocation(world, pool)
+
+
+def request_allocation(world: World, pool: UnitPool) -> None:
+    """Allocate once, after every other event of this instant."""
+    if pool.allocation_pending:
+        return
+    pool.allocation_pending = True
+    world.clock.at(world.clock.now, DISPATCH).callbacks.append(lambda _: allocate(pool))
+
+
+def allocate(pool: UnitPool) -> None:
+    """Bring on-duty units in line with the roster, then give free units to waiting incidents.
+
+    Free units above the roster go off duty; busy ones finish their job first.
+    """
+    pool.allocation_pending = False
+    pool.free = max(pool.on_duty - pool.busy, 0)
+    while pool.free > 0 and pool.queue:
+        _, _, grant = heapq.heappop(pool.queue)
+        pool.free -= 1
+        pool.busy += 1
+        grant.succeed()

@@ -1,0 +1,131 @@
+"""Demand: arrival profiles, growth paths, contact channels, incident and crime streams."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from fmssim.scenario.base import Model, NonNegative, Share
+from fmssim.scenario.distributions import Distribution
+
+HOURS_PER_WEEK = 168
+MAX_ANNUAL_VOLUME = 1e8
+"""Largest annual volume accepted for one stream (guards against typos)."""
+
+Volume = Annotated[float, Field(ge=0.0, le=MAX_ANNUAL_VOLUME, allow_inf_nan=False)]
+Factor = Annotated[float, Field(ge=0.0, le=1e6, allow_inf_nan=False)]
+
+
+class Profile(Model):
+    """An hour-of-week arrival profile: 168 factors, Monday 00:00-01:00 first.
+
+    Factors are relative: fmssim rescales them to mean 1, so counts per hour may be given
+    as they are. Give ``values`` inline or a ``file`` (CSV, one factor per line or a column
+    named ``factor``) relative to the scenario file; the loader reads the file into ``values``.
+    """
+
+    values: list[Factor] = Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
+    """The 168 hour-of-week factors (filled from ``file`` when a file is given)."""
+    file: str | None = None
+    """Where the values came from, relative to the scenario file (kept for provenance)."""
+    note: str = ""
+    """Where the profile comes from, or why it is a plausible assumption."""
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> Profile:
+        if sum(self.values) <= 0.0:
+            raise ValueError("a profile needs at least one positive factor")
+        return self
+
+    def normalised(self) -> list[float]:
+        """The factors rescaled to mean 1."""
+        mean = sum(self.values) / HOURS_PER_WEEK
+        return [v / mean for v in self.values]
+
+
+class Growth(Model):
+    """How an annual volume changes over the planning years.
+
+    The base-year volume applies to the first planning year. Later years grow by
+    ``pct_per_year`` compounded, unless ``volumes`` names the year explicitly (e.g. a force's
+    own forecast), which wins for that year.
+    """
+
+    pct_per_year: Annotated[float, Field(ge=-99.0, le=1000.0)] = 0.0
+    """Compound growth per planning year, in percent (negative for decline)."""
+    volumes: dict[int, Volume] = {}
+    """Explicit annual volumes by planning year label, e.g. ``{2020: 782943}``."""
+
+
+class Stream(Model):
+    """A Poisson arrival stream: an annual volume shaped by hour of week and month."""
+
+    annual_volume: Volume
+    """Arrivals in the first planning year."""
+    profile: str | None = None
+    """Name of an hour-of-week profile in ``profiles``; flat when omitted."""
+    month_factors: list[Factor] | None = Field(default=None, min_length=12, max_length=12)
+    """Optional seasonality, January first; rescaled to mean 1."""
+    growth: Growth = Growth()
+    """How the volume changes in later planning years."""
+
+
+GradeMix = dict[str, Share]
+"""Share of outcomes by grade name, e.g. ``{P1: 0.3, P2: 0.2}``; the rest is resolved."""
+
+
+class Channel(Stream):
+    """A contact channel (999, 101, web chat, online report) and what its contacts become."""
+
+    handling_sec: Distribution
+    """Time a handler spends on one contact, in seconds (talk plus wrap-up)."""
+    patience_sec: Distribution | None = None
+    """How long a caller waits before abandoning, in seconds; never abandons when omitted."""
+    redial_share: Share = 0.0
+    """Share of abandoners who try again."""
+    redial_delay_sec: Distribution | None = None
+    """Delay before a redial, in seconds."""
+    answer_target_sec: NonNegative = 10.0
+    """Answer-time threshold of the channel's service level, in seconds."""
+    answer_target_share: Share = 0.9
+    """Share of contacts the force aims to answer within the threshold."""
+    bot_share: Share = 0.0
+    """Share of contacts closed by a bot without reaching a handler (web chat)."""
+    grade_mix: GradeMix = {}
+    """Share of handled contacts that become an incident of each grade."""
+    crime_share: Share = 0.0
+    """Share of handled contacts that also create a recorded crime."""
+    crime_type: str | None = None
+    """Crime type created by ``crime_share`` (a key of ``demand.crimes``)."""
+
+    @model_validator(mode="after")
+    def _mix_sums_to_at_most_one(self) -> Channel:
+        total = sum(self.grade_mix.values())
+        if total > 1.0 + 1e-9:
+            raise ValueError(f"grade_mix shares add up to {total:.4f}, more than 1")
+        return self
+
+
+class CrimeStream(Stream):
+    """Recorded crimes of one type arriving on their own stream."""
+
+    department: str
+    """Investigation department the type is routed to (a key of ``investigations.departments``)."""
+    screened_out_share: Share = 0.0
+    """Share filed without investigation."""
+    duration_days: Distribution | None = None
+    """Investigation effort time of one case, in days, when worked alone by one investigator."""
+    risk_levels: dict[str, Share] = {}
+    """Optional share by risk level (e.g. ``{high: 0.1, medium: 0.4, standard: 0.5}``)."""
+
+
+class Demand(Model):
+    """Everything that arrives: contacts by channel, incidents by grade, crimes by type."""
+
+    channels: dict[str, Channel] = {}
+    """Contact channels by name (e.g. ``"999"``, ``"101"``, ``webchat``, ``online``)."""
+    incidents: dict[str, Stream] = {}
+    """Incidents arriving directly by grade (when not derived from contacts)."""
+    crimes: dict[str, CrimeStream] = {}
+    """Recorded-crime streams by type."""

@@ -1,0 +1,80 @@
+"""Incident grades P1-P9, their policies, and dispatch options."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from fmssim.scenario.base import Model, Positive, Share
+from fmssim.scenario.distributions import ZERO, Distribution
+
+GRADE_NAME = re.compile(r"^P[1-9]$")
+
+
+class Appointment(Model):
+    """A scheduled attendance (P4): booked into a slot some time after creation."""
+
+    booking_delay_hours: Distribution
+    """Delay from creation to the booked slot, in hours."""
+    slots_per_day: Annotated[int, Field(ge=0, le=100_000)]
+    """Appointment slots the force offers per day."""
+
+
+class Grade(Model):
+    """The policy for one grade: target, who attends, and how long it takes."""
+
+    priority: Annotated[int, Field(ge=1, le=99)] | None = None
+    """Queue priority, 1 most urgent; defaults to the grade's number (P1 → 1)."""
+    target_min: Positive | None = None
+    """Attendance target in minutes (response time ≤ target counts as attained);
+    no target, no attainment figure."""
+    pool: str | None = None
+    """Dispatch pool that attends (a key of ``pools``); omit for grades resolved without
+    attendance (P9 contact resolution)."""
+    units_needed: Annotated[int, Field(ge=1, le=20)] = 1
+    """Units sent to each incident."""
+    travel_min: Distribution = ZERO
+    """Travel time from assignment to arrival on scene, in minutes."""
+    on_scene_min: Distribution = ZERO
+    """Time on scene, in minutes."""
+    write_up_min: Distribution = ZERO
+    """Time after leaving the scene before the unit is free again, in minutes."""
+    crime_share: Share = 0.0
+    """Share of incidents that create a recorded crime for investigation."""
+    crime_type: str | None = None
+    """Crime type created (a key of ``demand.crimes``)."""
+    appointment: Appointment | None = None
+    """Scheduled attendance instead of immediate dispatch (P4)."""
+
+
+class DispatchOptions(Model):
+    """Dispatch practices that a scenario may switch on (both off by default)."""
+
+    p1_takes_en_route_unit: bool = False
+    """A P1 with no free unit takes a unit travelling to a lower-grade job not yet on scene."""
+    p1_borrows_from: list[str] = []
+    """Pools a P1 may borrow a unit from when its own pool has none free ("nearest resource")."""
+
+
+class Dispatch(Model):
+    """Incident grades and how units are allocated to them."""
+
+    grades: dict[str, Grade]
+    """Grade policies by name, P1 to P9."""
+    options: DispatchOptions = DispatchOptions()
+    """Optional dispatch practices."""
+
+    @field_validator("grades")
+    @classmethod
+    def _grade_names(cls, grades: dict[str, Grade]) -> dict[str, Grade]:
+        for name in grades:
+            if not GRADE_NAME.match(name):
+                raise ValueError(f"grade names are P1 to P9, not {name!r}")
+        return grades
+
+    def priority_of(self, name: str) -> int:
+        """Queue priority of a grade (explicit, or its number)."""
+        grade = self.grades[name]
+        return grade.priority if grade.priority is not None else int(name[1:])

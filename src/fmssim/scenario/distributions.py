@@ -1,0 +1,122 @@
+"""Duration distributions a scenario may use, each knowing its analytic mean and variance.
+
+All are non-negative. The unit is given by the field that holds the distribution
+(``on_scene_min`` is in minutes, ``handling_sec`` in seconds).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from fmssim.scenario.base import Model
+
+MAX_DURATION = 1e7
+"""Largest mean accepted for any duration (about 19 years in minutes): guards against typos."""
+
+Magnitude = Annotated[float, Field(ge=0.0, le=MAX_DURATION, allow_inf_nan=False)]
+PositiveMagnitude = Annotated[float, Field(gt=0.0, le=MAX_DURATION, allow_inf_nan=False)]
+Cv = Annotated[float, Field(gt=0.0, le=100.0, allow_inf_nan=False)]
+
+
+class Fixed(Model):
+    """Always the same value (zero spread): makes timings exact in tests."""
+
+    kind: Literal["fixed"] = "fixed"
+    value: Magnitude
+    """The value every draw takes."""
+
+    def mean(self) -> float:
+        return self.value
+
+    def variance(self) -> float:
+        return 0.0
+
+
+class Exponential(Model):
+    """Memoryless durations: the textbook queueing case."""
+
+    kind: Literal["exponential"] = "exponential"
+    mean_value: PositiveMagnitude = Field(alias="mean")
+    """Mean duration."""
+
+    def mean(self) -> float:
+        return self.mean_value
+
+    def variance(self) -> float:
+        return self.mean_value**2
+
+
+class Lognormal(Model):
+    """Right-skewed durations given by their mean and coefficient of variation (sd / mean)."""
+
+    kind: Literal["lognormal"] = "lognormal"
+    mean_value: PositiveMagnitude = Field(alias="mean")
+    """Mean duration (of the lognormal itself, not of its logarithm)."""
+    cv: Cv
+    """Coefficient of variation: standard deviation divided by the mean."""
+
+    def mean(self) -> float:
+        return self.mean_value
+
+    def variance(self) -> float:
+        return (self.cv * self.mean_value) ** 2
+
+
+class Gamma(Model):
+    """Gamma durations given by mean and coefficient of variation (shape = 1 / cv²)."""
+
+    kind: Literal["gamma"] = "gamma"
+    mean_value: PositiveMagnitude = Field(alias="mean")
+    """Mean duration."""
+    cv: Cv
+    """Coefficient of variation: standard deviation divided by the mean."""
+
+    def mean(self) -> float:
+        return self.mean_value
+
+    def variance(self) -> float:
+        return (self.cv * self.mean_value) ** 2
+
+
+class Empirical(Model):
+    """Draws one of the listed values, with the given weights (equal weights if none)."""
+
+    kind: Literal["empirical"] = "empirical"
+    values: list[Magnitude] = Field(min_length=1, max_length=100_000)
+    """Observed durations to resample."""
+    weights: list[Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] | None = None
+    """Relative weight of each value; need not sum to 1. Same length as ``values``."""
+
+    @model_validator(mode="after")
+    def _weights_match(self) -> Empirical:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(
+                    f"weights has {len(self.weights)} entries but values has {len(self.values)}"
+                )
+            if sum(self.weights) <= 0.0:
+                raise ValueError("weights must not all be zero")
+        return self
+
+    def probabilities(self) -> list[float]:
+        """Normalised weights."""
+        w = self.weights or [1.0] * len(self.values)
+        total = sum(w)
+        return [x / total for x in w]
+
+    def mean(self) -> float:
+        return sum(p * v for p, v in zip(self.probabilities(), self.values, strict=True))
+
+    def variance(self) -> float:
+        m = self.mean()
+        return sum(p * (v - m) ** 2 for p, v in zip(self.probabilities(), self.values, strict=True))
+
+
+Distribution = Annotated[
+    Fixed | Exponential | Lognormal | Gamma | Empirical, Field(discriminator="kind")
+]
+"""Any duration distribution; ``kind`` says which."""
+
+ZERO = Fixed(value=0.0)

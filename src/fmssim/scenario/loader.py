@@ -1,0 +1,139 @@
+"""From a scenario file on disk to a validated, frozen :class:`Scenario`.
+
+The loader is the only place that sees YAML. It resolves ``extends``, reads profile files,
+applies a variant and command-line overrides, validates, and checks cross references and
+support, turning every problem into one :class:`ScenarioError` line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from fmssim.scenario.errors import ScenarioError
+from fmssim.scenario.messages import describe, readable_key
+from fmssim.scenario.overrides import deep_merge, parse_assignment, set_dotted
+from fmssim.scenario.profiles import read_profile_files
+from fmssim.scenario.references import Problem, check_references
+from fmssim.scenario.root import Scenario
+from fmssim.scenario.support import unsupported
+from fmssim.scenario.yamlio import Origins, PathKey, read_yaml
+
+MAX_EXTENDS_DEPTH = 10
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with the document it came from (for the run folder)."""
+
+    scenario: Scenario
+    document: dict[str, Any]
+    """The resolved document (extends merged, variant and overrides applied)."""
+    path: Path
+    variant: str
+    """Name of the applied variant, ``"base"`` when none."""
+
+
+def load_scenario(
+    path: str | Path,
+    variant: str | None = None,
+    sets: Iterable[str] = (),
+    check_support: bool = True,
+) -> LoadedScenario:
+    """Load, layer and validate a scenario file; raise :class:`ScenarioError` on any problem."""
+    path = Path(path)
+    doc, origins = _read_with_extends(path, path.name, ())
+    if variant is not None:
+        _apply_variant(doc, origins, variant, path.name)
+    for text in sets:
+        key, value = parse_assignment(text)
+        set_dotted(doc, key, value, origins, ("--set", 0))
+    scenario = validate_document(doc, origins, path.name)
+    _raise_first(check_references(scenario, doc), origins, path.name)
+    if check_support:
+        _raise_first(unsupported(scenario), origins, path.name)
+    return LoadedScenario(scenario, doc, path, variant or "base")
+
+
+def validate_document(doc: Any, origins: Origins, shown: str) -> Scenario:
+    """Validate plain data against the schema, mapping the first error to its line."""
+    if doc is None:
+        raise ScenarioError(shown, 0, "", "file is empty; expected a scenario mapping")
+    if not isinstance(doc, dict):
+        raise ScenarioError(shown, 1, "", "expected a mapping of scenario keys at the top")
+    try:
+        return Scenario.model_validate(doc)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        located = []
+        for error in errors:
+            key = readable_key(tuple(error["loc"]), doc)
+            file, line = _origin(origins, key, shown)
+            located.append((file, line, key, describe(error, Scenario)))
+        file, line, key, message = min(located, key=lambda e: (e[0] != shown, e[1]))
+        more = f" (+{len(located) - 1} more)" if len(located) > 1 else ""
+        raise ScenarioError(file, line, _dotted(key), message + more) from None
+
+
+def _read_with_extends(path: Path, shown: str, chain: tuple[Path, ...]) -> tuple[Any, Origins]:
+    doc, origins = read_yaml(path, shown)
+    if isinstance(doc, dict):
+        read_profile_files(doc, origins, path.parent, shown)
+    if not isinstance(doc, dict) or "extends" not in doc:
+        return doc, origins
+    target = doc.pop("extends")
+    line = origins.pop(("extends",), (shown, 0))[1]
+    if not isinstance(target, str) or not target:
+        raise ScenarioError(shown, line, "extends", "expected the path of a base scenario file")
+    base_path = (path.parent / target).resolve()
+    if base_path in chain or base_path == path.resolve():
+        raise ScenarioError(shown, line, "extends", f"cycle: {target} extends back to this file")
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError(shown, line, "extends", "more than 10 levels of extends")
+    if not base_path.is_file():
+        raise ScenarioError(shown, line, "extends", f"base file {target} not found")
+    base, base_origins = _read_with_extends(base_path, target, (*chain, path.resolve()))
+    if not isinstance(base, dict):
+        raise ScenarioError(target, 1, "", "a base scenario must be a mapping")
+    return deep_merge(base, doc), {**base_origins, **origins}
+
+
+def _apply_variant(doc: dict[str, Any], origins: Origins, name: str, shown: str) -> None:
+    variants = doc.get("variants") or {}
+    if not isinstance(variants, dict) or name not in variants:
+        known = ", ".join(sorted(variants)) if isinstance(variants, dict) else ""
+        raise ScenarioError(shown, 0, f"variants.{name}", f"no such variant (known: {known})")
+    spec = variants[name]
+    settings = spec.get("set", {}) if isinstance(spec, dict) else None
+    if not isinstance(settings, dict):
+        line = origins.get(("variants", name), (shown, 0))[1]
+        raise ScenarioError(shown, line, f"variants.{name}.set", "expected a mapping of keys")
+    for key, value in settings.items():
+        where = origins.get(("variants", name, "set", key), (shown, 0))
+        set_dotted(doc, key, value, origins, where)
+
+
+def _raise_first(problems: list[Problem], origins: Origins, shown: str) -> None:
+    if not problems:
+        return
+    key, message = problems[0]
+    path: PathKey = tuple(key.split("."))
+    file, line = _origin(origins, path, shown)
+    more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+    raise ScenarioError(file, line, key, message + more)
+
+
+def _origin(origins: Origins, key: PathKey, shown: str) -> tuple[str, int]:
+    for end in range(len(key), 0, -1):
+        found = origins.get(key[:end])
+        if found is not None:
+            return found
+    return shown, 0
+
+
+def _dotted(key: PathKey) -> str:
+    return ".".join(str(p) for p in key)

@@ -1,0 +1,54 @@
+"""Checks across parts of a scenario: every name used is defined, every provenance key exists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fmssim.scenario.root import Scenario
+
+Problem = tuple[str, str]
+"""(dotted key, what is wrong)."""
+
+
+def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
+    """Names used but not defined, and provenance keys that name nothing in ``raw``."""
+    problems: list[Problem] = []
+    for grade in s.demand.incidents:
+        if grade not in s.dispatch.grades:
+            problems.append((f"demand.incidents.{grade}", f"no grade {grade} in dispatch.grades"))
+    for key, stream in _streams(s):
+        if stream.profile is not None and stream.profile not in s.profiles:
+            problems.append((f"{key}.profile", _unknown("profile", stream.profile, s.profiles)))
+    for name, grade in s.dispatch.grades.items():
+        if grade.pool is not None and grade.pool not in s.pools:
+            problems.append((f"dispatch.grades.{name}.pool", _unknown("pool", grade.pool, s.pools)))
+    for pool in s.dispatch.options.p1_borrows_from:
+        if pool not in s.pools:
+            problems.append(("dispatch.options.p1_borrows_from", _unknown("pool", pool, s.pools)))
+    for section in ("sources", "assumptions"):
+        for dotted in getattr(s, section):
+            if not _exists(raw, dotted):
+                problems.append((f"{section}.{dotted}", "names no value in this scenario"))
+    return problems
+
+
+def _streams(s: Scenario) -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for part in ("channels", "incidents", "crimes"):
+        for name, stream in getattr(s.demand, part).items():
+            found.append((f"demand.{part}.{name}", stream))
+    return found
+
+
+def _unknown(what: str, name: str, known: dict[str, Any]) -> str:
+    names = ", ".join(sorted(known)) or "none defined"
+    return f"unknown {what} {name!r} (known: {names})"
+
+
+def _exists(raw: dict[str, Any], dotted: str) -> bool:
+    node: Any = raw
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True

@@ -1,0 +1,43 @@
+"""What this release simulates: parts of the format not simulated yet are rejected, never ignored."""
+
+from __future__ import annotations
+
+from fmssim.scenario.references import Problem
+from fmssim.scenario.root import Scenario
+
+NOT_YET = "not supported yet"
+
+
+def unsupported(s: Scenario) -> list[Problem]:
+    """Every key the scenario sets that no engine of this release simulates."""
+    problems: list[Problem] = []
+    for key in ("contact", "workforce", "investigations"):
+        if getattr(s, key) is not None:
+            problems.append((key, f"{NOT_YET}: {key}"))
+    for part in ("channels", "crimes"):
+        if getattr(s.demand, part):
+            problems.append((f"demand.{part}", f"{NOT_YET}: demand.{part}"))
+    options = s.dispatch.options
+    if options.p1_takes_en_route_unit:
+        problems.append(_flag("dispatch.options.p1_takes_en_route_unit"))
+    if options.p1_borrows_from:
+        problems.append(_flag("dispatch.options.p1_borrows_from"))
+    for name, grade in s.dispatch.grades.items():
+        key = f"dispatch.grades.{name}"
+        if grade.units_needed != 1:
+            problems.append(_flag(f"{key}.units_needed", "(only 1 unit per incident)"))
+        if grade.crime_share > 0 or grade.crime_type is not None:
+            problems.append(_flag(f"{key}.crime_share"))
+        if grade.appointment is not None:
+            problems.append(_flag(f"{key}.appointment"))
+    for name, pool in s.pools.items():
+        key = f"pools.{name}"
+        if pool.roster.shifts is not None:
+            problems.append(_flag(f"{key}.roster.shifts", "(use hour_of_week)"))
+        if pool.department is not None:
+            problems.append(_flag(f"{key}.department"))
+    return problems
+
+
+def _flag(key: str, hint: str = "") -> Problem:
+    return (key, f"{NOT_YET}: {key} {hint}".strip())
