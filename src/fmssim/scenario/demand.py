@@ -25,7 +25,9 @@ class Profile(Model):
     named ``factor``) relative to the scenario file; the loader reads the file into ``values``.
     """
 
-    values: list[Factor] = Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
+    values: list[Factor] | None = Field(
+        default=None, min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK
+    )
     """The 168 hour-of-week factors (filled from ``file`` when a file is given)."""
     file: str | None = None
     """Where the values came from, relative to the scenario file (kept for provenance)."""
@@ -34,14 +36,17 @@ class Profile(Model):
 
     @model_validator(mode="after")
     def _not_all_zero(self) -> Profile:
+        if self.values is None:
+            raise ValueError("give the 168 values inline or a file to read them from")
         if sum(self.values) <= 0.0:
             raise ValueError("a profile needs at least one positive factor")
         return self
 
     def normalised(self) -> list[float]:
         """The factors rescaled to mean 1."""
-        mean = sum(self.values) / HOURS_PER_WEEK
-        return [v / mean for v in self.values]
+        values = self.values or [1.0] * HOURS_PER_WEEK
+        mean = sum(values) / HOURS_PER_WEEK
+        return [v / mean for v in values]
 
 
 class Growth(Model):

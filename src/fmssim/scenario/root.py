@@ -45,6 +45,9 @@ class Variant(Model):
 class Scenario(Model):
     """A police force over a planning horizon: demand, resources, policies and experiment."""
 
+    extends: str | None = None
+    """Path of a base scenario this file overrides (resolved by the loader, relative to this
+    file): mappings merge key by key, lists and values replace."""
     name: str = Field(min_length=1, max_length=200)
     """Short name shown in reports."""
     description: str = ""

@@ -1,0 +1,1 @@
+"""Pure table → table functions: records to KPIs, intervals, and queueing theory."""

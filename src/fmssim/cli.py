@@ -1,0 +1,150 @@
+"""The ``fmssim`` command: parse, call one library function, print, set the exit code.
+
+Exit codes: 0 success; 1 unexpected internal error; 2 bad input (scenario, options, files).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from fmssim.experiment.engines import EngineUnavailable
+from fmssim.scenario import ScenarioError, load_scenario
+from fmssim.scenario.root import Scenario
+
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(click.ClickException):
+    """A one-line error for the planner, exit code 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+        click.echo(f"error: {self.message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fmssim")
+def main() -> None:
+    """Simulate a police force's contact, dispatch and investigation demand."""
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a value.")
+def validate(scenario: Path, sets: tuple[str, ...]) -> None:
+    """Check SCENARIO and each of its variants; print a one-line verdict."""
+    with _one_line_errors():
+        loaded = load_scenario(scenario, sets=sets)
+        for name in loaded.scenario.variants:
+            load_scenario(scenario, variant=name, sets=sets)
+    variants = len(loaded.scenario.variants)
+    click.echo(f"{scenario}: valid ({variants} variant{'s' if variants != 1 else ''})")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--reps", type=click.IntRange(1, 100_000), help="Replications.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Scenario seed.")
+@click.option("--out", type=click.Path(path_type=Path), help="Run folder (default runs/...).")
+@click.option("--variant", help="Named variant of the scenario.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a value.")
+@click.option("--engine", type=click.Choice(["auto", "des", "fast"]), help="Engine.")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True)
+@click.option("--records", is_flag=True, help="Also write every incident record (Parquet).")
+@click.option("--quiet", is_flag=True, help="No progress bar, no table.")
+def run(  # noqa: PLR0913
+    scenario: Path,
+    reps: int | None,
+    seed: int | None,
+    out: Path | None,
+    variant: str | None,
+    sets: tuple[str, ...],
+    engine: str | None,
+    workers: int,
+    records: bool,
+    quiet: bool,
+) -> None:
+    """Run SCENARIO and print its summary with 95% intervals."""
+    from fmssim.experiment import run_experiment
+    from fmssim.report.console import print_summary, progress_bar
+
+    cli_sets = [*sets, *_experiment_sets(reps, seed, engine, records)]
+    with _one_line_errors():
+        loaded = load_scenario(scenario, variant=variant, sets=cli_sets)
+        folder = _run_folder(out, scenario, loaded.variant)
+        with progress_bar(quiet) as progress:
+            result = run_experiment(loaded, workers=workers, out_dir=folder, progress=progress)
+    if result.engine.note:
+        click.echo(result.engine.note, err=True)
+    if not quiet:
+        print_summary(result.summary, loaded.scenario.name, result.engine.name)
+    click.echo(f"run folder: {folder}", err=quiet)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editor completion)."""
+    document = Scenario.model_json_schema(by_alias=True)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "fmssim scenario"
+    click.echo(json.dumps(document, indent=2))
+
+
+@main.command()
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new(name: str, force: bool) -> None:
+    """Write NAME.yaml: a commented template scenario to edit."""
+    target = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+    if target.exists() and not force:
+        raise BadInput(f"{target}: exists already (use --force to overwrite)")
+    templates = resources.files("fmssim").joinpath("templates")
+    text = templates.joinpath("scenario.yaml").read_text("utf-8")
+    target.write_text(text.replace("{{name}}", target.stem), encoding="utf-8")
+    profile = target.parent / "data" / "hour_of_week_incidents.csv"
+    if not profile.exists():
+        profile.parent.mkdir(parents=True, exist_ok=True)
+        profile.write_text(templates.joinpath(profile.name).read_text("utf-8"), encoding="utf-8")
+    click.echo(f"wrote {target}; check it with: fmssim validate {target}")
+
+
+def _experiment_sets(
+    reps: int | None, seed: int | None, engine: str | None, records: bool
+) -> list[str]:
+    given = {"replications": reps, "seed": seed, "engine": engine, "records": records or None}
+    return [f"experiment.{k}={str(v).lower()}" for k, v in given.items() if v is not None]
+
+
+def _run_folder(out: Path | None, scenario: Path, variant: str) -> Path:
+    if out is None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        return Path("runs") / f"{scenario.stem}-{variant}-{stamp}"
+    if out.exists() and (not out.is_dir() or _foreign_content(out)):
+        raise BadInput(f"{out}: exists and is not an fmssim run folder; choose another --out")
+    return out
+
+
+def _foreign_content(folder: Path) -> bool:
+    return any(folder.iterdir()) and not (folder / "manifest.json").exists()
+
+
+class _one_line_errors:  # noqa: N801 - used as a context manager, reads as a phrase
+    """Turn the project's own errors into one line and exit code 2."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, tb) -> bool:  # type: ignore[no-untyped-def]
+        if isinstance(error, ScenarioError | EngineUnavailable):
+            raise BadInput(str(error)) from None
+        if isinstance(error, KeyboardInterrupt):
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        return False

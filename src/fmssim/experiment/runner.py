@@ -1,0 +1,88 @@
+"""Running replications sequentially or on local processes, with identical results."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from fmssim.experiment.engines import Choice, choose_engine
+from fmssim.experiment.replication import Task, run_replication
+from fmssim.experiment.summary import Summary
+from fmssim.model.compile import compile_scenario
+from fmssim.report.runfolder import Manifest, scenario_hash, write_run_folder
+from fmssim.scenario.loader import LoadedScenario
+
+Progress = Callable[[int, int], None]
+"""Called with (replications done, replications in all)."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The summary table and how it was produced."""
+
+    summary: pl.DataFrame
+    engine: Choice
+    manifest: Manifest
+    folder: Path | None
+
+
+def run_experiment(
+    loaded: LoadedScenario,
+    workers: int = 1,
+    out_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run every replication of ``loaded`` and summarise; write a run folder if asked.
+
+    Seed, replications, engine and records come from the scenario's ``experiment`` section
+    (the command line sets them as overrides).
+    """
+    scenario = loaded.scenario
+    experiment = scenario.experiment
+    inputs = compile_scenario(scenario)
+    choice = choose_engine(inputs, experiment.engine)
+    records_dir = out_dir / "records" if (out_dir is not None and experiment.records) else None
+    tasks = (
+        Task(inputs, rep, choice.name, records_dir) for rep in range(experiment.replications)
+    )
+    summary = Summary(loaded.variant)
+    for done, kpis in enumerate(_in_order(tasks, workers), start=1):
+        summary.add(kpis)
+        if progress is not None:
+            progress(done, experiment.replications)
+    manifest = Manifest(
+        scenario=str(loaded.path),
+        variant=loaded.variant,
+        scenario_sha256=scenario_hash(loaded.document),
+        seed=experiment.seed,
+        replications=experiment.replications,
+        engine=choice.name,
+        engine_note=choice.note,
+        workers=workers,
+    )
+    table = summary.table()
+    if out_dir is not None:
+        write_run_folder(out_dir, loaded.document, manifest, table)
+    return RunResult(table, choice, manifest, out_dir)
+
+
+def _in_order(tasks: Iterator[Task], workers: int) -> Iterator[pl.DataFrame]:
+    """Results in replication order; at most ``2 × workers`` replications in flight."""
+    if workers <= 1:
+        yield from map(run_replication, tasks)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        window: list[Future[pl.DataFrame]] = []
+        for task in tasks:
+            window.append(pool.submit(run_replication, task))
+            if len(window) >= 2 * workers:
+                yield window.pop(0).result()
+        for future in window:
+            yield future.result()
+

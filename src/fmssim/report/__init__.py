@@ -1,0 +1,1 @@
+"""Run folders, tables for people, and (later) the HTML report."""

@@ -1,0 +1,72 @@
+"""The summary as a readable terminal table, and a progress bar over replications."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import polars as pl
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+SHARE_KPIS_SUFFIX = "_share"
+
+
+@contextmanager
+def progress_bar(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A callback ``(done, total)`` drawing a bar on stderr; ``None`` when quiet."""
+    if quiet:
+        yield None
+        return
+    console = Console(stderr=True)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("replications", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def format_value(kpi: str, value: float) -> str:
+    """Shares as percentages, others with sensible precision."""
+    if value is None or math.isnan(value):
+        return "–"
+    if kpi.endswith(SHARE_KPIS_SUFFIX):
+        return f"{100.0 * value:.1f}%"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.2f}"
+
+
+def print_summary(summary: pl.DataFrame, title: str, engine: str) -> None:
+    """Print the long summary as one table per area: mean [95% interval]."""
+    console = Console()
+    for (area,), part in summary.group_by(["area"], maintain_order=True):
+        table = Table(title=f"{title} — {area} (engine {engine}, 95% intervals)")
+        for column in ("variant", "year", "group", "kpi", "mean", "95% interval", "reps"):
+            table.add_column(column, justify="right" if column in ("mean", "reps") else "left")
+        for row in part.iter_rows(named=True):
+            interval = (
+                f"{format_value(row['kpi'], row['ci_low'])} – "
+                f"{format_value(row['kpi'], row['ci_high'])}"
+            )
+            table.add_row(
+                row["variant"],
+                str(row["year"]),
+                row["group"],
+                row["kpi"],
+                format_value(row["kpi"], row["mean"]),
+                interval,
+                str(row["reps"]),
+            )
+        console.print(table)

@@ -1,0 +1,38 @@
+"""Atomic file writes: a reader never sees a half-written file, even after a crash."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+
+def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` on a temporary file beside ``target``, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_text(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` atomically."""
+    atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def atomic_parquet(table: pl.DataFrame, target: Path) -> None:
+    """Write a Parquet file atomically."""
+    atomic_write(target, table.write_parquet)
+
+
+def atomic_csv(table: pl.DataFrame, target: Path) -> None:
+    """Write a CSV file atomically."""
+    atomic_write(target, table.write_csv)

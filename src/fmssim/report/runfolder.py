@@ -1,0 +1,68 @@
+"""The run folder: resolved scenario, manifest, summary tables and optional records."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import platform
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from ruamel.yaml import YAML
+
+from fmssim.report.files import atomic_csv, atomic_parquet, atomic_text
+
+PACKAGES = ("fmssim", "simpy", "numpy", "scipy", "numba", "polars", "pydantic")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a run was: enough to reproduce it."""
+
+    scenario: str
+    variant: str
+    scenario_sha256: str
+    seed: int
+    replications: int
+    engine: str
+    engine_note: str
+    workers: int
+
+    def as_dict(self) -> dict[str, Any]:
+        versions = {}
+        for name in PACKAGES:
+            try:
+                versions[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                versions[name] = "not installed"
+        return {**self.__dict__, "python": platform.python_version(), "packages": versions}
+
+
+def resolved_yaml(document: dict[str, Any]) -> str:
+    """The resolved scenario document as YAML text (profile files inlined)."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = None
+    buffer = io.StringIO()
+    yaml.dump(document, buffer)
+    return buffer.getvalue()
+
+
+def scenario_hash(document: dict[str, Any]) -> str:
+    """SHA-256 of the resolved scenario, stable across key order."""
+    text = json.dumps(document, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_run_folder(
+    folder: Path, document: dict[str, Any], manifest: Manifest, summary: pl.DataFrame
+) -> None:
+    """Write (atomically, file by file) everything a run leaves behind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_text(folder / "scenario.resolved.yaml", resolved_yaml(document))
+    atomic_text(folder / "manifest.json", json.dumps(manifest.as_dict(), indent=2) + "\n")
+    atomic_csv(summary, folder / "summary.csv")
+    atomic_parquet(summary, folder / "summary.parquet")
