@@ -33,9 +33,14 @@ def main(argv: list[str]) -> None:
     for key, value in zip(DEFAULTS, argv, strict=False):
         p[key] = float(value)
     text = (HERE / "baseline_2019.yaml.in").read_text()
-    fills = {"@N@": f"{p['N']:g}", "@SCENE@": f"{p['scene']:g}", "@P1T@": f"{p['p1']:g}",
-             "@P2T@": f"{p['p2']:g}", "@DOUBLE@": f"{p['double']:g}",
-             "@ROSTER@": roster(p["N"], p["beta"])}
+    fills = {
+        "@N@": f"{p['N']:g}",
+        "@SCENE@": f"{p['scene']:g}",
+        "@P1T@": f"{p['p1']:g}",
+        "@P2T@": f"{p['p2']:g}",
+        "@DOUBLE@": f"{p['double']:g}",
+        "@ROSTER@": roster(p["N"], p["beta"]),
+    }
     for key, value in fills.items():
         text = text.replace(key, value)
     (HERE.parent / "baseline_2019.yaml").write_text(text)

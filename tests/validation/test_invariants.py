@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +67,7 @@ def test_nothing_lost_and_timelines_ordered(run: tuple[Inputs, Draws, Outcome]) 
     waiting = np.isnan(out.assigned_min)
     assert allocated.sum() + waiting.sum() == len(d)
     chain = [d.created_min, out.assigned_min, out.arrived_min, out.cleared_min, out.free_min]
-    for earlier, later in zip(chain, chain[1:], strict=False):
+    for earlier, later in itertools.pairwise(chain):
         both = ~np.isnan(earlier) & ~np.isnan(later)
         assert np.all(earlier[both] <= later[both])
         # a later instant is reached only if the earlier one was

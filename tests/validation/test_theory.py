@@ -74,7 +74,9 @@ def test_mean_wait_per_grade_matches_cobham(grade: str) -> None:
     )
     low, high = interval(per_rep)
     print(f"{grade}: theory {expected:.3f}, 99% interval [{low:.3f}, {high:.3f}]")
-    assert low <= expected <= high, f"{grade}: theory {expected:.3f} outside [{low:.3f}, {high:.3f}]"
+    assert low <= expected <= high, (
+        f"{grade}: theory {expected:.3f} outside [{low:.3f}, {high:.3f}]"
+    )
 
 
 @pytest.mark.parametrize("t_min", [0.0, 5.0, 15.0, 30.0])

@@ -14,7 +14,7 @@ EngineFn = Callable[[Inputs, Draws], Outcome]
 ENGINES: dict[str, EngineFn] = {"des": des.run, "fast": fast.run}
 
 
-class EngineUnavailable(Exception):
+class EngineUnavailable(Exception):  # noqa: N818 - reads as a condition, like ScenarioError
     """The requested engine cannot run this scenario exactly."""
 
 

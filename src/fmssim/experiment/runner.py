@@ -47,9 +47,7 @@ def run_experiment(
     inputs = compile_scenario(scenario)
     choice = choose_engine(inputs, experiment.engine)
     records_dir = out_dir / "records" if (out_dir is not None and experiment.records) else None
-    tasks = (
-        Task(inputs, rep, choice.name, records_dir) for rep in range(experiment.replications)
-    )
+    tasks = (Task(inputs, rep, choice.name, records_dir) for rep in range(experiment.replications))
     summary = Summary(loaded.variant)
     for done, kpis in enumerate(_in_order(tasks, workers), start=1):
         summary.add(kpis)
@@ -85,4 +83,3 @@ def _in_order(tasks: Iterator[Task], workers: int) -> Iterator[pl.DataFrame]:
                 yield window.pop(0).result()
         for future in window:
             yield future.result()
-

@@ -56,5 +56,7 @@ def duration_spec(dist: Distribution, scale: float = 1.0) -> DurationSpec:
         return DurationSpec(dist.kind, dist.mean() * scale, dist.cv)
     if isinstance(dist, Empirical):
         values = tuple(v * scale for v in dist.values)
-        return DurationSpec("empirical", dist.mean() * scale, 0.0, values, tuple(dist.probabilities()))
+        return DurationSpec(
+            "empirical", dist.mean() * scale, 0.0, values, tuple(dist.probabilities())
+        )
     raise TypeError(f"not a distribution: {dist!r}")

@@ -14,7 +14,7 @@ DISPATCH = 2
 """Priority of the allocation step: after every other event of the same instant."""
 
 
-class Clock(simpy.Environment):  # type: ignore[misc]
+class Clock(simpy.Environment):
     """SimPy's environment with :meth:`at`."""
 
     def at(self, when: float, priority: int = simpy.events.NORMAL) -> simpy.Event:
@@ -23,5 +23,6 @@ class Clock(simpy.Environment):  # type: ignore[misc]
         event._ok = True
         event._value = None
         # SimPy's own Environment.schedule, with the absolute time instead of now + delay.
-        heappush(self._queue, (max(when, self._now), priority, next(self._eid), event))
+        entry = (max(when, self._now), priority, next(self._eid), event)
+        heappush(self._queue, entry)  # type: ignore[misc]
         return event
