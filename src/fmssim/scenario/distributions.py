@@ -24,6 +24,7 @@ class Fixed(Model):
     """Always the same value (zero spread): makes timings exact in tests."""
 
     kind: Literal["fixed"] = "fixed"
+    """Which distribution: ``fixed``."""
     value: Magnitude
     """The value every draw takes."""
 
@@ -38,6 +39,7 @@ class Exponential(Model):
     """Memoryless durations: the textbook queueing case."""
 
     kind: Literal["exponential"] = "exponential"
+    """Which distribution: ``exponential``."""
     mean_value: PositiveMagnitude = Field(alias="mean")
     """Mean duration."""
 
@@ -52,6 +54,7 @@ class Lognormal(Model):
     """Right-skewed durations given by their mean and coefficient of variation (sd / mean)."""
 
     kind: Literal["lognormal"] = "lognormal"
+    """Which distribution: ``lognormal``."""
     mean_value: PositiveMagnitude = Field(alias="mean")
     """Mean duration (of the lognormal itself, not of its logarithm)."""
     cv: Cv
@@ -68,6 +71,7 @@ class Gamma(Model):
     """Gamma durations given by mean and coefficient of variation (shape = 1 / cv²)."""
 
     kind: Literal["gamma"] = "gamma"
+    """Which distribution: ``gamma``."""
     mean_value: PositiveMagnitude = Field(alias="mean")
     """Mean duration."""
     cv: Cv
@@ -84,6 +88,7 @@ class Empirical(Model):
     """Draws one of the listed values, with the given weights (equal weights if none)."""
 
     kind: Literal["empirical"] = "empirical"
+    """Which distribution: ``empirical``."""
     values: list[Magnitude] = Field(min_length=1, max_length=100_000)
     """Observed durations to resample."""
     weights: list[Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] | None = None

@@ -1,0 +1,131 @@
+"""The scenario reference, generated from the schema's models and their field docstrings."""
+
+from __future__ import annotations
+
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from fmssim.scenario.loader import load_scenario
+from fmssim.scenario.root import Scenario
+
+HEADER = """# Scenario reference
+
+Generated from the code by `python -m fmssim.report.reference` (do not edit by hand; a test
+checks it is current). Every section is one part of the format; keys not listed are
+rejected. Durations are distributions (see *Fixed*, *Exponential*, *Lognormal*, *Gamma*,
+*Empirical*) with the unit given by the key's suffix: `_min` minutes, `_sec` seconds,
+`_days` days, `_hours` hours. Shares are fractions from 0 to 1.
+"""
+
+
+def markdown_reference(root: type[BaseModel] = Scenario) -> str:
+    """Markdown sections for ``root`` and every model it reaches, in the order met."""
+    sections = [HEADER]
+    for model in _models(root):
+        sections.append(_section(model))
+    return "\n".join(sections)
+
+
+def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
+    seen: list[type[BaseModel]] = []
+    queue = [root]
+    while queue:
+        model = queue.pop(0)
+        if model in seen:
+            continue
+        seen.append(model)
+        for field in model.model_fields.values():
+            queue.extend(m for m in _nested(field.annotation) if m not in seen)
+    return seen
+
+
+def _nested(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found.extend(_nested(arg))
+    return found
+
+
+def _section(model: type[BaseModel]) -> str:
+    doc = " ".join((model.__doc__ or "").split())
+    rows = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        value = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
+        default = _default(value, field.is_required())
+        meaning = " ".join((field.description or "").split()).replace("|", "\\|")
+        rows.append(f"| `{key}` | {_type_name(field.annotation)} | {default} | {meaning} |")
+    return f"\n## {model.__name__}\n\n{doc}\n\n" + "\n".join(rows) + "\n"
+
+
+def _default(value: Any, required: bool) -> str:
+    if required or value is PydanticUndefined:
+        return "required"
+    if isinstance(value, BaseModel):
+        return "see below"
+    return f"`{value!r}`".replace("|", "\\|")
+
+
+def _type_name(annotation: Any) -> str:
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _type_name(typing.get_args(annotation)[0])
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        return " or ".join(_type_name(a) for a in typing.get_args(annotation))
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return " \\| ".join(f"`{a}`" for a in typing.get_args(annotation))
+    if origin in (list, dict):
+        inner = ", ".join(_type_name(a) for a in typing.get_args(annotation))
+        return f"{origin.__name__}[{inner}]"
+    if isinstance(annotation, type):
+        return "null" if annotation is type(None) else annotation.__name__
+    return str(annotation).replace("typing.", "").replace("|", "\\|")
+
+
+def markdown_assumptions(paths: list[Path], root: Path) -> str:
+    """Every value marked as an assumption or sourced in the given scenarios, as tables."""
+    parts = [ASSUMPTIONS_HEADER]
+    for path in paths:
+        s = load_scenario(path, check_support=False).scenario
+        rows = ["| key | assumption |", "| --- | --- |"]
+        rows += [f"| `{k}` | {_cell(v)} |" for k, v in s.assumptions.items()]
+        cited = ["| key | fact id |", "| --- | --- |"]
+        cited += [f"| `{k}` | `{v}` |" for k, v in s.sources.items()]
+        name = path.relative_to(root).as_posix()
+        parts.append(f"\n## `{name}` — {s.name}\n\n### Assumptions\n\n" + "\n".join(rows))
+        if s.sources:
+            parts.append("\n### Taken from the reference document\n\n" + "\n".join(cited))
+    return "\n".join(parts) + "\n"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+ASSUMPTIONS_HEADER = """# Assumptions in the shipped scenarios
+
+Generated from each scenario's `assumptions:` and `sources:` blocks by
+`python -m fmssim.report.reference` (a test checks it is current). A *source* is a fact id in
+`../shared/reference/fms3-facts.md`; an *assumption* is a value no reference gives, with the
+reason it is plausible. Each is also commented beside the value in the scenario file.
+"""
+
+
+def main() -> None:
+    """Regenerate docs/reference/scenario.md and docs/assumptions.md from the code."""
+    repo = Path(__file__).resolve().parents[3]
+    (repo / "docs" / "reference").mkdir(parents=True, exist_ok=True)
+    (repo / "docs" / "reference" / "scenario.md").write_text(markdown_reference())
+    scenarios = sorted((repo / "scenarios").rglob("*.yaml"))
+    (repo / "docs" / "assumptions.md").write_text(markdown_assumptions(scenarios, repo))
+
+
+if __name__ == "__main__":
+    main()
