@@ -19,8 +19,8 @@ def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFra
         {
             "rep": pl.Series(np.full(len(d), draws.replication), dtype=pl.Int32),
             "incident": pl.Series(np.arange(len(d)), dtype=pl.Int64),
-            "grade": np.asarray(grades.names, dtype=object)[d.grade].astype(str),
-            "pool": np.asarray(pool_names, dtype=object)[grades.pool[d.grade]].astype(str),
+            "grade": pl.Series(grades.names, dtype=pl.String).gather(d.grade),
+            "pool": pl.Series(pool_names, dtype=pl.String).gather(grades.pool[d.grade]),
             "target_min": grades.target_min[d.grade],
             "created_min": d.created_min,
             "assigned_min": outcome.assigned_min,
