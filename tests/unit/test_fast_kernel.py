@@ -1,0 +1,185 @@
+"""The fast engine's kernels on cases small enough to compute by hand.
+
+Zero-spread durations make every allocation time exact (no tolerance). The same tests run
+compiled and under ``NUMBA_DISABLE_JIT=1`` (plain Python), which must agree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from fmssim.engine.fast.dispatch import dispatch_pool
+from fmssim.engine.fast.heap import heap_pop, heap_push
+
+NAN = np.nan
+
+
+def run(
+    created: list[float],
+    job: list[float],
+    level: list[int] | None = None,
+    roster: tuple[list[float], list[int]] = ([0.0], [1]),
+    horizon: float = 1e9,
+    travel: list[float] | None = None,
+    write_up: list[float] | None = None,
+) -> NDArray[np.float64]:
+    """Allocation times for incidents with on-scene time ``job`` (travel, write-up zero)."""
+    n = len(created)
+    zero = [0.0] * n
+    levels = np.array(level if level is not None else [0] * n, dtype=np.int64)
+    return dispatch_pool(
+        np.array(created, dtype=np.float64),
+        levels,
+        np.array(travel if travel is not None else zero, dtype=np.float64),
+        np.array(job, dtype=np.float64),
+        np.array(write_up if write_up is not None else zero, dtype=np.float64),
+        int(levels.max()) + 1 if n else 1,
+        np.array(roster[0], dtype=np.float64),
+        np.array(roster[1], dtype=np.int64),
+        horizon,
+    )
+
+
+def same(actual: NDArray[np.float64], expected: list[float]) -> bool:
+    return np.array_equal(actual, np.array(expected, dtype=np.float64), equal_nan=True)
+
+
+# --- dispatch_pool ----------------------------------------------------------------------------
+
+
+def test_one_unit_serves_in_creation_order() -> None:
+    # Jobs of 10: the unit is busy [0, 10), [10, 20), [20, 30).
+    assert same(run([0.0, 1.0, 2.0], [10.0, 10.0, 10.0]), [0.0, 10.0, 20.0])
+
+
+def test_travel_and_write_up_hold_the_unit() -> None:
+    # The unit is busy for travel + on scene + write-up = 2 + 5 + 3 = 10 minutes.
+    got = run([0.0, 0.0], [5.0, 5.0], travel=[2.0, 2.0], write_up=[3.0, 3.0])
+    assert same(got, [0.0, 10.0])
+
+
+def test_higher_priority_overtakes_waiting_lower() -> None:
+    # Incident 2 (level 0) arrives last but is served before incident 1 (level 1).
+    got = run([0.0, 1.0, 2.0], [10.0, 10.0, 10.0], level=[1, 1, 0])
+    assert same(got, [0.0, 20.0, 10.0])
+
+
+def test_non_preemptive_priority() -> None:
+    # A level-0 arrival waits for the level-1 job in progress to finish.
+    assert same(run([0.0, 5.0], [10.0, 10.0], level=[1, 0]), [0.0, 10.0])
+
+
+def test_fifo_within_level_at_equal_creation_times() -> None:
+    # Three simultaneous incidents of one level: incident id order.
+    assert same(run([0.0, 0.0, 0.0], [4.0, 4.0, 4.0]), [0.0, 4.0, 8.0])
+
+
+def test_release_and_arrivals_at_one_instant() -> None:
+    # At t = 10 the unit is released and two incidents arrive: both are seen before the
+    # allocation, so the level-0 one (id 2) goes first although id 1 is older.
+    got = run([0.0, 10.0, 10.0], [10.0, 5.0, 5.0], level=[1, 1, 0])
+    assert same(got, [0.0, 15.0, 10.0])
+
+
+def test_roster_drop_while_busy_finishes_the_job() -> None:
+    # One unit until 60, none from 60 to 120, one again from 120. The job started at 30
+    # runs to 90 (shift end is non-preemptive); incident 1 waits for the next unit at 120.
+    roster = ([0.0, 60.0, 120.0], [1, 0, 1])
+    assert same(run([30.0, 40.0], [60.0, 10.0], roster=roster), [30.0, 120.0])
+
+
+def test_units_over_roster_leave_only_when_free() -> None:
+    # Two units until 60, one after. Ids 0 and 1 start at 0 (busy to 50 and 100). At 50 the
+    # roster is still two: id 2 starts (busy to 80). At 80 its unit frees, but one unit is
+    # still busy and the roster is one: none free. At 100 id 1's unit frees: id 3 starts.
+    roster = ([0.0, 60.0], [2, 1])
+    got = run([0.0, 0.0, 10.0, 10.0], [50.0, 100.0, 30.0, 30.0], roster=roster)
+    assert same(got, [0.0, 0.0, 50.0, 100.0])
+
+
+def test_roster_rise_coinciding_with_arrival() -> None:
+    # No units until 60; incidents at 0 and 60 both start at 60 when two units come on.
+    roster = ([0.0, 60.0], [0, 2])
+    assert same(run([0.0, 60.0], [5.0, 5.0], roster=roster), [60.0, 60.0])
+
+
+def test_release_coinciding_with_roster_drop() -> None:
+    # The unit frees at 60 exactly as the roster drops to zero: the waiting incident stays.
+    roster = ([0.0, 60.0], [1, 0])
+    assert same(run([0.0, 1.0], [60.0, 5.0], roster=roster), [0.0, NAN])
+
+
+def test_zero_length_jobs_free_the_unit_at_once() -> None:
+    # One unit, four zero-length jobs at 5: the unit is released and reallocated at 5.
+    assert same(run([5.0] * 4, [0.0] * 4, level=[1, 0, 1, 0]), [5.0] * 4)
+
+
+def test_zero_length_job_reallocates_in_priority_order() -> None:
+    # One unit, four incidents at 5. First allocation: id 1 (level 0, zero job), which frees
+    # the unit at 5; second allocation at 5: id 3 (level 0, job 7, busy to 12). At 12: id 0
+    # (level 1, zero job), then id 2 in another allocation at 12.
+    got = run([5.0] * 4, [0.0, 0.0, 0.0, 7.0], level=[1, 0, 1, 0])
+    assert same(got, [12.0, 5.0, 12.0, 5.0])
+
+
+def test_nothing_at_or_after_the_horizon() -> None:
+    # The unit frees at 100 = horizon: incident 1 is never allocated.
+    assert same(run([0.0, 50.0], [100.0, 1.0], horizon=100.0), [0.0, NAN])
+    assert same(run([0.0, 50.0], [99.0, 1.0], horizon=100.0), [0.0, 99.0])
+
+
+def test_no_units_no_allocation() -> None:
+    assert same(run([0.0, 1.0], [1.0, 1.0], roster=([0.0], [0])), [NAN, NAN])
+    assert same(run([0.0, 1.0], [1.0, 1.0], roster=([], [])), [NAN, NAN])
+
+
+def test_no_incidents() -> None:
+    assert run([], []).shape == (0,)
+
+
+def test_many_units_serve_at_once() -> None:
+    # Three units, five incidents at 0 with jobs 3, 1, 2, 9, 9: ids 0-2 at 0; id 3 at 1
+    # (first release); id 4 at 2.
+    got = run([0.0] * 5, [3.0, 1.0, 2.0, 9.0, 9.0], roster=([0.0], [3]))
+    assert same(got, [0.0, 0.0, 0.0, 1.0, 2.0])
+
+
+# --- heap ---------------------------------------------------------------------------------
+
+
+def fill(values: list[float]) -> tuple[NDArray[np.float64], int]:
+    heap = np.empty(max(len(values), 1), dtype=np.float64)
+    size = 0
+    for v in values:
+        size = heap_push(heap, size, v)
+    return heap, size
+
+
+def is_heap(heap: NDArray[np.float64], size: int) -> bool:
+    return all(heap[(i - 1) // 2] <= heap[i] for i in range(1, size))
+
+
+def test_heap_push_keeps_order() -> None:
+    heap, size = fill([5.0, 3.0, 8.0, 1.0, 1.0, 9.0, 0.5])
+    assert size == 7
+    assert heap[0] == 0.5
+    assert is_heap(heap, size)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_heap_pops_in_sorted_order(seed: int) -> None:
+    values = list(np.random.default_rng(seed).integers(0, 20, 50).astype(float))
+    heap, size = fill(values)
+    popped = []
+    while size:
+        popped.append(heap[0])
+        size = heap_pop(heap, size)
+        assert is_heap(heap, size)
+    assert popped == sorted(values)
+
+
+def test_heap_pop_to_empty() -> None:
+    heap, size = fill([2.0])
+    assert heap_pop(heap, size) == 0

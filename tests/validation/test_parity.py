@@ -1,0 +1,321 @@
+"""Parity (DESIGN.md §1.7): the fast engine's records equal the reference engine's, bit for bit.
+
+Both engines take the same compiled inputs and the same pre-drawn random numbers, so any
+difference in :class:`~fmssim.engine.records.Outcome` is a difference in meaning. Checked on
+every shipped scenario, on the template, on random small scenarios (hypothesis) and on
+hand-built draws where arrivals, releases and roster changes fall on the same instant.
+Every case is deterministic: fixed seeds, and hypothesis with ``derandomize=True``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fmssim.engine import des, fast
+from fmssim.engine.records import Outcome
+from fmssim.model.compile import compile_scenario
+from fmssim.model.draws import Draws, IncidentDraws, draw
+from fmssim.model.inputs import Inputs
+from fmssim.scenario import LoadedScenario, Scenario, ScenarioError, load_scenario
+
+SCENARIOS = Path(__file__).parents[2] / "scenarios"
+MAX_INCIDENTS = 30_000
+"""Shipped scenarios are shortened to about this many incidents (the reference engine is slow)."""
+DETERMINISTIC = settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+MONDAY = dt.date(2019, 1, 7)
+
+
+def mismatch(a: Outcome, b: Outcome) -> str:
+    """The first incident whose timelines differ, for a readable failure."""
+    for name in ("assigned_min", "arrived_min", "cleared_min", "free_min"):
+        x, y = getattr(a, name), getattr(b, name)
+        same = (x == y) | (np.isnan(x) & np.isnan(y))
+        if not same.all():
+            i = int(np.flatnonzero(~same)[0])
+            return f"incident {i}: {name} des={x[i]!r} fast={y[i]!r}"
+    return "lengths differ" if len(a.assigned_min) != len(b.assigned_min) else "no difference"
+
+
+def assert_parity(inputs: Inputs, draws: Draws) -> None:
+    """Both engines give identical records for these inputs and draws."""
+    reference = des.run(inputs, draws)
+    result = fast.run(inputs, draws)
+    assert reference.same_as(result), mismatch(reference, result)
+
+
+# --- shipped scenarios and the template -------------------------------------------------
+
+
+def shipped() -> list[Path]:
+    """Every scenario file under ``scenarios/``."""
+    return sorted(SCENARIOS.rglob("*.yaml"))
+
+
+def capped(path: Path, variant: str | None = None) -> LoadedScenario:
+    """``path`` with its horizon cut so that it has at most about MAX_INCIDENTS incidents."""
+    loaded = load_scenario(path, variant)
+    calendar = loaded.scenario.calendar
+    per_day = sum(s.annual_volume for s in loaded.scenario.demand.incidents.values()) / 365.0
+    days = (calendar.end - calendar.start).days + calendar.warmup_days
+    if per_day * days <= MAX_INCIDENTS:
+        return loaded
+    keep = max(1, int(MAX_INCIDENTS / per_day - calendar.warmup_days))
+    end = calendar.start + dt.timedelta(days=keep)
+    return load_scenario(path, variant, sets=[f"calendar.end={end.isoformat()}"])
+
+
+def supported(path: Path, variant: str | None = None) -> Inputs:
+    """Compiled inputs, or a skip naming what this release cannot simulate yet."""
+    try:
+        loaded = capped(path, variant)
+    except ScenarioError as error:
+        if "not supported yet" in str(error):
+            pytest.skip(f"{path.name}: {error}")
+        raise
+    inputs = compile_scenario(loaded.scenario)
+    missing = fast.supports(inputs)
+    if missing:
+        pytest.skip(f"{path.name}: fast engine lacks {', '.join(missing)}")
+    return inputs
+
+
+def variants_of(path: Path) -> list[str | None]:
+    """The base scenario and each of its named variants."""
+    try:
+        names = sorted(load_scenario(path, check_support=False).scenario.variants)
+    except ScenarioError:
+        names = []
+    return [None, *names]
+
+
+def test_there_are_shipped_scenarios() -> None:
+    assert shipped(), f"no scenario files under {SCENARIOS}"
+
+
+@pytest.mark.parametrize(
+    ("path", "variant"),
+    [(p, v) for p in shipped() for v in variants_of(p)],
+    ids=lambda x: x.relative_to(SCENARIOS).as_posix() if isinstance(x, Path) else str(x),
+)
+def test_shipped_scenario(path: Path, variant: str | None) -> None:
+    inputs = supported(path, variant)
+    for rep in (0, 1) if variant is None else (0,):
+        assert_parity(inputs, draw(inputs, rep))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``fmssim new`` template written out with its profile, as a planner would get it."""
+    folder = tmp_path_factory.mktemp("template")
+    source = resources.files("fmssim").joinpath("templates")
+    text = source.joinpath("scenario.yaml").read_text("utf-8").replace("{{name}}", "template")
+    (folder / "template.yaml").write_text(text, encoding="utf-8")
+    (folder / "data").mkdir()
+    profile = source.joinpath("hour_of_week_incidents.csv").read_text("utf-8")
+    (folder / "data" / "hour_of_week_incidents.csv").write_text(profile, encoding="utf-8")
+    return folder / "template.yaml"
+
+
+@pytest.mark.parametrize("variant", [None, "more_officers"])
+def test_template(template: Path, variant: str | None) -> None:
+    inputs = compile_scenario(load_scenario(template, variant).scenario)
+    assert_parity(inputs, draw(inputs, 0))
+
+
+# --- random small scenarios ---------------------------------------------------------------
+
+POOLS = ("response", "neighbourhood", "support")
+
+
+@st.composite
+def durations(draw: st.DrawFn) -> dict[str, Any]:
+    """Any duration kind, often zero or a whole number of minutes (so events coincide)."""
+    kind = draw(st.sampled_from(["zero", "fixed", "exponential", "lognormal", "gamma", "emp"]))
+    mean = draw(st.floats(0.5, 240.0))
+    if kind == "zero":
+        return {"kind": "fixed", "value": 0.0}
+    if kind == "fixed":
+        return {"kind": "fixed", "value": draw(st.sampled_from([0.0, 1.0, 30.0, 60.0, mean]))}
+    if kind == "exponential":
+        return {"kind": "exponential", "mean": mean}
+    if kind in ("lognormal", "gamma"):
+        return {"kind": kind, "mean": mean, "cv": draw(st.floats(0.1, 2.0))}
+    values = draw(st.lists(st.integers(0, 120).map(float), min_size=1, max_size=4))
+    return {"kind": "empirical", "values": values}
+
+
+@st.composite
+def rosters(draw: st.DrawFn) -> dict[str, Any]:
+    """A constant headcount or an hour-of-week roster with many zero hours."""
+    if draw(st.booleans()):
+        return {"on_duty": draw(st.integers(0, 6))}
+    hours = st.lists(st.sampled_from([0, 0, 1, 2, 3, 5]), min_size=168, max_size=168)
+    return {"hour_of_week": draw(hours)}
+
+
+@st.composite
+def grades(draw: st.DrawFn, pools: list[str]) -> dict[str, dict[str, Any]]:
+    """One to five grades with default, equal or random priorities and random pools."""
+    names = draw(st.lists(st.integers(1, 9), min_size=1, max_size=5, unique=True))
+    mode = draw(st.sampled_from(["default", "equal", "random"]))
+    out = {}
+    for k in names:
+        grade: dict[str, Any] = {
+            "pool": draw(st.sampled_from([*pools, None])),
+            "travel_min": draw(durations()),
+            "on_scene_min": draw(durations()),
+            "write_up_min": draw(durations()),
+        }
+        if mode != "default":
+            grade["priority"] = 1 if mode == "equal" else draw(st.integers(1, 3))
+        out[f"P{k}"] = grade
+    return out
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    """A small valid scenario: a few days, a few hundred incidents at most."""
+    pools = draw(st.lists(st.sampled_from(POOLS), min_size=1, max_size=3, unique=True))
+    graded = draw(grades(pools))
+    start = MONDAY + dt.timedelta(days=draw(st.integers(0, 6)))
+    volume = st.sampled_from([500.0, 2000.0, 8000.0, 20000.0])
+    doc: dict[str, Any] = {
+        "name": "random",
+        "calendar": {
+            "start": start.isoformat(),
+            "end": (start + dt.timedelta(days=draw(st.integers(1, 5)))).isoformat(),
+            "warmup_days": draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])),
+        },
+        "demand": {"incidents": {g: {"annual_volume": draw(volume)} for g in graded}},
+        "dispatch": {"grades": graded},
+        "pools": {
+            p: {
+                "roster": draw(rosters()),
+                "double_crewed_share": draw(st.sampled_from([0.0, 0.5])),
+            }
+            for p in pools
+        },
+        "experiment": {"seed": draw(st.integers(0, 2**32))},
+    }
+    if draw(st.booleans()):
+        profile = draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 3.0]), min_size=168, max_size=168))
+        if sum(profile) > 0:
+            doc["profiles"] = {"shape": {"values": profile}}
+            for stream in doc["demand"]["incidents"].values():
+                stream["profile"] = "shape"
+    return Scenario.model_validate(doc)
+
+
+def snapped(draws: Draws, step: float) -> Draws:
+    """Creation times floored to multiples of ``step`` minutes: many simultaneous arrivals."""
+    d = draws.incidents
+    created = np.floor(d.created_min / step) * step
+    return replace(draws, incidents=replace(d, created_min=created))
+
+
+@settings(DETERMINISTIC, max_examples=120)
+@given(
+    scenario=scenarios(),
+    rep=st.integers(0, 3),
+    step=st.sampled_from([None, 1.0, 15.0, 60.0]),
+)
+def test_random_scenarios(scenario: Scenario, rep: int, step: float | None) -> None:
+    inputs = compile_scenario(scenario)
+    draws = draw(inputs, rep)
+    assert_parity(inputs, draws if step is None else snapped(draws, step))
+
+
+# --- exact ties -----------------------------------------------------------------------------
+
+TIE_DAYS = 2
+TIE_HORIZON_MIN = TIE_DAYS * 1440
+
+
+def tie_inputs(roster: list[int], priorities: list[int], pools: list[int]) -> Inputs:
+    """Inputs with an hour-of-week roster per pool; grades P1.. with given priority and pool."""
+    names = [POOLS[0], POOLS[1]]
+    grade_docs = {
+        f"P{k + 1}": {"priority": pr, "pool": names[pool]}
+        for k, (pr, pool) in enumerate(zip(priorities, pools, strict=True))
+    }
+    doc = {
+        "name": "ties",
+        "calendar": {
+            "start": MONDAY.isoformat(),
+            "end": (MONDAY + dt.timedelta(days=TIE_DAYS)).isoformat(),
+            "warmup_days": 0,
+        },
+        "demand": {"incidents": {}},
+        "dispatch": {"grades": grade_docs},
+        "pools": {
+            names[0]: {"roster": {"hour_of_week": roster}},
+            names[1]: {"roster": {"hour_of_week": roster[1:] + roster[:1]}},
+        },
+    }
+    return compile_scenario(Scenario.model_validate(doc))
+
+
+whole = st.sampled_from([0, 0, 10, 30, 60, 120, 600]).map(float)
+"""Whole-minute durations, often zero, often landing on roster changes (hour multiples)."""
+on_the_hour = st.integers(0, TIE_HORIZON_MIN // 60 - 1).map(lambda h: 60 * h)
+incident = st.tuples(
+    st.one_of(on_the_hour, st.integers(0, TIE_HORIZON_MIN - 1)),
+    st.integers(0, 3),
+    whole,
+    whole,
+    whole,
+)
+
+
+@settings(DETERMINISTIC, max_examples=150)
+@given(
+    roster=st.lists(st.integers(0, 3), min_size=168, max_size=168),
+    priorities=st.lists(st.integers(1, 2), min_size=4, max_size=4),
+    pools=st.lists(st.integers(0, 1), min_size=4, max_size=4),
+    rows=st.lists(incident, max_size=120),
+)
+def test_exact_ties(
+    roster: list[int],
+    priorities: list[int],
+    pools: list[int],
+    rows: list[tuple[int, int, float, float, float]],
+) -> None:
+    """Integer arrivals (often on the hour) and whole-minute jobs: events share instants."""
+    inputs = tie_inputs(roster, priorities, pools)
+    rows = sorted(rows, key=lambda r: r[0])
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 5
+    incidents = IncidentDraws(
+        created_min=np.array(columns[0], dtype=np.float64),
+        grade=np.array(columns[1], dtype=np.int64),
+        travel_min=np.array(columns[2], dtype=np.float64),
+        on_scene_min=np.array(columns[3], dtype=np.float64),
+        write_up_min=np.array(columns[4], dtype=np.float64),
+    )
+    assert_parity(inputs, Draws(0, incidents))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_exact_ties_busy(seed: int) -> None:
+    """Many more incidents than units, all on a 10-minute grid with whole-hour jobs."""
+    rng = np.random.default_rng(seed)
+    roster = [int(x) for x in rng.integers(0, 4, 168)]
+    inputs = tie_inputs(roster, [1, 1, 2, 3], [0, 0, 1, 0])
+    n = 2000
+    created = np.sort(rng.integers(0, TIE_HORIZON_MIN // 10, n) * 10.0)
+    jobs = [rng.choice([0.0, 0.0, 20.0, 60.0, 120.0], n) for _ in range(3)]
+    incidents = IncidentDraws(created, rng.integers(0, 4, n), *jobs)
+    assert_parity(inputs, Draws(0, incidents))
