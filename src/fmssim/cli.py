@@ -5,17 +5,24 @@ Exit codes: 0 success; 1 unexpected internal error; 2 bad input (scenario, optio
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
+import shutil
 import sys
+import time
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from types import TracebackType
+from typing import Literal
 
 import click
 
-from fmssim.experiment.engines import EngineUnavailable
 from fmssim.scenario import ScenarioError, load_scenario
 from fmssim.scenario.root import Scenario
+from fmssim.scenario.yamlio import parse_yaml
 
 EXIT_BAD_INPUT = 2
 
@@ -59,7 +66,7 @@ def validate(scenario: Path, sets: tuple[str, ...]) -> None:
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True)
 @click.option("--records", is_flag=True, help="Also write every incident record (Parquet).")
 @click.option("--quiet", is_flag=True, help="No progress bar, no table.")
-def run(  # noqa: PLR0913
+def run(
     scenario: Path,
     reps: int | None,
     seed: int | None,
@@ -72,15 +79,16 @@ def run(  # noqa: PLR0913
     quiet: bool,
 ) -> None:
     """Run SCENARIO and print its summary with 95% intervals."""
-    from fmssim.experiment import run_experiment
-    from fmssim.report.console import print_summary, progress_bar
-
     cli_sets = [*sets, *_experiment_sets(reps, seed, engine, records)]
     with _one_line_errors():
         loaded = load_scenario(scenario, variant=variant, sets=cli_sets)
+        # Imported only now: the engines load numba, which a bad scenario need not wait for.
+        from fmssim.experiment import run_experiment
+        from fmssim.report.console import print_summary, progress_bar
+
         folder = _run_folder(out, scenario, loaded.variant)
-        with progress_bar(quiet) as progress:
-            result = run_experiment(loaded, workers=workers, out_dir=folder, progress=progress)
+        with progress_bar(quiet) as progress, _staged(folder, reserved=out is None) as staging:
+            result = run_experiment(loaded, workers=workers, out_dir=staging, progress=progress)
     if result.engine.note:
         click.echo(result.engine.note, err=True)
     if not quiet:
@@ -107,12 +115,24 @@ def new(name: str, force: bool) -> None:
         raise BadInput(f"{target}: exists already (use --force to overwrite)")
     templates = resources.files("fmssim").joinpath("templates")
     text = templates.joinpath("scenario.yaml").read_text("utf-8")
-    target.write_text(text.replace("{{name}}", target.stem), encoding="utf-8")
+    text = text.replace("name: {{name}}", f"name: {_yaml_string(target.stem)}")
     profile = target.parent / "data" / "hour_of_week_incidents.csv"
-    if not profile.exists():
-        profile.parent.mkdir(parents=True, exist_ok=True)
-        profile.write_text(templates.joinpath(profile.name).read_text("utf-8"), encoding="utf-8")
+    with _one_line_errors():
+        target.write_text(text.replace("{{name}}", target.stem), encoding="utf-8")
+        if not profile.exists():
+            profile.parent.mkdir(parents=True, exist_ok=True)
+            csv_text = templates.joinpath(profile.name).read_text("utf-8")
+            profile.write_text(csv_text, encoding="utf-8")
     click.echo(f"wrote {target}; check it with: fmssim validate {target}")
+
+
+def _yaml_string(text: str) -> str:
+    """``text`` as a YAML value that reads back as this string (``2019`` would be a number)."""
+    try:
+        value, _ = parse_yaml(text, "name")
+    except ScenarioError:
+        value = None
+    return text if value == text else json.dumps(text, ensure_ascii=False)
 
 
 def _experiment_sets(
@@ -123,9 +143,17 @@ def _experiment_sets(
 
 
 def _run_folder(out: Path | None, scenario: Path, variant: str) -> Path:
+    """``--out``, or a new folder under ``runs/``, created now so no other run can take it."""
     if out is None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        return Path("runs") / f"{scenario.stem}-{variant}-{stamp}"
+        base = Path("runs") / f"{scenario.stem}-{variant}-{stamp}"
+        base.parent.mkdir(parents=True, exist_ok=True)
+        for n in range(1, 1000):
+            folder = base if n == 1 else base.with_name(f"{base.name}-{n}")
+            with contextlib.suppress(FileExistsError):
+                folder.mkdir()
+                return folder
+        raise BadInput(f"{base}: too many runs this second; give --out")
     if out.exists() and (not out.is_dir() or _foreign_content(out)):
         raise BadInput(f"{out}: exists and is not an fmssim run folder; choose another --out")
     return out
@@ -135,16 +163,60 @@ def _foreign_content(folder: Path) -> bool:
     return any(folder.iterdir()) and not (folder / "manifest.json").exists()
 
 
+@contextlib.contextmanager
+def _staged(folder: Path, reserved: bool) -> Iterator[Path]:
+    """A new folder beside ``folder`` that replaces it only if the block succeeds.
+
+    A failed or interrupted run thus leaves an earlier run folder exactly as it was, and a
+    rerun into the same folder leaves no stale records of the earlier run behind. A folder
+    ``reserved`` for this run (still empty) is removed if the run fails.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = folder.parent / f".{folder.name}.{os.getpid()}-{time.time_ns()}.partial"
+    staging.mkdir()
+    try:
+        yield staging
+        old = staging.with_suffix(".old")
+        if folder.exists():
+            folder.rename(old)
+        staging.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        if reserved:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 class _one_line_errors:  # noqa: N801 - used as a context manager, reads as a phrase
     """Turn the project's own errors into one line and exit code 2."""
 
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, error, tb) -> bool:  # type: ignore[no-untyped-def]
-        if isinstance(error, ScenarioError | EngineUnavailable):
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> Literal[False]:
+        if isinstance(error, ScenarioError) or _engine_refused(error):
             raise BadInput(str(error)) from None
+        if isinstance(error, OSError):
+            where = error.filename if error.filename is not None else "file"
+            raise BadInput(f"{where}: {error.strerror or error}") from None
         if isinstance(error, KeyboardInterrupt):
             click.echo("interrupted", err=True)
             sys.exit(130)
         return False
+
+
+def _engine_refused(error: BaseException | None) -> bool:
+    """Whether the chosen engine refused the scenario (imported late: it loads numba)."""
+    if error is None:
+        return False
+    from fmssim.experiment.engines import EngineUnavailable
+
+    return isinstance(error, EngineUnavailable)

@@ -1,5 +1,7 @@
 """Demand: arrival profiles, growth paths, contact channels, incident and crime streams."""
 
+# ruff: noqa: RUF012 - pydantic copies mutable defaults; ruff cannot see that Model is a
+# pydantic model through the base class (astral-sh/ruff#5639).
 from __future__ import annotations
 
 from typing import Annotated

@@ -1,16 +1,28 @@
 """Incident grades P1-P9, their policies, and dispatch options."""
 
+# ruff: noqa: RUF012 - pydantic copies mutable defaults; ruff cannot see that Model is a
+# pydantic model through the base class (astral-sh/ruff#5639).
 from __future__ import annotations
 
 import re
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field
 
 from fmssim.scenario.base import Model, Positive, Share
 from fmssim.scenario.distributions import ZERO, Distribution
 
 GRADE_NAME = re.compile(r"^P[1-9]$")
+
+
+def _grade_name(name: str) -> str:
+    if not GRADE_NAME.match(name):
+        raise ValueError("grade names are P1 to P9")
+    return name
+
+
+GradeName = Annotated[str, AfterValidator(_grade_name)]
+"""P1 to P9; checked per key so an error points at the grade's own line."""
 
 
 class Appointment(Model):
@@ -61,18 +73,10 @@ class DispatchOptions(Model):
 class Dispatch(Model):
     """Incident grades and how units are allocated to them."""
 
-    grades: dict[str, Grade]
+    grades: dict[GradeName, Grade]
     """Grade policies by name, P1 to P9."""
     options: DispatchOptions = DispatchOptions()
     """Optional dispatch practices."""
-
-    @field_validator("grades")
-    @classmethod
-    def _grade_names(cls, grades: dict[str, Grade]) -> dict[str, Grade]:
-        for name in grades:
-            if not GRADE_NAME.match(name):
-                raise ValueError(f"grade names are P1 to P9, not {name!r}")
-        return grades
 
     def priority_of(self, name: str) -> int:
         """Queue priority of a grade (explicit, or its number)."""

@@ -14,10 +14,15 @@ class ScenarioError(Exception):
         self.file = file
         self.line = line
         self.key = key
-        self.message = " ".join(message.split())
+        self.message = _printable(" ".join(message.split()))
         super().__init__(self.render())
 
     def render(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        key = self.key or "(top level)"
+        where = f"{_printable(self.file)}:{self.line}" if self.line else _printable(self.file)
+        key = _printable(self.key) or "(top level)"
         return f"{where}: {key}: {self.message}"
+
+
+def _printable(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped, so it stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

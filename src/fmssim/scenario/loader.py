@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from fmssim.scenario.errors import ScenarioError
 from fmssim.scenario.messages import describe, readable_key
-from fmssim.scenario.overrides import deep_merge, parse_assignment, set_dotted
+from fmssim.scenario.overrides import apply_override, deep_merge, parse_assignment
 from fmssim.scenario.profiles import read_profile_files
 from fmssim.scenario.references import Problem, check_references
 from fmssim.scenario.root import Scenario
@@ -47,11 +47,12 @@ def load_scenario(
     """Load, layer and validate a scenario file; raise :class:`ScenarioError` on any problem."""
     path = Path(path)
     doc, origins = _read_with_extends(path, path.name, ())
+    _require_mapping(doc, path.name)
     if variant is not None:
         _apply_variant(doc, origins, variant, path.name)
     for text in sets:
         key, value = parse_assignment(text)
-        set_dotted(doc, key, value, origins, ("--set", 0))
+        apply_override(doc, key, value, origins, ("--set", 0))
     scenario = validate_document(doc, origins, path.name)
     _raise_first(check_references(scenario, doc), origins, path.name)
     if check_support:
@@ -61,10 +62,7 @@ def load_scenario(
 
 def validate_document(doc: Any, origins: Origins, shown: str) -> Scenario:
     """Validate plain data against the schema, mapping the first error to its line."""
-    if doc is None:
-        raise ScenarioError(shown, 0, "", "file is empty; expected a scenario mapping")
-    if not isinstance(doc, dict):
-        raise ScenarioError(shown, 1, "", "expected a mapping of scenario keys at the top")
+    _require_mapping(doc, shown)
     try:
         return Scenario.model_validate(doc)
     except ValidationError as exc:
@@ -73,10 +71,20 @@ def validate_document(doc: Any, origins: Origins, shown: str) -> Scenario:
         for error in errors:
             key = readable_key(tuple(error["loc"]), doc)
             file, line = _origin(origins, key, shown)
-            located.append((file, line, key, describe(error, Scenario)))
-        file, line, key, message = min(located, key=lambda e: (e[0] != shown, e[1]))
+            # A misspelt key is both unknown and missing: the unknown one says more.
+            rank = (file != shown, error["type"] == "missing", line)
+            located.append((rank, file, line, key, describe(error, Scenario)))
+        _, file, line, key, message = min(located, key=lambda e: e[0])
         more = f" (+{len(located) - 1} more)" if len(located) > 1 else ""
         raise ScenarioError(file, line, _dotted(key), message + more) from None
+
+
+def _require_mapping(doc: Any, shown: str) -> None:
+    """Variants, overrides and the schema all need a mapping at the top."""
+    if doc is None:
+        raise ScenarioError(shown, 0, "", "file is empty; expected a scenario mapping")
+    if not isinstance(doc, dict):
+        raise ScenarioError(shown, 1, "", "expected a mapping of scenario keys at the top")
 
 
 def _read_with_extends(path: Path, shown: str, chain: tuple[Path, ...]) -> tuple[Any, Origins]:
@@ -87,26 +95,37 @@ def _read_with_extends(path: Path, shown: str, chain: tuple[Path, ...]) -> tuple
         return doc, origins
     target = doc.pop("extends")
     line = origins.pop(("extends",), (shown, 0))[1]
-    if not isinstance(target, str) or not target:
-        raise ScenarioError(shown, line, "extends", "expected the path of a base scenario file")
-    base_path = (path.parent / target).resolve()
-    if base_path in chain or base_path == path.resolve():
-        raise ScenarioError(shown, line, "extends", f"cycle: {target} extends back to this file")
-    if len(chain) >= MAX_EXTENDS_DEPTH:
-        raise ScenarioError(shown, line, "extends", "more than 10 levels of extends")
-    if not base_path.is_file():
-        raise ScenarioError(shown, line, "extends", f"base file {target} not found")
+    base_path = _base_path(path, target, (*chain, path.resolve()), (shown, line))
     base, base_origins = _read_with_extends(base_path, target, (*chain, path.resolve()))
     if not isinstance(base, dict):
         raise ScenarioError(target, 1, "", "a base scenario must be a mapping")
     return deep_merge(base, doc), {**base_origins, **origins}
 
 
+def _base_path(path: Path, target: Any, chain: tuple[Path, ...], where: tuple[str, int]) -> Path:
+    """The file ``extends: target`` names, relative to ``path``; cycles are refused."""
+    if not isinstance(target, str) or not target:
+        raise ScenarioError(*where, "extends", "expected the path of a base scenario file")
+    try:
+        base_path = (path.parent / target).resolve()
+        found = base_path.is_file()
+    except (OSError, ValueError):
+        found = False
+    if not found:
+        raise ScenarioError(*where, "extends", f"base file {target} not found")
+    if base_path in chain:
+        raise ScenarioError(*where, "extends", f"cycle: {target} extends back to this file")
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        raise ScenarioError(*where, "extends", f"more than {MAX_EXTENDS_DEPTH} levels of extends")
+    return base_path
+
+
 def _apply_variant(doc: dict[str, Any], origins: Origins, name: str, shown: str) -> None:
     variants = doc.get("variants") or {}
     if not isinstance(variants, dict) or name not in variants:
         known = ", ".join(sorted(variants)) if isinstance(variants, dict) else ""
-        raise ScenarioError(shown, 0, f"variants.{name}", f"no such variant (known: {known})")
+        message = f"no such variant (known: {known or 'none defined'})"
+        raise ScenarioError(shown, 0, f"variants.{name}", message)
     spec = variants[name]
     settings = spec.get("set", {}) if isinstance(spec, dict) else None
     if not isinstance(settings, dict):
@@ -114,17 +133,24 @@ def _apply_variant(doc: dict[str, Any], origins: Origins, name: str, shown: str)
         raise ScenarioError(shown, line, f"variants.{name}.set", "expected a mapping of keys")
     for key, value in settings.items():
         where = origins.get(("variants", name, "set", key), (shown, 0))
-        set_dotted(doc, key, value, origins, where)
+        apply_override(doc, key, value, origins, where)
 
 
 def _raise_first(problems: list[Problem], origins: Origins, shown: str) -> None:
     if not problems:
         return
     key, message = problems[0]
-    path: PathKey = tuple(key.split("."))
-    file, line = _origin(origins, path, shown)
+    file, line = _origin(origins, _path_of(key), shown)
     more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
     raise ScenarioError(file, line, key, message + more)
+
+
+def _path_of(key: str) -> PathKey:
+    """The document path a problem's dotted key names (provenance keys hold dots)."""
+    head, _, rest = key.partition(".")
+    if head in ("sources", "assumptions") and rest:
+        return (head, rest)
+    return tuple(key.split("."))
 
 
 def _origin(origins: Origins, key: PathKey, shown: str) -> tuple[str, int]:

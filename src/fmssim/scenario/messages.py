@@ -10,6 +10,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from fmssim.scenario.distributions import Distribution
+
 Loc = tuple[str | int, ...]
 
 
@@ -17,13 +19,12 @@ def readable_key(loc: Loc, raw: Any) -> tuple[str | int, ...]:
     """The path of an error as written in the file: union tags pydantic adds are dropped."""
     kept: list[str | int] = []
     node = raw
+    loc = tuple(part for part in loc if part != "[key]")  # a bad key is reported on itself
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        child = _child(node, part)
+        if child is not _ABSENT:
             kept.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            kept.append(part)
-            node = node[part]
+            node = child
         elif isinstance(node, dict | list):
             continue  # a discriminator tag or a missing key; reported on the parent
         else:
@@ -36,11 +37,22 @@ def readable_key(loc: Loc, raw: Any) -> tuple[str | int, ...]:
 def _is_key_problem(loc: Loc, raw: Any) -> bool:
     node = raw
     for part in loc[:-1]:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
+        child = _child(node, part)
+        node = node if child is _ABSENT else child
     return isinstance(node, dict)
+
+
+_ABSENT = object()
+"""Marks a path step the document does not have (``None`` is a value a document may hold)."""
+
+
+def _child(node: Any, part: str | int) -> Any:
+    """``node[part]`` when the document has it, else ``_ABSENT``."""
+    if isinstance(node, dict) and part in node:
+        return node[part]
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return _ABSENT
 
 
 def describe(error: ErrorDetails, root: type[BaseModel]) -> str:
@@ -68,8 +80,9 @@ def describe(error: ErrorDetails, root: type[BaseModel]) -> str:
 
 
 def _tags(error: ErrorDetails) -> str:
-    ctx = error.get("ctx") or {}
-    return str(ctx.get("discriminator", "fixed, exponential, lognormal, gamma, empirical"))
+    """The kinds a distribution may be (the only tagged union of the format)."""
+    members = typing.get_args(typing.get_args(Distribution)[0])
+    return ", ".join(repr(m.model_fields["kind"].default) for m in members)
 
 
 def _shown_input(value: Any) -> str:

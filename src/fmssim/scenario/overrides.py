@@ -24,6 +24,27 @@ def deep_merge(base: Any, top: Any) -> Any:
     return copy.deepcopy(top)
 
 
+def apply_override(
+    doc: dict[str, Any], dotted: str, value: Any, origins: Origins, where: tuple[str, int]
+) -> None:
+    """Set a variant's or ``--set`` value, refusing what only a scenario file may say.
+
+    ``extends`` and profile ``file`` names are resolved relative to the file that holds
+    them when it is read; an override could only be ignored, so it is an error instead.
+    """
+    head = dotted.split(".")[0]
+    if head == "extends":
+        raise ScenarioError(*where, dotted, "only a scenario file can extend another")
+    if head == "profiles" and (dotted.endswith(".file") or _names_file(value)):
+        message = "profile files are read from scenario files only; define the profile there"
+        raise ScenarioError(*where, dotted, message + " and select it with its name")
+    set_dotted(doc, dotted, value, origins, where)
+
+
+def _names_file(value: Any) -> bool:
+    return isinstance(value, dict) and ("file" in value or any(map(_names_file, value.values())))
+
+
 def set_dotted(
     doc: dict[str, Any], dotted: str, value: Any, origins: Origins, where: tuple[str, int]
 ) -> None:
@@ -39,6 +60,7 @@ def set_dotted(
         child = node.get(part)
         if child is None:
             child = node[part] = {}
+            origins[tuple(parts[: i + 1])] = where
         if not isinstance(child, dict):
             prefix = ".".join(parts[: i + 1])
             raise ScenarioError(where[0], where[1], dotted, f"{prefix} is not a mapping")
@@ -66,5 +88,9 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if "=" not in text:
         raise ScenarioError(where, 0, text, "expected KEY=VALUE")
     key, _, raw = text.partition("=")
-    value, _ = parse_yaml(raw if raw.strip() else "null", where)
-    return key.strip(), value
+    key = key.strip()
+    try:
+        value, _ = parse_yaml(raw if raw.strip() else "null", where)
+    except ScenarioError as exc:
+        raise ScenarioError(where, 0, key, exc.message) from None
+    return key, value

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 from typing import Any
 
 from fmssim.scenario.errors import ScenarioError
+from fmssim.scenario.roster import HOURS_PER_WEEK
 from fmssim.scenario.yamlio import Origins
 
 
@@ -26,25 +28,38 @@ def read_profile_files(doc: dict[str, Any], origins: Origins, folder: Path, show
 
 
 def _read_factors(path: Path, shown: str, line: int, key: str) -> list[float]:
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = [r for r in csv.reader(handle) if r and not r[0].lstrip().startswith("#")]
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "file not found" if isinstance(exc, FileNotFoundError) else "cannot read file"
-        raise ScenarioError(shown, line, key, f"{reason}: {path.name}") from None
-    column = _factor_column(rows[0]) if rows else 0
-    body = rows[1:] if rows and _is_header(rows[0]) else rows
+    """The factors in ``path``: one per data row, after an optional header row."""
+    rows = _data_rows(path, shown, line, key)
+    column = _factor_column(rows[0][1]) if rows else 0
+    body = rows[1:] if rows and _is_header(rows[0][1]) else rows
     values = []
-    for n, row in enumerate(body, start=1):
+    for row_line, row in body:
         try:
-            values.append(float(row[column]))
+            value = float(row[column])
         except (ValueError, IndexError):
-            raise ScenarioError(
-                shown, line, key, f"{path.name} row {n}: expected a number"
-            ) from None
-    if len(values) != 168:
+            value = math.nan
+        if not 0.0 <= value < math.inf:
+            where = f"{path.name} line {row_line}"
+            raise ScenarioError(shown, line, key, f"{where}: expected a number >= 0")
+        values.append(value)
+    if len(values) != HOURS_PER_WEEK:
         raise ScenarioError(shown, line, key, f"{path.name} has {len(values)} factors; need 168")
     return values
+
+
+def _data_rows(path: Path, shown: str, line: int, key: str) -> list[tuple[int, list[str]]]:
+    """Non-blank, non-comment CSV rows of ``path`` with their line numbers."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            return [(reader.line_num, r) for r in reader if _is_data(r)]
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
+        reason = "file not found" if isinstance(exc, FileNotFoundError) else "cannot read file"
+        raise ScenarioError(shown, line, key, f"{reason}: {path.name}") from None
+
+
+def _is_data(row: list[str]) -> bool:
+    return bool(row) and any(c.strip() for c in row) and not row[0].lstrip().startswith("#")
 
 
 def _is_header(row: list[str]) -> bool:

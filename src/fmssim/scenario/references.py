@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from fmssim.scenario.root import Scenario
@@ -12,10 +13,16 @@ Problem = tuple[str, str]
 
 def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
     """Names used but not defined, and provenance keys that name nothing in ``raw``."""
+    return [*_names(s), *_provenance(s, raw)]
+
+
+def _names(s: Scenario) -> list[Problem]:
+    """Grades, profiles and pools used but not defined."""
     problems: list[Problem] = []
-    for grade in s.demand.incidents:
-        if grade not in s.dispatch.grades:
-            problems.append((f"demand.incidents.{grade}", f"no grade {grade} in dispatch.grades"))
+    for grade_name in s.demand.incidents:
+        if grade_name not in s.dispatch.grades:
+            key = f"demand.incidents.{grade_name}"
+            problems.append((key, f"no grade {grade_name} in dispatch.grades"))
     for key, stream in _streams(s):
         if stream.profile is not None and stream.profile not in s.profiles:
             problems.append((f"{key}.profile", _unknown("profile", stream.profile, s.profiles)))
@@ -25,6 +32,12 @@ def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
     for pool in s.dispatch.options.p1_borrows_from:
         if pool not in s.pools:
             problems.append(("dispatch.options.p1_borrows_from", _unknown("pool", pool, s.pools)))
+    return problems
+
+
+def _provenance(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
+    """``sources`` and ``assumptions`` entries whose dotted key names no value."""
+    problems: list[Problem] = []
     for section in ("sources", "assumptions"):
         for dotted in getattr(s, section):
             if not _exists(raw, dotted):
@@ -41,6 +54,9 @@ def _streams(s: Scenario) -> list[tuple[str, Any]]:
 
 
 def _unknown(what: str, name: str, known: dict[str, Any]) -> str:
+    hint = difflib.get_close_matches(name, list(known), n=1)
+    if hint:
+        return f"unknown {what} {name!r} (did you mean {hint[0]!r}?)"
     names = ", ".join(sorted(known)) or "none defined"
     return f"unknown {what} {name!r} (known: {names})"
 

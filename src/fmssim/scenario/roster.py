@@ -1,5 +1,7 @@
 """Rosters: how many people are on duty in each hour of the week."""
 
+# ruff: noqa: RUF012 - pydantic copies mutable defaults; ruff cannot see that Model is a
+# pydantic model through the base class (astral-sh/ruff#5639).
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""What this release simulates: parts of the format not simulated yet are rejected, never ignored."""
+"""What this release simulates: parts of the format not simulated yet are rejected, not ignored."""
 
 from __future__ import annotations
 
@@ -22,14 +22,28 @@ def unsupported(s: Scenario) -> list[Problem]:
         problems.append(_flag("dispatch.options.p1_takes_en_route_unit"))
     if options.p1_borrows_from:
         problems.append(_flag("dispatch.options.p1_borrows_from"))
+    return [*problems, *_grades(s), *_pools(s)]
+
+
+def _grades(s: Scenario) -> list[Problem]:
+    """Grade policies beyond one unit sent straight away, with no crime created."""
+    problems: list[Problem] = []
     for name, grade in s.dispatch.grades.items():
         key = f"dispatch.grades.{name}"
         if grade.units_needed != 1:
             problems.append(_flag(f"{key}.units_needed", "(only 1 unit per incident)"))
-        if grade.crime_share > 0 or grade.crime_type is not None:
+        if grade.crime_share > 0:
             problems.append(_flag(f"{key}.crime_share"))
+        if grade.crime_type is not None:
+            problems.append(_flag(f"{key}.crime_type"))
         if grade.appointment is not None:
             problems.append(_flag(f"{key}.appointment"))
+    return problems
+
+
+def _pools(s: Scenario) -> list[Problem]:
+    """Pools rostered by shifts or scaled by the workforce model."""
+    problems: list[Problem] = []
     for name, pool in s.pools.items():
         key = f"pools.{name}"
         if pool.roster.shifts is not None:

@@ -8,12 +8,15 @@ its file and line, so a validation error can point at the line a planner must ed
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.comments import CommentedMap, CommentedOrderedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
 
 from fmssim.scenario.errors import ScenarioError
 
@@ -23,6 +26,37 @@ Origins = dict[PathKey, tuple[str, int]]
 
 MAX_FILE_BYTES = 20_000_000
 MAX_DEPTH = 40
+ALIAS_ALLOWANCE = 100_000
+"""Keys and items that YAML aliases may add beyond one per character of the file (a guard
+against "billion laughs" documents, whose few lines expand to billions of values)."""
+
+_READ_AS = {"timestamp": "a date", "int": "an integer", "float": "a number", "bool": "true/false"}
+
+
+class Unreadable:
+    """A scalar YAML resolved to a type but could not be read as one (``2019-02-30``)."""
+
+    def __init__(self, text: str, tag: str) -> None:
+        self.text = text
+        self.tag = tag
+
+    def explain(self) -> str:
+        """What was written and what it was taken for."""
+        kind = _READ_AS.get(self.tag.rpartition(":")[2], "a value")
+        return f"cannot read {self.text[:40]!r} as {kind}"
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that turns an unreadable scalar into :class:`Unreadable`,
+    so the error can name its key instead of stopping the parse with no location."""
+
+    def construct_non_recursive_object(self, node: Any, tag: str | None = None) -> Any:
+        try:
+            return super().construct_non_recursive_object(node, tag)
+        except (ValueError, KeyError, TypeError, OverflowError):
+            if not isinstance(node, ScalarNode):
+                raise
+            return Unreadable(str(node.value), str(tag or node.tag))
 
 
 def read_yaml(path: Path, shown: str) -> tuple[Any, Origins]:
@@ -39,8 +73,9 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, Origins]:
         raise ScenarioError(shown, 0, "", "file not found") from None
     except IsADirectoryError:
         raise ScenarioError(shown, 0, "", "is a folder, expected a YAML file") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(shown, 0, "", "is not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ScenarioError(shown, line, "", "is not UTF-8 text") from None
     except OSError as exc:
         raise ScenarioError(shown, 0, "", f"cannot read: {exc.strerror}") from None
     return parse_yaml(text, shown)
@@ -49,49 +84,70 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, Origins]:
 def parse_yaml(text: str, shown: str) -> tuple[Any, Origins]:
     """Parse YAML text (see :func:`read_yaml`)."""
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _Constructor
     try:
         doc = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         problem = exc.problem or exc.context or "cannot parse"
+        if isinstance(exc, DuplicateKeyError):  # its text holds both values, however long
+            problem = problem.split(" with value ")[0]
         raise ScenarioError(shown, line, "", f"invalid YAML: {problem}") from None
-    except (YAMLError, RecursionError, ValueError) as exc:
+    except RecursionError:
+        raise ScenarioError(shown, 0, "", "invalid YAML: nested too deeply") from None
+    except (YAMLError, ValueError, KeyError, TypeError) as exc:
         raise ScenarioError(shown, 0, "", f"invalid YAML: {type(exc).__name__}") from None
-    origins: Origins = {}
-    plain = _plain(doc, (), shown, 1, origins)
-    return plain, origins
+    walk = _Walk(shown, budget=len(text) + ALIAS_ALLOWANCE)
+    return walk.plain(doc, (), 1), walk.origins
 
 
-def _plain(node: Any, path: PathKey, shown: str, line: int, origins: Origins) -> Any:
-    """Convert ruamel's round-trip nodes to dict/list/scalars, rejecting tags."""
-    if len(path) > MAX_DEPTH:
-        raise ScenarioError(shown, line, _dotted(path), "nested too deeply")
-    _reject_tag(node, path, shown, line)
-    if isinstance(node, CommentedMap):
-        return _plain_map(node, path, shown, origins)
-    if isinstance(node, CommentedSeq):
-        out = []
-        for i, item in enumerate(node):
-            item_line = _line(node.lc.item(i) if i < len(node.lc.data) else None, line)
-            origins[(*path, i)] = (shown, item_line)
-            out.append(_plain(item, (*path, i), shown, item_line, origins))
+@dataclass
+class _Walk:
+    """Converts ruamel's round-trip nodes to dict/list/scalars, rejecting tags.
+
+    ``budget`` caps the keys and items visited: without aliases a document cannot hold more
+    values than it has characters, so only alias expansion ("billion laughs") can exceed it.
+    """
+
+    shown: str
+    budget: int
+    origins: Origins = field(default_factory=dict)
+
+    def plain(self, node: Any, path: PathKey, line: int) -> Any:
+        """``node`` as plain data; ``line`` is where it was written."""
+        if len(path) > MAX_DEPTH:
+            raise ScenarioError(self.shown, line, _dotted(path), "nested too deeply")
+        if len(self.origins) > self.budget:
+            message = "too many values once YAML aliases are expanded"
+            raise ScenarioError(self.shown, line, _dotted(path), message)
+        _reject_tag(node, path, self.shown, line)
+        if isinstance(node, CommentedMap):
+            return self.plain_map(node, path, line)
+        if isinstance(node, CommentedSeq):
+            out = []
+            for i, item in enumerate(node):
+                item_line = _line(node.lc.item(i) if i < len(node.lc.data) else None, line)
+                self.origins[(*path, i)] = (self.shown, item_line)
+                out.append(self.plain(item, (*path, i), item_line))
+            return out
+        return _scalar(node, path, self.shown, line)
+
+    def plain_map(self, node: CommentedMap, path: PathKey, line: int) -> dict[str, Any]:
+        """Keys merged in with ``<<:`` have no line of their own: they get the mapping's."""
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            key_line = _line(node.lc.data.get(key), line)
+            name = _key_text(key, path, self.shown, key_line)
+            self.origins[(*path, name)] = (self.shown, key_line)
+            out[name] = self.plain(value, (*path, name), key_line)
         return out
-    return _scalar(node, path, shown, line)
-
-
-def _plain_map(node: CommentedMap, path: PathKey, shown: str, origins: Origins) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        name = _key_text(key, path, shown, _line(node.lc.data.get(key), 0))
-        key_line = _line(node.lc.data.get(key), 0)
-        origins[(*path, name)] = (shown, key_line)
-        out[name] = _plain(value, (*path, name), shown, key_line, origins)
-    return out
 
 
 def _reject_tag(node: Any, path: PathKey, shown: str, line: int) -> None:
     tag = getattr(getattr(node, "tag", None), "value", None)
+    if isinstance(node, CommentedOrderedMap):
+        tag = "!!omap"
     if isinstance(node, TaggedScalar) or (
         isinstance(node, CommentedMap | CommentedSeq) and tag is not None
     ):
@@ -101,7 +157,7 @@ def _reject_tag(node: Any, path: PathKey, shown: str, line: int) -> None:
 
 
 def _key_text(key: Any, path: PathKey, shown: str, line: int) -> str:
-    if isinstance(key, CommentedMap | CommentedSeq | TaggedScalar) or key is None:
+    if not isinstance(key, str | int | float | dt.date) or isinstance(key, TaggedScalar):
         raise ScenarioError(shown, line, _dotted(path), "mapping keys must be plain names")
     text = str(key)
     if not text.strip() or ("." in text and not _dotted_keys_allowed(path)):
@@ -125,6 +181,8 @@ def _scalar(node: Any, path: PathKey, shown: str, line: int) -> Any:
         return int(node)
     if isinstance(node, float):
         return float(node)
+    if isinstance(node, Unreadable):
+        raise ScenarioError(shown, line, _dotted(path), node.explain())
     raise ScenarioError(shown, line, _dotted(path), f"unsupported YAML value {type(node).__name__}")
 
 
