@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Generator
 
 import numpy as np
 import simpy
 
-from fmssim.engine.des.clock import DISPATCH
+from fmssim.engine.des.allocation import request_allocation
 from fmssim.engine.des.world import UnitPool, World
 from fmssim.engine.records import Outcome
 from fmssim.model.draws import IncidentDraws
@@ -55,25 +54,3 @@ def roster(world: World, pool: UnitPool, times: np.ndarray, units: np.ndarray) -
         yield world.clock.at(float(when))
         pool.on_duty = int(level)
         request_allocation(world, pool)
-
-
-def request_allocation(world: World, pool: UnitPool) -> None:
-    """Allocate once, after every other event of this instant."""
-    if pool.allocation_pending:
-        return
-    pool.allocation_pending = True
-    world.clock.at(world.clock.now, DISPATCH).callbacks.append(lambda _: allocate(pool))
-
-
-def allocate(pool: UnitPool) -> None:
-    """Bring on-duty units in line with the roster, then give free units to waiting incidents.
-
-    Free units above the roster go off duty; busy ones finish their job first.
-    """
-    pool.allocation_pending = False
-    pool.free = max(pool.on_duty - pool.busy, 0)
-    while pool.free > 0 and pool.queue:
-        _, _, grant = heapq.heappop(pool.queue)
-        pool.free -= 1
-        pool.busy += 1
-        grant.succeed()

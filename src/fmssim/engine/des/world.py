@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+from typing import Any
 
 import simpy
 
@@ -21,12 +22,20 @@ class UnitPool:
     on_duty: int = 0
     busy: int = 0
     free: int = 0
-    queue: list[tuple[int, int, simpy.Event]] = field(default_factory=list)
-    """Waiting incidents as a heap of (priority, incident id, grant event)."""
+    queue: list[tuple[Any, ...]] = field(default_factory=list)
+    """Waiting entries as a heap of tuples ordered most urgent first, the grant event last:
+    (priority, incident id, grant) for incidents; (channel level, arrival time, attempt,
+    grant) for contacts."""
     allocation_pending: bool = False
 
-    def wait(self, priority: int, incident: int, grant: simpy.Event) -> None:
-        heapq.heappush(self.queue, (priority, incident, grant))
+    def wait(self, *entry: Any) -> None:
+        """Join the queue; ``entry`` ends with the grant event."""
+        heapq.heappush(self.queue, entry)
+
+    def withdraw(self, grant: simpy.Event) -> None:
+        """Leave the queue (a caller who hangs up)."""
+        self.queue = [e for e in self.queue if e[-1] is not grant]
+        heapq.heapify(self.queue)
 
 
 @dataclass
@@ -35,3 +44,6 @@ class World:
 
     clock: Clock
     pools: list[UnitPool]
+    """Dispatch pools, indexed like ``Inputs.pools``."""
+    handlers: list[UnitPool] = field(default_factory=list)
+    """Handler pools (slots = handlers × chat concurrency), indexed like ``Inputs.handlers``."""

@@ -1,0 +1,34 @@
+"""Allocation, shared by dispatch pools and handler pools: once per instant, after every event.
+
+Waiting entries are tuples ordered by priority first (a heap); the last element is the event
+that grants the entry its unit or handler.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from fmssim.engine.des.clock import DISPATCH
+from fmssim.engine.des.world import UnitPool, World
+
+
+def request_allocation(world: World, pool: UnitPool) -> None:
+    """Allocate once, after every other event of this instant."""
+    if pool.allocation_pending:
+        return
+    pool.allocation_pending = True
+    world.clock.at(world.clock.now, DISPATCH).callbacks.append(lambda _: allocate(pool))
+
+
+def allocate(pool: UnitPool) -> None:
+    """Bring on-duty units in line with the roster, then give free units to waiting entries.
+
+    Free units above the roster go off duty; busy ones finish their job first.
+    """
+    pool.allocation_pending = False
+    pool.free = max(pool.on_duty - pool.busy, 0)
+    while pool.free > 0 and pool.queue:
+        grant = heapq.heappop(pool.queue)[-1]
+        pool.free -= 1
+        pool.busy += 1
+        grant.succeed()
