@@ -11,7 +11,7 @@ import pytest
 from numpy.typing import NDArray
 
 from fmssim.engine.fast.dispatch import dispatch_pool
-from fmssim.engine.fast.heap import heap_pop, heap_push
+from fmssim.engine.fast.heap import heap_pop, heap_push, heap_replace_top
 
 NAN = np.nan
 
@@ -99,6 +99,15 @@ def test_units_over_roster_leave_only_when_free() -> None:
     assert same(got, [0.0, 0.0, 50.0, 100.0])
 
 
+def test_roster_down_then_up_with_units_that_never_worked() -> None:
+    # Three units from 0 (two never used), one from 60, two from 120. Id 0 holds a unit
+    # to 200. Id 1 (at 70) finds one on duty and one busy: waits until the rise at 120.
+    # Id 2 (at 125) finds two busy, two on duty: waits for id 1's release at 130.
+    roster = ([0.0, 60.0, 120.0], [3, 1, 2])
+    got = run([0.0, 70.0, 125.0], [200.0, 10.0, 5.0], roster=roster)
+    assert same(got, [0.0, 120.0, 130.0])
+
+
 def test_roster_rise_coinciding_with_arrival() -> None:
     # No units until 60; incidents at 0 and 60 both start at 60 when two units come on.
     roster = ([0.0, 60.0], [0, 2])
@@ -178,6 +187,19 @@ def test_heap_pops_in_sorted_order(seed: int) -> None:
         size = heap_pop(heap, size)
         assert is_heap(heap, size)
     assert popped == sorted(values)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_heap_replace_top_equals_pop_then_push(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = list(rng.integers(0, 20, 30).astype(float))
+    heap, size = fill(values)
+    for new in rng.integers(0, 30, 40).astype(float):
+        heap_replace_top(heap, size, new)
+        assert is_heap(heap, size)
+        values.remove(min(values))
+        values.append(new)
+        assert sorted(heap[:size]) == sorted(values)
 
 
 def test_heap_pop_to_empty() -> None:

@@ -7,11 +7,16 @@ records of the reference engine for everything it supports.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from fmssim.engine.fast.dispatch import dispatch_pool
+from fmssim.engine.fast.timeline import timeline_into
 from fmssim.engine.records import Outcome
-from fmssim.model.draws import Draws
+from fmssim.model.draws import Draws, IncidentDraws
 from fmssim.model.inputs import Inputs
+
+EVERY = np.empty(0, dtype=np.int64)
+"""Pool members meaning all incidents, in order (nothing to gather or scatter)."""
 
 
 def supports(inputs: Inputs) -> list[str]:
@@ -23,35 +28,60 @@ def run(inputs: Inputs, draws: Draws) -> Outcome:
     """Simulate one replication; identical records to :func:`fmssim.engine.des.run`."""
     d = draws.incidents
     out = Outcome.empty(len(d))
-    pool_of = inputs.grades.pool[d.grade]
-    levels, level_of_grade = np.unique(inputs.grades.priority, return_inverse=True)
-    for k in range(len(inputs.pools.names)):
-        ids = np.flatnonzero(pool_of == k)
-        assigned = dispatch_pool(
-            d.created_min[ids],
-            level_of_grade[d.grade[ids]].astype(np.int64),
-            d.travel_min[ids],
-            d.on_scene_min[ids],
-            d.write_up_min[ids],
-            len(levels),
-            inputs.pools.change_min[k],
-            inputs.pools.change_units[k],
-            inputs.grid.horizon_min,
-        )
-        _timeline(out, ids, assigned, d.travel_min, d.on_scene_min, d.write_up_min)
-    _censor(out, inputs.grid.horizon_min)
+    columns = (out.assigned_min, out.arrived_min, out.cleared_min, out.free_min)
+    jobs = (d.travel_min, d.on_scene_min, d.write_up_min)
+    level_of_grade, n_levels = grade_levels(inputs.grades.priority)
+    for k, ids in _pool_members(inputs.grades.pool, d.grade, len(inputs.pools.names)):
+        every = ids is EVERY
+        part = d if every else _take(d, ids)
+        level = _levels(level_of_grade, part.grade)
+        assigned = _dispatch(inputs, k, part, level, n_levels)
+        timeline_into(columns, every, ids, assigned, jobs, inputs.grid.horizon_min)
     return out
 
 
-def _timeline(out: Outcome, ids, assigned, travel, on_scene, write_up) -> None:  # type: ignore[no-untyped-def]
-    """Arrival, clearance and release follow from the allocation time, as in the reference."""
-    out.assigned_min[ids] = assigned
-    out.arrived_min[ids] = assigned + travel[ids]
-    out.cleared_min[ids] = out.arrived_min[ids] + on_scene[ids]
-    out.free_min[ids] = out.cleared_min[ids] + write_up[ids]
+def grade_levels(priority: NDArray[np.int64]) -> tuple[NDArray[np.int64], int]:
+    """Queue level of each grade (0 most urgent; equal priorities share a level), and count."""
+    levels, level_of_grade = np.unique(priority, return_inverse=True)
+    return level_of_grade.astype(np.int64).reshape(-1), len(levels)
 
 
-def _censor(out: Outcome, horizon: float) -> None:
-    """Instants at or after the horizon were never reached."""
-    for times in (out.assigned_min, out.arrived_min, out.cleared_min, out.free_min):
-        times[times >= horizon] = np.nan
+def _pool_members(
+    grade_pool: NDArray[np.int64], grade: NDArray[np.int64], n_pools: int
+) -> list[tuple[int, NDArray[np.int64]]]:
+    """(pool, incident ids) for each pool; ``EVERY`` when one pool attends every grade."""
+    one = len(grade) > 0 and len(grade_pool) > 0 and grade_pool[0] >= 0
+    if one and np.all(grade_pool == grade_pool[0]):
+        return [(int(grade_pool[0]), EVERY)]
+    pool_of = grade_pool[grade]
+    return [(k, np.flatnonzero(pool_of == k)) for k in range(n_pools)]
+
+
+def _take(d: IncidentDraws, ids: NDArray[np.int64]) -> IncidentDraws:
+    """The incidents ``ids`` of ``d``, in id order."""
+    columns = (d.created_min, d.grade, d.travel_min, d.on_scene_min, d.write_up_min)
+    return IncidentDraws(*(column[ids] for column in columns))
+
+
+def _levels(level_of_grade: NDArray[np.int64], grade: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Queue level of each incident (no copy when levels are the grade indices themselves)."""
+    if np.array_equal(level_of_grade, np.arange(len(level_of_grade))):
+        return grade
+    return level_of_grade[grade]
+
+
+def _dispatch(
+    inputs: Inputs, k: int, d: IncidentDraws, level: NDArray[np.int64], n_levels: int
+) -> NDArray[np.float64]:
+    """Allocation times of the incidents ``d``, all attended by pool ``k``."""
+    return dispatch_pool(  # type: ignore[no-any-return]
+        d.created_min,
+        level,
+        d.travel_min,
+        d.on_scene_min,
+        d.write_up_min,
+        n_levels,
+        inputs.pools.change_min[k],
+        inputs.pools.change_units[k],
+        inputs.grid.horizon_min,
+    )

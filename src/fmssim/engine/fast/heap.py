@@ -1,4 +1,8 @@
-"""A binary min-heap of float64 times in a preallocated array (numba-compiled)."""
+"""A binary min-heap of float64 times in a preallocated array (numba-compiled).
+
+The heap holds only times (units are interchangeable), so equal values need no tie-break.
+Sifting moves a hole instead of swapping, one write per level.
+"""
 
 from __future__ import annotations
 
@@ -10,31 +14,57 @@ from numba import njit
 def heap_push(heap: np.ndarray, size: int, value: float) -> int:
     """Insert ``value``; return the new size."""
     i = size
-    heap[i] = value
     while i > 0:
         parent = (i - 1) >> 1
-        if heap[parent] <= heap[i]:
+        if heap[parent] <= value:
             break
-        heap[parent], heap[i] = heap[i], heap[parent]
+        heap[i] = heap[parent]
         i = parent
+    heap[i] = value
     return size + 1
 
 
 @njit(cache=True)
-def heap_pop(heap: np.ndarray, size: int) -> int:
-    """Remove the smallest value (read it as ``heap[0]`` first); return the new size."""
-    size -= 1
-    heap[0] = heap[size]
+def heap_replace_top(heap: np.ndarray, size: int, value: float) -> None:
+    """Replace the smallest value with ``value`` (one sift-down instead of a pop and a push)."""
     i = 0
     while True:
-        left = 2 * i + 1
-        if left >= size:
+        child = 2 * i + 1
+        if child >= size:
             break
-        child = left
-        if left + 1 < size and heap[left + 1] < heap[left]:
-            child = left + 1
-        if heap[i] <= heap[child]:
+        if child + 1 < size and heap[child + 1] < heap[child]:
+            child += 1
+        if value <= heap[child]:
             break
-        heap[i], heap[child] = heap[child], heap[i]
+        heap[i] = heap[child]
         i = child
+    heap[i] = value
+
+
+@njit(cache=True)
+def heap_pop(heap: np.ndarray, size: int) -> int:
+    """Remove the smallest value (read it as ``heap[0]`` first); return the new size.
+
+    Floyd's bottom-up pop: the hole at the top goes down to a leaf along the smaller
+    children (one comparison per level), then the last value rises from there; the last
+    value is usually large, so it rarely rises far.
+    """
+    size -= 1
+    last = heap[size]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        if child + 1 < size and heap[child + 1] < heap[child]:
+            child += 1
+        heap[i] = heap[child]
+        i = child
+    while i > 0:
+        parent = (i - 1) >> 1
+        if heap[parent] <= last:
+            break
+        heap[i] = heap[parent]
+        i = parent
+    heap[i] = last
     return size
