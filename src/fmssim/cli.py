@@ -165,22 +165,19 @@ def _foreign_content(folder: Path) -> bool:
 
 @contextlib.contextmanager
 def _staged(folder: Path, reserved: bool) -> Iterator[Path]:
-    """A new folder beside ``folder`` that replaces it only if the block succeeds.
+    """A new folder beside ``folder`` whose content replaces it only if the block succeeds.
 
     A failed or interrupted run thus leaves an earlier run folder exactly as it was, and a
     rerun into the same folder leaves no stale records of the earlier run behind. A folder
     ``reserved`` for this run (still empty) is removed if the run fails.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = folder.parent / f".{folder.name}.{os.getpid()}-{time.time_ns()}.partial"
+    place = folder.resolve()  # ``--out .`` has no name of its own
+    staging = place.parent / f".{place.name}.{os.getpid()}-{time.time_ns()}.partial"
     staging.mkdir()
     try:
         yield staging
-        old = staging.with_suffix(".old")
-        if folder.exists():
-            folder.rename(old)
-        staging.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
+        _swap_in(staging, place)
     except BaseException:
         if reserved:
             with contextlib.suppress(OSError):
@@ -188,6 +185,19 @@ def _staged(folder: Path, reserved: bool) -> Iterator[Path]:
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, folder: Path) -> None:
+    """Put the staged run where ``folder`` is; an empty folder is kept (it may be the cwd)."""
+    if folder.is_dir() and not any(folder.iterdir()):
+        for entry in staging.iterdir():
+            entry.rename(folder / entry.name)
+        return
+    old = staging.with_suffix(".old")
+    if folder.exists():
+        folder.rename(old)
+    staging.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 class _one_line_errors:  # noqa: N801 - used as a context manager, reads as a phrase

@@ -266,7 +266,18 @@ def test_rerun_into_a_run_folder_replaces_it_whole(template: Path) -> None:
     invoke("run", template, *SMALL[:-3], "--reps", "1", "--records", "--quiet", "--out", out)
     assert len(list((out / "records" / "incidents").glob("*.parquet"))) == 1
     assert manifest(out)["replications"] == 1
-    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".")] == []
+    assert [p for p in out.parent.iterdir() if p.suffix in (".partial", ".old")] == []
+
+
+def test_out_may_be_the_current_empty_folder(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    invoke(
+        "run", template, "--set", "calendar.end=2019-01-08", "--reps", "1", "--quiet", "--out", "."
+    )
+    assert (tmp_path / "manifest.json").is_file()
+    assert [p for p in tmp_path.parent.iterdir() if p.suffix in (".partial", ".old")] == []
 
 
 def test_default_run_folders_never_collide(template: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -51,6 +51,7 @@ class _Constructor(RoundTripConstructor):
     so the error can name its key instead of stopping the parse with no location."""
 
     def construct_non_recursive_object(self, node: Any, tag: str | None = None) -> Any:
+        """The constructed value, or :class:`Unreadable` for a scalar that fails to read."""
         try:
             return super().construct_non_recursive_object(node, tag)
         except (ValueError, KeyError, TypeError, OverflowError):
