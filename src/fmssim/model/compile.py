@@ -6,22 +6,30 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fmssim.model.durations import duration_spec
-from fmssim.model.inputs import GradeInputs, Inputs, PoolInputs
+from fmssim.model.inputs import ChannelInputs, GradeInputs, Inputs, PoolInputs
 from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid, build_grid
 from fmssim.scenario.demand import HOURS_PER_WEEK, Stream
+from fmssim.scenario.distributions import ZERO
 from fmssim.scenario.resources import DispatchPool
 from fmssim.scenario.root import Scenario
+from fmssim.scenario.roster import Roster
 
 
 def compile_scenario(s: Scenario) -> Inputs:
     """Compile ``s`` (already validated and support-checked) into arrays."""
     grid = build_grid(s.calendar)
+    grades = _grades(s, grid)
+    handlers, concurrency = _handler_pools(s, grid)
     return Inputs(
         name=s.name,
         seed=s.experiment.seed,
         grid=grid,
-        grades=_grades(s, grid),
+        grades=grades,
         pools=_pools(s, grid),
+        channels=_channels(s, grid, grades.names),
+        handlers=handlers,
+        handler_concurrency=concurrency,
+        chained=s.contact is not None and s.contact.chained,
     )
 
 
@@ -78,28 +86,77 @@ def _annual_volumes(stream: Stream, labels: tuple[int, ...]) -> list[float]:
 
 def _pools(s: Scenario, grid: TimeGrid) -> PoolInputs:
     names = tuple(sorted(s.pools))
-    units = np.array([_units_per_hour(s.pools[n], grid) for n in names], dtype=np.int64)
-    units = units.reshape(len(names), grid.n_hours)
-    changes = [_step_changes(row) for row in units]
+    units = [_units_per_hour(s.pools[n], grid) for n in names]
+    return _pool_inputs(names, units, grid)
+
+
+def _pool_inputs(
+    names: tuple[str, ...], units: list[NDArray[np.int64]], grid: TimeGrid
+) -> PoolInputs:
+    array = np.array(units, dtype=np.int64).reshape(len(names), grid.n_hours)
+    changes = [_step_changes(row) for row in array]
     return PoolInputs(
         names=names,
-        units_per_hour=units,
+        units_per_hour=array,
         change_min=tuple(c[0] for c in changes),
         change_units=tuple(c[1] for c in changes),
     )
 
 
 def _units_per_hour(pool: DispatchPool, grid: TimeGrid) -> NDArray[np.int64]:
-    roster = pool.roster
-    if roster.on_duty is not None:
-        officers = np.full(HOURS_PER_WEEK, roster.on_duty, dtype=np.float64)
-    elif roster.hour_of_week is not None:
-        officers = np.asarray(roster.hour_of_week, dtype=np.float64)
-    else:
-        raise ValueError("shift rosters are not compiled yet")
+    officers = _on_duty(pool.roster)
     units = np.rint(officers * (1.0 - pool.double_crewed_share / 2.0)).astype(np.int64)
     result: NDArray[np.int64] = units[grid.hour_of_week]
     return result
+
+
+def _on_duty(roster: Roster) -> NDArray[np.float64]:
+    """People on duty in each hour of the week."""
+    if roster.on_duty is not None:
+        return np.full(HOURS_PER_WEEK, roster.on_duty, dtype=np.float64)
+    if roster.hour_of_week is not None:
+        return np.asarray(roster.hour_of_week, dtype=np.float64)
+    raise ValueError("shift rosters are not compiled yet")
+
+
+def _handler_pools(s: Scenario, grid: TimeGrid) -> tuple[PoolInputs, NDArray[np.int64]]:
+    """Handler pools; their units are answer slots (handlers × chat concurrency)."""
+    pools = s.contact.pools if s.contact is not None else {}
+    names = tuple(pools)
+    slots = [
+        (_on_duty(pools[n].roster) * pools[n].chat_concurrency).astype(np.int64)[grid.hour_of_week]
+        for n in names
+    ]
+    concurrency = np.array([pools[n].chat_concurrency for n in names], dtype=np.int64)
+    return _pool_inputs(names, slots, grid), concurrency
+
+
+def _channels(s: Scenario, grid: TimeGrid, grade_names: tuple[str, ...]) -> ChannelInputs:
+    names = tuple(s.demand.channels)
+    if not names:
+        return ChannelInputs.none(grid.n_hours, len(grade_names))
+    pools = s.contact.pools if s.contact is not None else {}
+    where = {ch: (i, lv) for i, p in enumerate(pools.values()) for lv, ch in enumerate(p.channels)}
+    chans = [s.demand.channels[n] for n in names]
+    to_min = 1.0 / 60.0
+    mix = np.array([[c.grade_mix.get(g, 0.0) for g in grade_names] for c in chans])
+    return ChannelInputs(
+        names=names,
+        pool=np.array([where[n][0] for n in names], dtype=np.int64),
+        level=np.array([where[n][1] for n in names], dtype=np.int64),
+        rate_per_hour=np.array([stream_rate_per_hour(c, s, grid) for c in chans]),
+        handling=tuple(duration_spec(c.handling_sec, to_min) for c in chans),
+        patience=tuple(
+            None if c.patience_sec is None else duration_spec(c.patience_sec, to_min) for c in chans
+        ),
+        redial_share=np.array([c.redial_share for c in chans]),
+        redial_delay=tuple(duration_spec(c.redial_delay_sec or ZERO, to_min) for c in chans),
+        max_redials=np.array([c.max_redials for c in chans], dtype=np.int64),
+        bot_share=np.array([c.bot_share for c in chans]),
+        answer_target_min=np.array([c.answer_target_sec * to_min for c in chans]),
+        grade_cdf=np.cumsum(mix, axis=1),
+        crime_share=np.array([c.crime_share for c in chans]),
+    )
 
 
 def _step_changes(units: NDArray[np.int64]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:

@@ -1,18 +1,26 @@
 """Random numbers for one replication, drawn before any engine runs.
 
 Both engines take the same :class:`Draws`, which is what makes their records identical.
+In the chained mode the incidents created by handled contacts are known only after the
+contact stage; :func:`chain` then draws their dispatch times (from streams of their own) and
+merges them with the incidents of the per-grade streams, before the dispatch stage runs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
+from fmssim.engine.records import ContactOutcome
 from fmssim.model.arrivals import nhpp_arrivals
+from fmssim.model.contact_draws import ContactDraws, draw_contacts
 from fmssim.model.inputs import Inputs
 from fmssim.model.streams import StreamKind, generator
+
+CHAINED = "<-contacts"
+"""Suffix of the stream names of incidents created by handled contacts."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,8 @@ class IncidentDraws:
     travel_min: NDArray[np.float64]
     on_scene_min: NDArray[np.float64]
     write_up_min: NDArray[np.float64]
+    contact: NDArray[np.int64] | None = None
+    """The contact that created the incident; -1 for per-grade streams (None: all -1)."""
 
     def __len__(self) -> int:
         return len(self.created_min)
@@ -36,30 +46,107 @@ class Draws:
 
     replication: int
     incidents: IncidentDraws
+    contacts: ContactDraws | None = None
 
 
 def draw(inputs: Inputs, replication: int) -> Draws:
     """Draw replication ``replication`` of ``inputs`` from its named streams."""
-    return Draws(replication, _incidents(inputs, replication))
+    contacts = draw_contacts(inputs, replication) if inputs.channels.names else None
+    return Draws(replication, _incidents(inputs, replication), contacts)
+
+
+def chain(inputs: Inputs, draws: Draws, contacts: ContactOutcome) -> Draws:
+    """Add the incidents created by handled contacts (chained mode) to ``draws``."""
+    if not inputs.chained or draws.contacts is None:
+        return draws
+    created, grade, contact = chained_incidents(inputs, draws.contacts, contacts)
+    g = inputs.grades
+    parts = [_as_arrays(draws.incidents)]
+    for i, name in enumerate(g.names):
+        mine = grade == i
+        parts.append(
+            _durations(inputs, draws.replication, i, name + CHAINED, created[mine], contact[mine])
+        )
+    return replace(draws, incidents=_merge(parts))
+
+
+def chained_incidents(
+    inputs: Inputs, d: ContactDraws, out: ContactOutcome
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
+    """(created, grade, contact) of incidents from contacts handled before the horizon.
+
+    An incident is created when the handler finishes with the contact, with the grade its
+    channel's mix gives to the contact's outcome draw.
+    """
+    handled = ~np.isnan(out.released_min)
+    contact = d.owner[handled]
+    cdf = inputs.channels.grade_cdf[d.channel[contact]]
+    grade = (d.outcome_u[contact][:, None] >= cdf).sum(axis=1)
+    keep = grade < cdf.shape[1]
+    return out.released_min[handled][keep], grade[keep].astype(np.int64), contact[keep]
 
 
 def _incidents(inputs: Inputs, rep: int) -> IncidentDraws:
     g = inputs.grades
-    parts: list[tuple[NDArray[np.float64], ...]] = []
+    parts = []
     for i, name in enumerate(g.names):
         rng = generator(inputs.seed, rep, StreamKind.INCIDENT_ARRIVALS, name)
         created = nhpp_arrivals(g.rate_per_hour[i], inputs.grid.horizon_min, rng)
-        n = len(created)
-        travel = g.travel[i].sample(generator(inputs.seed, rep, StreamKind.TRAVEL, name), n)
-        scene = g.on_scene[i].sample(generator(inputs.seed, rep, StreamKind.ON_SCENE, name), n)
-        write = g.write_up[i].sample(generator(inputs.seed, rep, StreamKind.WRITE_UP, name), n)
-        parts.append((created, np.full(n, i, dtype=np.float64), travel, scene, write))
-    stacked = [np.concatenate([p[k] for p in parts]) for k in range(5)]
-    order = np.lexsort((stacked[1], stacked[0]))
+        parts.append(_durations(inputs, rep, i, name, created, np.full(len(created), -1)))
+    return _merge(parts)
+
+
+def _durations(
+    inputs: Inputs,
+    rep: int,
+    grade: int,
+    stream: str,
+    created: NDArray[np.float64],
+    contact: NDArray[np.int64],
+) -> dict[str, NDArray[np.float64]]:
+    """Travel, on-scene and write-up times of one grade's incidents from one source."""
+    g, n = inputs.grades, len(created)
+    return {
+        "created_min": created,
+        "grade": np.full(n, grade, dtype=np.float64),
+        "travel_min": g.travel[grade].sample(
+            generator(inputs.seed, rep, StreamKind.TRAVEL, stream), n
+        ),
+        "on_scene_min": g.on_scene[grade].sample(
+            generator(inputs.seed, rep, StreamKind.ON_SCENE, stream), n
+        ),
+        "write_up_min": g.write_up[grade].sample(
+            generator(inputs.seed, rep, StreamKind.WRITE_UP, stream), n
+        ),
+        "contact": contact.astype(np.float64),
+    }
+
+
+def _as_arrays(d: IncidentDraws) -> dict[str, NDArray[np.float64]]:
+    contact = d.contact if d.contact is not None else np.full(len(d), -1)
+    return {
+        "created_min": d.created_min,
+        "grade": d.grade.astype(np.float64),
+        "travel_min": d.travel_min,
+        "on_scene_min": d.on_scene_min,
+        "write_up_min": d.write_up_min,
+        "contact": contact.astype(np.float64),
+    }
+
+
+def _merge(parts: list[dict[str, NDArray[np.float64]]]) -> IncidentDraws:
+    """One array per field in creation order; ties by grade, then contact."""
+    keys = ("created_min", "grade", "travel_min", "on_scene_min", "write_up_min", "contact")
+    if not parts:
+        empty = np.zeros(0)
+        return IncidentDraws(empty, np.zeros(0, np.int64), empty, empty, empty)
+    stacked = {k: np.concatenate([p[k] for p in parts]) for k in keys}
+    order = np.lexsort((stacked["contact"], stacked["grade"], stacked["created_min"]))
     return IncidentDraws(
-        created_min=stacked[0][order],
-        grade=stacked[1][order].astype(np.int64),
-        travel_min=stacked[2][order],
-        on_scene_min=stacked[3][order],
-        write_up_min=stacked[4][order],
+        created_min=stacked["created_min"][order],
+        grade=stacked["grade"][order].astype(np.int64),
+        travel_min=stacked["travel_min"][order],
+        on_scene_min=stacked["on_scene_min"][order],
+        write_up_min=stacked["write_up_min"][order],
+        contact=stacked["contact"][order].astype(np.int64),
     )

@@ -47,6 +47,51 @@ class PoolInputs:
 
 
 @dataclass(frozen=True)
+class ChannelInputs:
+    """Contact channels, indexed like ``names``. Times are in minutes."""
+
+    names: tuple[str, ...]
+    pool: NDArray[np.int64]
+    """Index of the handler pool that answers the channel."""
+    level: NDArray[np.int64]
+    """Priority within its pool, 0 most urgent (the pool's channel order)."""
+    rate_per_hour: NDArray[np.float64]
+    """First attempts per hour in each hour of the grid, shape (channels, hours)."""
+    handling: tuple[DurationSpec, ...]
+    patience: tuple[DurationSpec | None, ...]
+    """None: callers on this channel never hang up."""
+    redial_share: NDArray[np.float64]
+    redial_delay: tuple[DurationSpec, ...]
+    max_redials: NDArray[np.int64]
+    bot_share: NDArray[np.float64]
+    answer_target_min: NDArray[np.float64]
+    grade_cdf: NDArray[np.float64]
+    """Cumulative share of handled contacts becoming each grade (in ``GradeInputs`` order),
+    shape (channels, grades); the rest is resolved at first contact."""
+    crime_share: NDArray[np.float64]
+
+    @classmethod
+    def none(cls, n_hours: int, n_grades: int) -> ChannelInputs:
+        """No contact channels."""
+        ints, floats = np.zeros(0, np.int64), np.zeros(0)
+        return cls(
+            (),
+            ints,
+            ints,
+            np.zeros((0, n_hours)),
+            (),
+            (),
+            floats,
+            (),
+            ints,
+            floats,
+            floats,
+            np.zeros((0, n_grades)),
+            floats,
+        )
+
+
+@dataclass(frozen=True)
 class Inputs:
     """A compiled scenario."""
 
@@ -55,3 +100,9 @@ class Inputs:
     grid: TimeGrid
     grades: GradeInputs
     pools: PoolInputs
+    channels: ChannelInputs
+    handlers: PoolInputs
+    """Handler pools; ``units`` are answer slots (handlers × chat concurrency)."""
+    handler_concurrency: NDArray[np.int64]
+    chained: bool
+    """Incidents also come from handled contacts (each channel's grade mix)."""

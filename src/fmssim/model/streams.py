@@ -20,6 +20,14 @@ class StreamKind(IntEnum):
     TRAVEL = 2
     ON_SCENE = 3
     WRITE_UP = 4
+    CONTACT_ARRIVALS = 5
+    CONTACT_BOT = 6
+    CONTACT_REDIALS = 7
+    CONTACT_HANDLING = 8
+    CONTACT_PATIENCE = 9
+    CONTACT_REDIAL_DELAY = 10
+    CONTACT_OUTCOME = 11
+    CONTACT_CRIME = 12
 
 
 def entity_key(name: str) -> int:

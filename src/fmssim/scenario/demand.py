@@ -4,7 +4,7 @@
 # pydantic model through the base class (astral-sh/ruff#5639).
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -85,6 +85,9 @@ GradeMix = dict[str, Share]
 class Channel(Stream):
     """A contact channel (999, 101, web chat, online report) and what its contacts become."""
 
+    kind: Literal["call", "chat", "report"] = "call"
+    """``call`` (a caller on the line), ``chat`` (a handler may hold several at once) or
+    ``report`` (an online report processed by a desk; nobody waits on the line)."""
     handling_sec: Distribution
     """Time a handler spends on one contact, in seconds (talk plus wrap-up)."""
     patience_sec: Distribution | None = None
@@ -92,7 +95,9 @@ class Channel(Stream):
     redial_share: Share = 0.0
     """Share of abandoners who try again."""
     redial_delay_sec: Distribution | None = None
-    """Delay before a redial, in seconds."""
+    """Delay from hanging up to redialling, in seconds (immediately when omitted)."""
+    max_redials: Annotated[int, Field(ge=0, le=50)] = 10
+    """At most this many redials per contact."""
     answer_target_sec: NonNegative = 10.0
     """Answer-time threshold of the channel's service level, in seconds."""
     answer_target_share: Share = 0.9
@@ -111,6 +116,8 @@ class Channel(Stream):
         total = sum(self.grade_mix.values())
         if total > 1.0 + 1e-9:
             raise ValueError(f"grade_mix shares add up to {total:.4f}, more than 1")
+        if self.kind == "report" and self.patience_sec is not None:
+            raise ValueError("online reports wait in a desk queue: give no patience_sec")
         return self
 
 

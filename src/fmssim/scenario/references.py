@@ -13,7 +13,7 @@ Problem = tuple[str, str]
 
 def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
     """Names used but not defined, and provenance keys that name nothing in ``raw``."""
-    return [*_names(s), *_provenance(s, raw)]
+    return [*_names(s), *_contact(s), *_provenance(s, raw)]
 
 
 def _names(s: Scenario) -> list[Problem]:
@@ -32,6 +32,37 @@ def _names(s: Scenario) -> list[Problem]:
     for pool in s.dispatch.options.p1_borrows_from:
         if pool not in s.pools:
             problems.append(("dispatch.options.p1_borrows_from", _unknown("pool", pool, s.pools)))
+    return problems
+
+
+def _contact(s: Scenario) -> list[Problem]:
+    """Every channel answered by exactly one handler pool; mixes name existing grades."""
+    problems: list[Problem] = []
+    served: dict[str, str] = {}
+    pools = s.contact.pools if s.contact is not None else {}
+    for name, pool in pools.items():
+        key = f"contact.pools.{name}"
+        for channel in pool.channels:
+            if channel not in s.demand.channels:
+                problems.append(
+                    (f"{key}.channels", _unknown("channel", channel, s.demand.channels))
+                )
+            elif channel in served:
+                problems.append(
+                    (f"{key}.channels", f"{channel} is already served by {served[channel]}")
+                )
+            else:
+                served[channel] = name
+            kind = s.demand.channels[channel].kind if channel in s.demand.channels else "chat"
+            if pool.chat_concurrency > 1 and kind != "chat":
+                problems.append((f"{key}.chat_concurrency", f"above 1, but {channel} is a {kind}"))
+    for name, channel in s.demand.channels.items():
+        if name not in served:
+            problems.append((f"demand.channels.{name}", "no pool in contact.pools serves it"))
+        for grade in channel.grade_mix:
+            if grade not in s.dispatch.grades:
+                key = f"demand.channels.{name}.grade_mix.{grade}"
+                problems.append((key, f"no grade {grade} in dispatch.grades"))
     return problems
 
 

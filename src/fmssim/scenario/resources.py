@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from fmssim.scenario.base import Model, Share
 from fmssim.scenario.roster import Roster
@@ -31,10 +33,11 @@ class HandlerPool(Model):
 
     roster: Roster
     """Handlers on duty by hour of week."""
-    channels: list[str]
-    """Channels served, highest priority first (e.g. ``["999", "101", webchat]``)."""
-    chat_concurrency: int = 1
-    """Web chats one handler can hold at once."""
+    channels: list[str] = Field(min_length=1)
+    """Channels served, highest priority first (e.g. ``["999", "101"]``); each channel is
+    served by exactly one pool."""
+    chat_concurrency: Annotated[int, Field(ge=1, le=20)] = 1
+    """Web chats one handler can hold at once; above 1 the pool may serve chat channels only."""
     department: str | None = None
     """Workforce department whose effective strength scales this roster month by month."""
 
@@ -45,5 +48,5 @@ class Contact(Model):
     pools: dict[str, HandlerPool]
     """Handler pools by name."""
     chained: bool = False
-    """When true, incidents come from handled contacts (each channel's grade mix) instead of
-    the per-grade streams in ``demand.incidents``."""
+    """When true, handled contacts create incidents (each channel's grade mix), in addition
+    to any per-grade streams in ``demand.incidents``."""

@@ -11,18 +11,17 @@ NOT_YET = "not supported yet"
 def unsupported(s: Scenario) -> list[Problem]:
     """Every key the scenario sets that no engine of this release simulates."""
     problems: list[Problem] = []
-    for key in ("contact", "workforce", "investigations"):
+    for key in ("workforce", "investigations"):
         if getattr(s, key) is not None:
             problems.append((key, f"{NOT_YET}: {key}"))
-    for part in ("channels", "crimes"):
-        if getattr(s.demand, part):
-            problems.append((f"demand.{part}", f"{NOT_YET}: demand.{part}"))
+    if s.demand.crimes:
+        problems.append(("demand.crimes", f"{NOT_YET}: demand.crimes"))
     options = s.dispatch.options
     if options.p1_takes_en_route_unit:
         problems.append(_flag("dispatch.options.p1_takes_en_route_unit"))
     if options.p1_borrows_from:
         problems.append(_flag("dispatch.options.p1_borrows_from"))
-    return [*problems, *_grades(s), *_pools(s)]
+    return [*problems, *_grades(s), *_pools(s), *_contact(s)]
 
 
 def _grades(s: Scenario) -> list[Problem]:
@@ -46,6 +45,23 @@ def _pools(s: Scenario) -> list[Problem]:
     problems: list[Problem] = []
     for name, pool in s.pools.items():
         key = f"pools.{name}"
+        if pool.roster.shifts is not None:
+            problems.append(_flag(f"{key}.roster.shifts", "(use hour_of_week)"))
+        if pool.department is not None:
+            problems.append(_flag(f"{key}.department"))
+    return problems
+
+
+def _contact(s: Scenario) -> list[Problem]:
+    """Crimes from contacts (investigations) and handler rosters scaled by the workforce."""
+    problems: list[Problem] = []
+    for name, channel in s.demand.channels.items():
+        key = f"demand.channels.{name}"
+        if channel.crime_share > 0 or channel.crime_type is not None:
+            problems.append(_flag(f"{key}.crime_share"))
+    pools = s.contact.pools if s.contact is not None else {}
+    for name, pool in pools.items():
+        key = f"contact.pools.{name}"
         if pool.roster.shifts is not None:
             problems.append(_flag(f"{key}.roster.shifts", "(use hour_of_week)"))
         if pool.department is not None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from fmssim.engine.des.allocation import roster
 from fmssim.engine.des.clock import Clock
-from fmssim.engine.des.dispatch import roster, source
+from fmssim.engine.des.dispatch import source
 from fmssim.engine.des.world import UnitPool, World
 from fmssim.engine.records import Outcome
 from fmssim.model.draws import Draws

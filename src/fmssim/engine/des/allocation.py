@@ -1,4 +1,4 @@
-"""Allocation, shared by dispatch pools and handler pools: once per instant, after every event.
+"""Rosters and allocation, shared by dispatch and handler pools: allocate once per instant.
 
 Waiting entries are tuples ordered by priority first (a heap); the last element is the event
 that grants the entry its unit or handler.
@@ -7,6 +7,10 @@ that grants the entry its unit or handler.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Generator
+
+import numpy as np
+import simpy
 
 from fmssim.engine.des.clock import DISPATCH
 from fmssim.engine.des.world import UnitPool, World
@@ -32,3 +36,13 @@ def allocate(pool: UnitPool) -> None:
         pool.free -= 1
         pool.busy += 1
         grant.succeed()
+
+
+def roster(
+    world: World, pool: UnitPool, times: np.ndarray, units: np.ndarray
+) -> Generator[simpy.Event, None, None]:
+    """Changes the units on duty at each roster change."""
+    for when, level in zip(times, units, strict=True):
+        yield world.clock.at(float(when))
+        pool.on_duty = int(level)
+        request_allocation(world, pool)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Generator
 
-import numpy as np
 import simpy
 
 from fmssim.engine.des.allocation import request_allocation
@@ -46,11 +45,3 @@ def incident(
     out.free_min[i] = clock.now
     pool.busy -= 1
     request_allocation(world, pool)
-
-
-def roster(world: World, pool: UnitPool, times: np.ndarray, units: np.ndarray) -> Process:
-    """Changes the units on duty at each roster change."""
-    for when, level in zip(times, units, strict=True):
-        yield world.clock.at(float(when))
-        pool.on_duty = int(level)
-        request_allocation(world, pool)

@@ -1,0 +1,53 @@
+"""A binary min-heap of indices ordered by (priority[i], time[i], i) (numba-compiled).
+
+The contact kernel keeps its waiting line, abandonment deadlines and redials in such heaps:
+ties on time are broken by the index, which is the creation order of the attempt.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, inline="always")
+def _before(a: int, b: int, priority: np.ndarray, time: np.ndarray) -> bool:
+    if priority[a] != priority[b]:
+        return priority[a] < priority[b]
+    if time[a] != time[b]:
+        return time[a] < time[b]
+    return a < b
+
+
+@njit(cache=True)
+def kpush(heap: np.ndarray, size: int, i: int, priority: np.ndarray, time: np.ndarray) -> int:
+    """Insert index ``i``; return the new size."""
+    k = size
+    heap[k] = i
+    while k > 0:
+        parent = (k - 1) >> 1
+        if not _before(heap[k], heap[parent], priority, time):
+            break
+        heap[parent], heap[k] = heap[k], heap[parent]
+        k = parent
+    return size + 1
+
+
+@njit(cache=True)
+def kpop(heap: np.ndarray, size: int, priority: np.ndarray, time: np.ndarray) -> int:
+    """Remove the first index (read ``heap[0]`` before); return the new size."""
+    size -= 1
+    heap[0] = heap[size]
+    k = 0
+    while True:
+        left = 2 * k + 1
+        if left >= size:
+            break
+        child = left
+        if left + 1 < size and _before(heap[left + 1], heap[left], priority, time):
+            child = left + 1
+        if not _before(heap[child], heap[k], priority, time):
+            break
+        heap[k], heap[child] = heap[child], heap[k]
+        k = child
+    return size
