@@ -11,6 +11,8 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from fmssim.analytics.windows import busy_per_year, long_table, with_year
+
 KPIS = (
     "incidents",
     "attained_share",
@@ -20,13 +22,6 @@ KPIS = (
     "wait_mean_min",
     "units_busy_mean",
 )
-
-
-def with_year(records: pl.DataFrame, bounds_min: NDArray[np.float64]) -> pl.DataFrame:
-    """Add ``year_index`` (planning year of creation; -1 for warm-up, dropped later)."""
-    index = np.searchsorted(bounds_min, records["created_min"].to_numpy(), side="right") - 1
-    index[index >= len(bounds_min) - 1] = -1
-    return records.with_columns(year_index=pl.Series(index, dtype=pl.Int32))
 
 
 def dispatch_kpis(
@@ -50,38 +45,14 @@ def dispatch_kpis(
     per_grade = per_grade.with_columns(
         attained_share=pl.when(pl.col("has_target")).then(pl.col("attained_share"))
     ).drop("has_target")
+    per_grade = per_grade.rename({"grade": "group"})
     busy = units_busy(records, bounds_min)
-    table = per_grade.join(busy, on=["year_index", "grade"], how="full", coalesce=True)
-    return _long(table, labels)
+    table = per_grade.join(busy, on=["year_index", "group"], how="full", coalesce=True)
+    return long_table(table, "dispatch", KPIS, labels)
 
 
 def units_busy(records: pl.DataFrame, bounds_min: NDArray[np.float64]) -> pl.DataFrame:
     """Time-average units busy per grade in each planning year (busy = allocated to free)."""
-    start = records["assigned_min"].fill_nan(None).to_numpy()
-    end = records["free_min"].fill_nan(float(bounds_min[-1])).fill_null(float(bounds_min[-1]))
-    end_np = end.to_numpy()
-    frames = []
-    for k in range(len(bounds_min) - 1):
-        lo, hi = float(bounds_min[k]), float(bounds_min[k + 1])
-        overlap = np.clip(np.minimum(end_np, hi) - np.maximum(start, lo), 0.0, None)
-        overlap = np.nan_to_num(overlap, nan=0.0)
-        frames.append(
-            pl.DataFrame({"grade": records["grade"], "busy": overlap / (hi - lo)})
-            .group_by("grade")
-            .agg(units_busy_mean=pl.col("busy").sum())
-            .with_columns(year_index=pl.lit(k, dtype=pl.Int32))
-        )
-    return pl.concat(frames)
-
-
-def _long(table: pl.DataFrame, labels: tuple[int, ...]) -> pl.DataFrame:
-    return (
-        table.unpivot(index=["year_index", "grade"], on=list(KPIS), variable_name="kpi")
-        .with_columns(
-            year=pl.col("year_index").replace_strict(list(range(len(labels))), list(labels)),
-            area=pl.lit("dispatch"),
-            value=pl.col("value").cast(pl.Float64),
-        )
-        .select("year", "area", pl.col("grade").alias("group"), "kpi", "value")
-        .sort("year", "group", "kpi")
-    )
+    start = records["assigned_min"].to_numpy()
+    end = records["free_min"].to_numpy()
+    return busy_per_year(records["grade"], start, end, bounds_min, "units_busy_mean")

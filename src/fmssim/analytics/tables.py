@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from fmssim.engine.records import Outcome
+from fmssim.engine.records import ContactOutcome, Outcome
 from fmssim.model.draws import Draws
 from fmssim.model.inputs import Inputs
 
@@ -31,4 +31,32 @@ def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFra
     ).with_columns(
         wait_min=pl.col("assigned_min") - pl.col("created_min"),
         response_min=pl.col("arrived_min") - pl.col("created_min"),
+    )
+
+
+def contact_table(inputs: Inputs, draws: Draws, outcome: ContactOutcome) -> pl.DataFrame:
+    """One row per attempt that happened (reached a handler's queue or was closed by the bot)."""
+    d = draws.contacts
+    if d is None:
+        return pl.DataFrame()
+    owner = d.owner
+    attempt_no = np.arange(len(owner)) - d.first[owner]
+    bot_first = d.bot[owner] & (attempt_no == 0)
+    arrived = np.where(bot_first, d.created_min[owner], outcome.arrived_min)
+    table = pl.DataFrame(
+        {
+            "rep": pl.Series(np.full(len(owner), draws.replication), dtype=pl.Int32),
+            "contact": owner,
+            "attempt": attempt_no.astype(np.int32),
+            "channel": pl.Series(inputs.channels.names, dtype=pl.String).gather(d.channel[owner]),
+            "bot": bot_first,
+            "target_min": inputs.channels.answer_target_min[d.channel[owner]],
+            "arrived_min": arrived,
+            "answered_min": outcome.answered_min,
+            "abandoned_min": outcome.abandoned_min,
+            "released_min": outcome.released_min,
+        }
+    )
+    return table.filter(pl.col("arrived_min").is_not_nan()).with_columns(
+        wait_sec=(pl.col("answered_min") - pl.col("arrived_min")) * 60.0
     )

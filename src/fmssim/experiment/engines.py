@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from fmssim.engine import des, fast
-from fmssim.engine.records import Outcome
-from fmssim.model.draws import Draws
+from fmssim.engine import fast
 from fmssim.model.inputs import Inputs
-
-EngineFn = Callable[[Inputs, Draws], Outcome]
-ENGINES: dict[str, EngineFn] = {"des": des.run, "fast": fast.run}
 
 
 class EngineUnavailable(Exception):  # noqa: N818 - reads as a condition, like ScenarioError

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import polars as pl
 
+from fmssim.analytics.contact import contact_kpis
 from fmssim.analytics.dispatch import dispatch_kpis
-from fmssim.analytics.tables import incident_table
-from fmssim.experiment.engines import ENGINES
-from fmssim.model.draws import draw
+from fmssim.analytics.tables import contact_table, incident_table
+from fmssim.engine.simulate import simulate
 from fmssim.model.inputs import Inputs
 from fmssim.report.files import atomic_parquet
 
@@ -26,12 +26,24 @@ class Task:
 
 
 def run_replication(task: Task) -> pl.DataFrame:
-    """The replication's KPI table; its incident records go to ``records_dir`` if given."""
+    """The replication's KPI table; its records go to ``records_dir`` if given."""
     inputs = task.inputs
-    draws = draw(inputs, task.replication)
-    outcome = ENGINES[task.engine](inputs, draws)
-    records = incident_table(inputs, draws, outcome)
+    grid = inputs.grid
+    result = simulate(task.engine, inputs, task.replication)
+    tables = {"incidents": incident_table(inputs, result.draws, result.incidents)}
+    if result.contacts is not None:
+        tables["contacts"] = contact_table(inputs, result.draws, result.contacts)
     if task.records_dir is not None:
-        target = task.records_dir / "incidents" / f"rep={task.replication:05d}.parquet"
-        atomic_parquet(records, target)
-    return dispatch_kpis(records, inputs.grid.year_bounds_min, inputs.grid.year_labels)
+        for kind, table in tables.items():
+            atomic_parquet(table, task.records_dir / kind / f"rep={task.replication:05d}.parquet")
+    kpis = [dispatch_kpis(tables["incidents"], grid.year_bounds_min, grid.year_labels)]
+    if "contacts" in tables:
+        concurrency = dict(zip(inputs.handlers.names, inputs.handler_concurrency, strict=True))
+        per_channel = {
+            name: int(concurrency[inputs.handlers.names[pool]])
+            for name, pool in zip(inputs.channels.names, inputs.channels.pool, strict=True)
+        }
+        kpis.append(
+            contact_kpis(tables["contacts"], grid.year_bounds_min, grid.year_labels, per_channel)
+        )
+    return pl.concat(kpis)

@@ -1,0 +1,68 @@
+"""Shared pieces of KPI tables: planning-year windows, busy-time averages, the long form."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+
+def with_year(
+    records: pl.DataFrame, bounds_min: NDArray[np.float64], column: str = "created_min"
+) -> pl.DataFrame:
+    """Add ``year_index``: the planning year of ``column`` (-1 in warm-up or past the end)."""
+    index = np.searchsorted(bounds_min, records[column].to_numpy(), side="right") - 1
+    index[index >= len(bounds_min) - 1] = -1
+    return records.with_columns(year_index=pl.Series(index, dtype=pl.Int32))
+
+
+def busy_per_year(
+    group: pl.Series,
+    start: NDArray[np.float64],
+    end: NDArray[np.float64],
+    bounds_min: NDArray[np.float64],
+    name: str,
+    weight: NDArray[np.float64] | float = 1.0,
+) -> pl.DataFrame:
+    """Time-average of resources held per group in each planning year.
+
+    Each row holds ``weight`` of a resource from ``start`` to ``end`` (NaN start: never held;
+    NaN end: held to the horizon).
+    """
+    end = np.nan_to_num(end, nan=float(bounds_min[-1]))
+    frames = []
+    for k in range(len(bounds_min) - 1):
+        lo, hi = float(bounds_min[k]), float(bounds_min[k + 1])
+        overlap = np.nan_to_num(np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0.0, None))
+        frames.append(
+            pl.DataFrame({"group": group, "busy": overlap * weight / (hi - lo)})
+            .group_by("group")
+            .agg(pl.col("busy").sum().alias(name))
+            .with_columns(year_index=pl.lit(k, dtype=pl.Int32))
+        )
+    return pl.concat(frames)
+
+
+def long_table(
+    table: pl.DataFrame, area: str, kpis: tuple[str, ...], labels: tuple[int, ...]
+) -> pl.DataFrame:
+    """``year, area, group, kpi, value`` from a wide table keyed by ``year_index, group``."""
+    if table.is_empty():
+        schema = {
+            "year": pl.Int64,
+            "area": pl.String,
+            "group": pl.String,
+            "kpi": pl.String,
+            "value": pl.Float64,
+        }
+        return pl.DataFrame(schema=schema)
+    return (
+        table.unpivot(index=["year_index", "group"], on=list(kpis), variable_name="kpi")
+        .with_columns(
+            year=pl.col("year_index").replace_strict(list(range(len(labels))), list(labels)),
+            area=pl.lit(area),
+            value=pl.col("value").cast(pl.Float64),
+        )
+        .select("year", "area", "group", "kpi", "value")
+        .sort("year", "group", "kpi")
+    )
