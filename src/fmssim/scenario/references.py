@@ -56,10 +56,10 @@ def _contact(s: Scenario) -> list[Problem]:
             kind = s.demand.channels[channel].kind if channel in s.demand.channels else "chat"
             if pool.chat_concurrency > 1 and kind != "chat":
                 problems.append((f"{key}.chat_concurrency", f"above 1, but {channel} is a {kind}"))
-    for name, channel in s.demand.channels.items():
+    for name, spec in s.demand.channels.items():
         if name not in served:
             problems.append((f"demand.channels.{name}", "no pool in contact.pools serves it"))
-        for grade in channel.grade_mix:
+        for grade in spec.grade_mix:
             if grade not in s.dispatch.grades:
                 key = f"demand.channels.{name}.grade_mix.{grade}"
                 problems.append((key, f"no grade {grade} in dispatch.grades"))
