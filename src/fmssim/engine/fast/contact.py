@@ -31,7 +31,7 @@ def _owners(first: np.ndarray, m: int) -> np.ndarray:
 
 
 @njit(cache=True)
-def contact_pool(
+def contact_pool(  # noqa: C901 - one event loop written out; see its docstring
     created: np.ndarray,
     level: np.ndarray,
     first: np.ndarray,
