@@ -32,7 +32,8 @@ from fmssim.cli import main
 from fmssim.scenario import ScenarioError, load_scenario
 
 CORPUS = Path(__file__).parent / "corpus"
-MMC = Path(__file__).parents[2] / "scenarios" / "validation" / "priority_mmc.yaml"
+SEEDS = sorted((Path(__file__).parents[2] / "scenarios" / "validation").glob("*.yaml"))
+"""Valid, self-contained scenarios the fuzz tests mutate (priority M/M/c, Erlang A, ...)."""
 
 EXPECTED: dict[str, tuple[str, int | None]] = {
     "alias_bomb.yaml": ("lol", 3),
@@ -343,7 +344,7 @@ def test_loader_on_random_text(scratch: Path, text: str) -> None:
 @FUZZ
 @given(data=st.data())
 def test_loader_on_text_mutations_of_a_valid_scenario(scratch: Path, data: st.DataObject) -> None:
-    text = MMC.read_text(encoding="utf-8")
+    text = data.draw(st.sampled_from(SEEDS)).read_text(encoding="utf-8")
     for _ in range(data.draw(st.integers(1, 4))):
         at = data.draw(st.integers(0, len(text)))
         cut = data.draw(st.integers(0, 8))
@@ -407,8 +408,8 @@ def _mutate(doc: dict[str, Any], data: st.DataObject) -> None:
 @given(data=st.data())
 def test_loader_on_value_mutations_of_a_valid_scenario(scratch: Path, data: st.DataObject) -> None:
     yaml = YAML(typ="safe", pure=True)
-    doc = yaml.load(MMC.read_text(encoding="utf-8"))
-    doc["variants"] = {"v": {"set": {"pools.response.roster.on_duty": 6}}}
+    doc = yaml.load(data.draw(st.sampled_from(SEEDS)).read_text(encoding="utf-8"))
+    doc["variants"] = {"v": {"set": {"experiment.replications": 6}}}
     for _ in range(data.draw(st.integers(1, 3))):
         _mutate(doc, data)
     path = scratch / "mutated_values.yaml"
