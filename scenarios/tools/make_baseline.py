@@ -1,9 +1,15 @@
 """Regenerate scenarios/baseline_2019.yaml from its template and the tuned parameters.
 
-The response roster follows the assumed demand profile with a one-hour lead, damped:
-on duty in hour h = N x ((1 - beta) + beta x profile[h + 1]), rounded. Usage:
+Every value filled in here is an assumption (the file's `assumptions:` block says why);
+this script only keeps them consistent and reproducible. Usage:
 
-    python scenarios/tools/make_baseline.py [N] [beta] [scene] [p1_travel] [p2_travel] [double]
+    python scenarios/tools/make_baseline.py [KEY=VALUE ...]      (keys: see TUNED)
+
+Rosters: on duty in hour h = mean × ((1 − beta) + beta × profile[h + lead]), rounded.
+Grade mixes: each grade's 2019 volume (FMS3 fact) is split across channels by SPLIT, then
+divided by the contacts each channel is expected to hand to dispatch (ANSWERED, measured
+from a run of this scenario and written back here), so handled contacts reproduce the
+stated grade volumes.
 """
 
 from __future__ import annotations
@@ -14,34 +20,75 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).parent
-DEFAULTS = {"N": 142.0, "beta": 0.2, "scene": 150.0, "p1": 10.5, "p2": 16.0, "double": 0.3}
+TUNED = {
+    "N": 141.0, "beta": 0.2, "scene": 150.0, "p1": 10.5, "p2": 16.0, "double": 0.3,
+    "NH": 27.0, "NC": 6.0, "P999": 300.0, "P101": 600.0,
+}
+GRADE_VOLUMES = {  # p1_volume .. p7_volume; P9 from total_logs_derived
+    "P1": 196876, "P2": 101395, "P3": 35281, "P4": 72981, "P5": 10934, "P6": 39494,
+    "P7": 12840, "P9": 354400,
+}
+SPLIT = {  # ASSUMPTION: share of each grade's incidents raised by each channel
+    "999": {"P1": 0.90, "P2": 0.50, "P3": 0.20, "P4": 0.10, "P6": 0.10, "P7": 0.30, "P9": 0.27},
+    "101": {"P1": 0.08, "P2": 0.45, "P3": 0.60, "P4": 0.70, "P5": 0.50, "P6": 0.70, "P7": 0.70,
+            "P9": 0.63},
+    "webchat": {"P1": 0.02, "P2": 0.05, "P3": 0.15, "P4": 0.15, "P5": 0.20, "P6": 0.20,
+                "P9": 0.10},
+    "online": {"P3": 0.05, "P4": 0.05, "P5": 0.30},
+}
+ANSWERED = {  # contacts per year each channel hands to dispatch (measured, see docstring)
+    "999": 749746.0, "101": 921638.0, "webchat": 150567.0, "online": 33189.0,
+}
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
-def roster(n: float, beta: float) -> str:
-    """The 168 on-duty headcounts as YAML list rows, a day per row."""
-    lines = (HERE.parent / "data" / "hour_of_week_incidents.csv").read_text().splitlines()
-    rows = [line.split(",") for line in lines if line and line[0].isdigit()]
-    profile = np.array([float(r[1]) for r in rows])
-    values = np.rint(n * ((1 - beta) + beta * np.roll(profile, -1))).astype(int)
-    rows = [", ".join(str(v) for v in values[d * 24 : (d + 1) * 24]) for d in range(7)]
-    return "\n".join(f"        {row},   # {day}" for row, day in zip(rows, DAYS, strict=True))
+def profile(name: str) -> np.ndarray:
+    lines = (HERE.parent / "data" / f"hour_of_week_{name}.csv").read_text().splitlines()
+    return np.array([float(r.split(",")[1]) for r in lines if r and r[0].isdigit()])
+
+
+def rows(values: np.ndarray) -> str:
+    """168 headcounts as YAML list rows, a day per row."""
+    days = [", ".join(str(v) for v in values[d * 24 : (d + 1) * 24]) for d in range(7)]
+    return "\n".join(f"        {row},   # {day}" for row, day in zip(days, DAYS, strict=True))
+
+
+def roster(mean: float, shape: np.ndarray, beta: float = 1.0, lead: int = 0) -> np.ndarray:
+    return np.rint(mean * ((1 - beta) + beta * np.roll(shape, -lead))).astype(int)
+
+
+def grade_mix(channel: str) -> str:
+    shares = {g: s * GRADE_VOLUMES[g] / ANSWERED[channel] for g, s in SPLIT[channel].items()}
+    return ", ".join(f"{g}: {v:.4f}" for g, v in shares.items())
+
+
+def fills(p: dict[str, float]) -> dict[str, str]:
+    emergency, non_emergency = profile("incidents"), profile("non_emergency")
+    calls = 0.35 * emergency + 0.65 * non_emergency
+    desk = np.zeros(168, dtype=int)
+    for day in range(5):
+        desk[day * 24 + 8 : day * 24 + 18] = 6
+    numbers = {k: f"{v:g}" for k, v in p.items()}
+    return {
+        **{f"@{k}@": v for k, v in numbers.items()},
+        "@P1T@": numbers["p1"], "@P2T@": numbers["p2"], "@SCENE@": numbers["scene"],
+        "@DOUBLE@": numbers["double"],
+        "@ROSTER@": rows(roster(p["N"], emergency, p["beta"], lead=1)),
+        "@ROSTERH@": rows(roster(p["NH"], calls)),
+        "@ROSTERC@": rows(roster(p["NC"], non_emergency)),
+        "@ROSTERD@": rows(desk),
+        "@MIX999@": grade_mix("999"), "@MIX101@": grade_mix("101"),
+        "@MIXCHAT@": grade_mix("webchat"), "@MIXONLINE@": grade_mix("online"),
+    }
 
 
 def main(argv: list[str]) -> None:
-    p = dict(DEFAULTS)
-    for key, value in zip(DEFAULTS, argv, strict=False):
+    p = dict(TUNED)
+    for item in argv:
+        key, _, value = item.partition("=")
         p[key] = float(value)
     text = (HERE / "baseline_2019.yaml.in").read_text()
-    fills = {
-        "@N@": f"{p['N']:g}",
-        "@SCENE@": f"{p['scene']:g}",
-        "@P1T@": f"{p['p1']:g}",
-        "@P2T@": f"{p['p2']:g}",
-        "@DOUBLE@": f"{p['double']:g}",
-        "@ROSTER@": roster(p["N"], p["beta"]),
-    }
-    for key, value in fills.items():
+    for key, value in sorted(fills(p).items(), key=lambda kv: -len(kv[0])):
         text = text.replace(key, value)
     (HERE.parent / "baseline_2019.yaml").write_text(text)
 

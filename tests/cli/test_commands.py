@@ -17,7 +17,6 @@ import jsonschema
 import polars as pl
 import pytest
 from click.testing import CliRunner, Result
-from polars.testing import assert_frame_equal
 from ruamel.yaml import YAML
 
 from fmssim.cli import main
@@ -188,15 +187,9 @@ def again_run(template: Path, base_run: Path) -> Path:
 
 
 def same_summary(one: Path, other: Path) -> None:
-    """Identical summaries, except for the last bits of ``units_busy_mean``.
-
-    That KPI is summed by a multi-threaded polars group-by whose order varies from run to
-    run (see the xfail test below, which asks for bit-identical files).
-    """
+    """Identical summaries, to the last bit (KPIs are reduced group by group, in order)."""
     left, right = pl.read_csv(one / "summary.csv"), pl.read_csv(other / "summary.csv")
-    busy = pl.col("kpi") == "units_busy_mean"
-    assert left.filter(~busy).equals(right.filter(~busy))
-    assert_frame_equal(left.filter(busy), right.filter(busy), check_exact=False, rel_tol=1e-12)
+    assert left.equals(right)
 
 
 def test_same_seed_gives_identical_summary(again_run: Path, base_run: Path) -> None:
@@ -332,12 +325,6 @@ def test_console_script_run_end_to_end(console_run: Path, base_run: Path) -> Non
     same_summary(console_run, base_run)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="analytics.dispatch.units_busy sums floats in a multi-threaded polars group_by, "
-    "whose order (and so the last bits of the sum) changes from run to run; "
-    "POLARS_MAX_THREADS=1 makes it exact",
-)
 @pytest.mark.parametrize("other", ["again_run", "console_run", "workers_run"])
 def test_same_seed_is_bit_identical_across_processes(
     other: str, base_run: Path, request: pytest.FixtureRequest

@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from fmssim.analytics.windows import busy_per_year, long_table, with_year
+from fmssim.analytics.windows import aggregate, busy_per_year, long_table, with_year
 
 KPIS = (
     "contacts",
@@ -48,7 +48,9 @@ def contact_kpis(
     late = waited_min > pl.col("target_min")
     unknown = queued & ~answered & ~abandoned & ~late
     within = answered & ~late
-    per = counted.group_by("year_index", "channel").agg(
+    per = aggregate(
+        counted,
+        ["year_index", "channel"],
         contacts=(pl.col("attempt") == 0).sum().cast(pl.Float64),
         offered=queued.sum().cast(pl.Float64),
         redials=(pl.col("attempt") > 0).sum().cast(pl.Float64),

@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from fmssim.analytics.windows import busy_per_year, long_table, with_year
+from fmssim.analytics.windows import aggregate, busy_per_year, long_table, with_year
 
 KPIS = (
     "incidents",
@@ -33,7 +33,9 @@ def dispatch_kpis(
     attended = pl.col("arrived_min").is_not_null() & pl.col("arrived_min").is_not_nan()
     unknown = ~attended & ((horizon - pl.col("created_min")) <= pl.col("target_min"))
     hit = attended & (pl.col("response_min") <= pl.col("target_min"))
-    per_grade = counted.group_by("year_index", "grade").agg(
+    per_grade = aggregate(
+        counted,
+        ["year_index", "grade"],
         incidents=pl.len().cast(pl.Float64),
         attained_share=hit.sum() / (pl.len() - unknown.sum()),
         response_median_min=pl.col("response_min").filter(attended).median(),

@@ -30,15 +30,17 @@ def busy_per_year(
     NaN end: held to the horizon).
     """
     end = np.nan_to_num(end, nan=float(bounds_min[-1]))
+    names, codes = np.unique(group.to_numpy().astype(str), return_inverse=True)
     frames = []
     for k in range(len(bounds_min) - 1):
         lo, hi = float(bounds_min[k]), float(bounds_min[k + 1])
         overlap = np.nan_to_num(np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0.0, None))
+        # numpy sums in a fixed order: the same seed gives bit-identical results
+        totals = np.bincount(codes, weights=overlap * weight / (hi - lo), minlength=len(names))
         frames.append(
-            pl.DataFrame({"group": group, "busy": overlap * weight / (hi - lo)})
-            .group_by("group")
-            .agg(pl.col("busy").sum().alias(name))
-            .with_columns(year_index=pl.lit(k, dtype=pl.Int32))
+            pl.DataFrame({"group": names.tolist(), name: totals}).with_columns(
+                year_index=pl.lit(k, dtype=pl.Int32)
+            )
         )
     return pl.concat(frames)
 
@@ -66,3 +68,18 @@ def long_table(
         .select("year", "area", "group", "kpi", "value")
         .sort("year", "group", "kpi")
     )
+
+
+def aggregate(frame: pl.DataFrame, keys: list[str], **exprs: pl.Expr) -> pl.DataFrame:
+    """``frame.group_by(keys).agg(**exprs)``, computed group by group.
+
+    Polars' parallel group-by may add floating-point partial sums in a different order from
+    run to run; reducing each group on its own keeps results bit-identical for a seed.
+    """
+    rows = [
+        part.select(*(pl.lit(v).alias(k) for k, v in zip(keys, values, strict=True)), **exprs)
+        for values, part in frame.partition_by(keys, as_dict=True, maintain_order=True).items()
+    ]
+    if not rows:
+        return frame.group_by(keys).agg(**exprs)
+    return pl.concat(rows, how="vertical_relaxed")
