@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from fmssim.engine.fast.dispatch import dispatch_pool
+from fmssim.engine.fast.dispatch import dispatch_into
 from fmssim.engine.fast.timeline import timeline_into
 from fmssim.engine.records import Outcome
 from fmssim.model.draws import Draws, IncidentDraws
@@ -35,7 +35,8 @@ def run(inputs: Inputs, draws: Draws) -> Outcome:
         every = ids is EVERY
         part = d if every else _take(d, ids)
         level = _levels(level_of_grade, part.grade)
-        assigned = _dispatch(inputs, k, part, level, n_levels)
+        assigned = out.assigned_min if every else np.full(len(part), np.nan)
+        _dispatch(inputs, k, part, level, n_levels, assigned)
         timeline_into(columns, every, ids, assigned, jobs, inputs.grid.horizon_min)
     return out
 
@@ -71,10 +72,18 @@ def _levels(level_of_grade: NDArray[np.int64], grade: NDArray[np.int64]) -> NDAr
 
 
 def _dispatch(
-    inputs: Inputs, k: int, d: IncidentDraws, level: NDArray[np.int64], n_levels: int
-) -> NDArray[np.float64]:
-    """Allocation times of the incidents ``d``, all attended by pool ``k``."""
-    return dispatch_pool(  # type: ignore[no-any-return]
+    inputs: Inputs,
+    k: int,
+    d: IncidentDraws,
+    level: NDArray[np.int64],
+    n_levels: int,
+    assigned: NDArray[np.float64],
+) -> None:
+    """Write the allocation times of incidents ``d``, all attended by pool ``k``, into
+    ``assigned`` (NaN-filled)."""
+    dispatch_into(
+        assigned,
+        np.empty(len(d), np.int64),
         d.created_min,
         level,
         d.travel_min,

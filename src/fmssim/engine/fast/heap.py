@@ -32,8 +32,8 @@ def heap_replace_top(heap: np.ndarray, size: int, value: float) -> None:
         child = 2 * i + 1
         if child >= size:
             break
-        if child + 1 < size and heap[child + 1] < heap[child]:
-            child += 1
+        if child + 1 < size:
+            child += heap[child + 1] < heap[child]  # branch-free: this is a coin flip
         if value <= heap[child]:
             break
         heap[i] = heap[child]
@@ -56,8 +56,8 @@ def heap_pop(heap: np.ndarray, size: int) -> int:
         child = 2 * i + 1
         if child >= size:
             break
-        if child + 1 < size and heap[child + 1] < heap[child]:
-            child += 1
+        if child + 1 < size:
+            child += heap[child + 1] < heap[child]  # branch-free: this is a coin flip
         heap[i] = heap[child]
         i = child
     while i > 0:
