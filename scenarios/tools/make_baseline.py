@@ -21,7 +21,7 @@ import numpy as np
 
 HERE = Path(__file__).parent
 TUNED = {
-    "N": 141.0, "beta": 0.2, "scene": 150.0, "p1": 10.5, "p2": 16.0, "double": 0.3,
+    "N": 141.5, "beta": 0.2, "scene": 150.0, "p1": 10.5, "p2": 16.0, "double": 0.3,
     "NH": 27.0, "NC": 6.0, "P999": 300.0, "P101": 600.0,
 }
 GRADE_VOLUMES = {  # p1_volume .. p7_volume; P9 from total_logs_derived
