@@ -7,12 +7,11 @@ from numpy.typing import NDArray
 
 from fmssim.model.durations import duration_spec
 from fmssim.model.inputs import ChannelInputs, GradeInputs, Inputs, PoolInputs
+from fmssim.model.rosters import tile, weekly_steps
 from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid, build_grid
 from fmssim.scenario.demand import HOURS_PER_WEEK, Stream
 from fmssim.scenario.distributions import ZERO
-from fmssim.scenario.resources import DispatchPool
 from fmssim.scenario.root import Scenario
-from fmssim.scenario.roster import Roster
 
 
 def compile_scenario(s: Scenario) -> Inputs:
@@ -85,50 +84,42 @@ def _annual_volumes(stream: Stream, labels: tuple[int, ...]) -> list[float]:
 
 
 def _pools(s: Scenario, grid: TimeGrid) -> PoolInputs:
+    """Dispatch pools: units on duty = officers × (1 − double-crewed share / 2), rounded."""
     names = tuple(sorted(s.pools))
-    units = [_units_per_hour(s.pools[n], grid) for n in names]
-    return _pool_inputs(names, units, grid)
-
-
-def _pool_inputs(
-    names: tuple[str, ...], units: list[NDArray[np.int64]], grid: TimeGrid
-) -> PoolInputs:
-    array = np.array(units, dtype=np.int64).reshape(len(names), grid.n_hours)
-    changes = [_step_changes(row) for row in array]
-    return PoolInputs(
-        names=names,
-        units_per_hour=array,
-        change_min=tuple(c[0] for c in changes),
-        change_units=tuple(c[1] for c in changes),
-    )
-
-
-def _units_per_hour(pool: DispatchPool, grid: TimeGrid) -> NDArray[np.int64]:
-    officers = _on_duty(pool.roster)
-    units = np.rint(officers * (1.0 - pool.double_crewed_share / 2.0)).astype(np.int64)
-    result: NDArray[np.int64] = units[grid.hour_of_week]
-    return result
-
-
-def _on_duty(roster: Roster) -> NDArray[np.float64]:
-    """People on duty in each hour of the week."""
-    if roster.on_duty is not None:
-        return np.full(HOURS_PER_WEEK, roster.on_duty, dtype=np.float64)
-    if roster.hour_of_week is not None:
-        return np.asarray(roster.hour_of_week, dtype=np.float64)
-    raise ValueError("shift rosters are not compiled yet")
+    tiled = []
+    for name in names:
+        pool = s.pools[name]
+        starts, people = weekly_steps(pool.roster)
+        units = np.rint(people * (1.0 - pool.double_crewed_share / 2.0)).astype(np.int64)
+        tiled.append(tile((starts, people), units, grid))
+    return _pool_inputs(names, tiled, grid)
 
 
 def _handler_pools(s: Scenario, grid: TimeGrid) -> tuple[PoolInputs, NDArray[np.int64]]:
     """Handler pools; their units are answer slots (handlers × chat concurrency)."""
     pools = s.contact.pools if s.contact is not None else {}
     names = tuple(pools)
-    slots = [
-        (_on_duty(pools[n].roster) * pools[n].chat_concurrency).astype(np.int64)[grid.hour_of_week]
-        for n in names
-    ]
+    tiled = []
+    for name in names:
+        starts, people = weekly_steps(pools[name].roster)
+        slots = np.rint(people).astype(np.int64) * pools[name].chat_concurrency
+        tiled.append(tile((starts, people), slots, grid))
     concurrency = np.array([pools[n].chat_concurrency for n in names], dtype=np.int64)
-    return _pool_inputs(names, slots, grid), concurrency
+    return _pool_inputs(names, tiled, grid), concurrency
+
+
+def _pool_inputs(
+    names: tuple[str, ...],
+    tiled: list[tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]],
+    grid: TimeGrid,
+) -> PoolInputs:
+    per_hour = np.array([t[2] for t in tiled], dtype=np.int64).reshape(len(names), grid.n_hours)
+    return PoolInputs(
+        names=names,
+        units_per_hour=per_hour,
+        change_min=tuple(t[0] for t in tiled),
+        change_units=tuple(t[1] for t in tiled),
+    )
 
 
 def _channels(s: Scenario, grid: TimeGrid, grade_names: tuple[str, ...]) -> ChannelInputs:
@@ -157,10 +148,3 @@ def _channels(s: Scenario, grid: TimeGrid, grade_names: tuple[str, ...]) -> Chan
         grade_cdf=np.cumsum(mix, axis=1),
         crime_share=np.array([c.crime_share for c in chans]),
     )
-
-
-def _step_changes(units: NDArray[np.int64]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Times where the hourly series changes value (always including time 0)."""
-    idx = np.flatnonzero(np.diff(units)) + 1
-    idx = np.concatenate(([0], idx))
-    return idx.astype(np.float64) * MIN_PER_HOUR, units[idx].copy()

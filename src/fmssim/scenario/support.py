@@ -45,8 +45,6 @@ def _pools(s: Scenario) -> list[Problem]:
     problems: list[Problem] = []
     for name, pool in s.pools.items():
         key = f"pools.{name}"
-        if pool.roster.shifts is not None:
-            problems.append(_flag(f"{key}.roster.shifts", "(use hour_of_week)"))
         if pool.department is not None:
             problems.append(_flag(f"{key}.department"))
     return problems
@@ -62,8 +60,6 @@ def _contact(s: Scenario) -> list[Problem]:
     pools = s.contact.pools if s.contact is not None else {}
     for name, pool in pools.items():
         key = f"contact.pools.{name}"
-        if pool.roster.shifts is not None:
-            problems.append(_flag(f"{key}.roster.shifts", "(use hour_of_week)"))
         if pool.department is not None:
             problems.append(_flag(f"{key}.department"))
     return problems
