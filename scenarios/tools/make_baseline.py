@@ -21,23 +21,47 @@ import numpy as np
 
 HERE = Path(__file__).parent
 TUNED = {
-    "N": 141.5, "beta": 0.2, "scene": 150.0, "p1": 10.5, "p2": 16.0, "double": 0.3,
-    "NH": 27.0, "NC": 6.0, "P999": 300.0, "P101": 600.0,
+    "N": 141.5,
+    "beta": 0.2,
+    "scene": 150.0,
+    "p1": 10.5,
+    "p2": 16.0,
+    "double": 0.3,
+    "NH": 27.0,
+    "NC": 6.0,
+    "P999": 300.0,
+    "P101": 600.0,
 }
 GRADE_VOLUMES = {  # p1_volume .. p7_volume; P9 from total_logs_derived
-    "P1": 196876, "P2": 101395, "P3": 35281, "P4": 72981, "P5": 10934, "P6": 39494,
-    "P7": 12840, "P9": 354400,
+    "P1": 196876,
+    "P2": 101395,
+    "P3": 35281,
+    "P4": 72981,
+    "P5": 10934,
+    "P6": 39494,
+    "P7": 12840,
+    "P9": 354400,
 }
 SPLIT = {  # ASSUMPTION: share of each grade's incidents raised by each channel
     "999": {"P1": 0.90, "P2": 0.50, "P3": 0.20, "P4": 0.10, "P6": 0.10, "P7": 0.30, "P9": 0.27},
-    "101": {"P1": 0.08, "P2": 0.45, "P3": 0.60, "P4": 0.70, "P5": 0.50, "P6": 0.70, "P7": 0.70,
-            "P9": 0.63},
-    "webchat": {"P1": 0.02, "P2": 0.05, "P3": 0.15, "P4": 0.15, "P5": 0.20, "P6": 0.20,
-                "P9": 0.10},
+    "101": {
+        "P1": 0.08,
+        "P2": 0.45,
+        "P3": 0.60,
+        "P4": 0.70,
+        "P5": 0.50,
+        "P6": 0.70,
+        "P7": 0.70,
+        "P9": 0.63,
+    },
+    "webchat": {"P1": 0.02, "P2": 0.05, "P3": 0.15, "P4": 0.15, "P5": 0.20, "P6": 0.20, "P9": 0.10},
     "online": {"P3": 0.05, "P4": 0.05, "P5": 0.30},
 }
 ANSWERED = {  # contacts per year each channel hands to dispatch (measured, see docstring)
-    "999": 749746.0, "101": 921638.0, "webchat": 150567.0, "online": 33189.0,
+    "999": 749746.0,
+    "101": 921638.0,
+    "webchat": 150567.0,
+    "online": 33189.0,
 }
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -71,14 +95,18 @@ def fills(p: dict[str, float]) -> dict[str, str]:
     numbers = {k: f"{v:g}" for k, v in p.items()}
     return {
         **{f"@{k}@": v for k, v in numbers.items()},
-        "@P1T@": numbers["p1"], "@P2T@": numbers["p2"], "@SCENE@": numbers["scene"],
+        "@P1T@": numbers["p1"],
+        "@P2T@": numbers["p2"],
+        "@SCENE@": numbers["scene"],
         "@DOUBLE@": numbers["double"],
         "@ROSTER@": rows(roster(p["N"], emergency, p["beta"], lead=1)),
         "@ROSTERH@": rows(roster(p["NH"], calls)),
         "@ROSTERC@": rows(roster(p["NC"], non_emergency)),
         "@ROSTERD@": rows(desk),
-        "@MIX999@": grade_mix("999"), "@MIX101@": grade_mix("101"),
-        "@MIXCHAT@": grade_mix("webchat"), "@MIXONLINE@": grade_mix("online"),
+        "@MIX999@": grade_mix("999"),
+        "@MIX101@": grade_mix("101"),
+        "@MIXCHAT@": grade_mix("webchat"),
+        "@MIXONLINE@": grade_mix("online"),
     }
 
 

@@ -60,8 +60,13 @@ def _pool_members(
 
 def _take(d: IncidentDraws, ids: NDArray[np.int64]) -> IncidentDraws:
     """The incidents ``ids`` of ``d``, in id order."""
-    columns = (d.created_min, d.grade, d.travel_min, d.on_scene_min, d.write_up_min)
-    return IncidentDraws(*(column[ids] for column in columns))
+    return IncidentDraws(
+        created_min=d.created_min[ids],
+        grade=d.grade[ids],
+        travel_min=d.travel_min[ids],
+        on_scene_min=d.on_scene_min[ids],
+        write_up_min=d.write_up_min[ids],
+    )
 
 
 def _levels(level_of_grade: NDArray[np.int64], grade: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -13,9 +13,9 @@ from numba import njit
 @njit(cache=True, inline="always")
 def _before(a: int, b: int, priority: np.ndarray, time: np.ndarray) -> bool:
     if priority[a] != priority[b]:
-        return priority[a] < priority[b]
+        return bool(priority[a] < priority[b])
     if time[a] != time[b]:
-        return time[a] < time[b]
+        return bool(time[a] < time[b])
     return a < b
 
 
