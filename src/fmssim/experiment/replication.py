@@ -9,6 +9,7 @@ import polars as pl
 
 from fmssim.analytics.contact import contact_kpis
 from fmssim.analytics.dispatch import dispatch_kpis
+from fmssim.analytics.pools import pool_kpis
 from fmssim.analytics.tables import contact_table, incident_table
 from fmssim.engine.simulate import simulate
 from fmssim.model.inputs import Inputs
@@ -37,6 +38,14 @@ def run_replication(task: Task) -> pl.DataFrame:
         for kind, table in tables.items():
             atomic_parquet(table, task.records_dir / kind / f"rep={task.replication:05d}.parquet")
     kpis = [dispatch_kpis(tables["incidents"], grid.year_bounds_min, grid.year_labels)]
+    rosters = dict(
+        zip(
+            inputs.pools.names,
+            zip(inputs.pools.change_min, inputs.pools.change_units, strict=True),
+            strict=True,
+        )
+    )
+    kpis.append(pool_kpis(tables["incidents"], rosters, grid.year_bounds_min, grid.year_labels))
     if "contacts" in tables:
         concurrency = dict(zip(inputs.handlers.names, inputs.handler_concurrency, strict=True))
         per_channel = {
