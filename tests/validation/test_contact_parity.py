@@ -1,0 +1,407 @@
+"""Parity of contact handling (DESIGN.md §1.7): both engines give the same records, bit for bit.
+
+For each case the reference engine (SimPy) and the fast engine (numba) run the same stages on
+the same draws — contacts, then the incidents handled contacts create (chained mode), then
+dispatch — and must return identical :class:`~fmssim.engine.records.ContactOutcome` and
+identical incident :class:`~fmssim.engine.records.Outcome` (NaN equal to NaN). Cases:
+
+- every shipped scenario with contact channels (horizon cut), whole replications;
+- random small contact scenarios (hypothesis): channels of every kind, shared pools with
+  priorities, chat concurrency, bots, patience (none, zero, fixed, random), redials with zero
+  and fixed delays, rosters with zero hours, chained grades; as drawn and with arrivals
+  snapped to a grid so that many events share an instant;
+- hand-built draws with whole-minute times, so that arrivals, hang-ups, redials, releases
+  and roster changes coincide exactly (including zero patience and zero handling).
+
+Parity is exact, so there is no confidence level; every case is deterministic (fixed seeds,
+hypothesis with ``derandomize=True``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from numpy.typing import NDArray
+
+from fmssim.engine.records import ContactOutcome, Outcome
+from fmssim.engine.simulate import ENGINES, simulate
+from fmssim.model.compile import compile_scenario
+from fmssim.model.contact_draws import ContactDraws
+from fmssim.model.draws import Draws, IncidentDraws, chain, draw
+from fmssim.model.inputs import Inputs
+from fmssim.scenario import Scenario, ScenarioError, load_scenario
+
+SCENARIOS = Path(__file__).parents[2] / "scenarios"
+MAX_EVENTS = 30_000
+"""Shipped scenarios are cut to about this many contacts and incidents."""
+DETERMINISTIC = settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+MONDAY = dt.date(2019, 1, 7)
+
+
+@dataclass(frozen=True)
+class Stages:
+    """What one engine made of one replication's draws."""
+
+    contacts: ContactOutcome
+    draws: Draws
+    """With the chained incidents."""
+    incidents: Outcome
+
+
+def run_stages(engine: str, inputs: Inputs, draws: Draws) -> Stages:
+    """The stages of :func:`fmssim.engine.simulate.simulate`, on given draws."""
+    contacts_fn, dispatch_fn = ENGINES[engine]
+    assert draws.contacts is not None
+    contacts = contacts_fn(inputs, draws.contacts)
+    chained = chain(inputs, draws, contacts)
+    return Stages(contacts, chained, dispatch_fn(inputs, chained))
+
+
+def first_difference(a: ContactOutcome | Outcome, b: ContactOutcome | Outcome) -> str:
+    """The first record whose times differ, for a readable failure."""
+    for field in fields(a):
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        if len(x) != len(y):
+            return f"{field.name}: {len(x)} records against {len(y)}"
+        same = (x == y) | (np.isnan(x) & np.isnan(y))
+        if not same.all():
+            i = int(np.flatnonzero(~same)[0])
+            return f"record {i}: {field.name} des={x[i]!r} fast={y[i]!r}"
+    return "no difference"
+
+
+def assert_same(reference: Stages, result: Stages) -> None:
+    """Identical contact records, chained incidents and incident records."""
+    assert reference.contacts.same_as(result.contacts), "contacts: " + first_difference(
+        reference.contacts, result.contacts
+    )
+    a, b = reference.draws.incidents, result.draws.incidents
+    assert len(a) == len(b) and np.array_equal(a.created_min, b.created_min)
+    assert reference.incidents.same_as(result.incidents), "incidents: " + first_difference(
+        reference.incidents, result.incidents
+    )
+
+
+def assert_parity(inputs: Inputs, draws: Draws) -> None:
+    assert_same(run_stages("des", inputs, draws), run_stages("fast", inputs, draws))
+
+
+# --- shipped scenarios --------------------------------------------------------------------
+
+
+def with_channels() -> list[Path]:
+    """Shipped scenario files that have contact channels."""
+    found = []
+    for path in sorted(SCENARIOS.rglob("*.yaml")):
+        try:
+            scenario = load_scenario(path, check_support=False).scenario
+        except ScenarioError:
+            continue
+        if scenario.demand.channels:
+            found.append(path)
+    return found
+
+
+def cut(path: Path) -> Inputs:
+    """``path`` with its horizon cut to about MAX_EVENTS contacts and incidents (warm-up
+    dropped if need be: parity does not care which part of the horizon is counted)."""
+    loaded = load_scenario(path)
+    calendar, demand = loaded.scenario.calendar, loaded.scenario.demand
+    streams = [*demand.incidents.values(), *demand.channels.values()]
+    per_day = sum(s.annual_volume for s in streams) / 365.0
+    if per_day * ((calendar.end - calendar.start).days + calendar.warmup_days) > MAX_EVENTS:
+        end = calendar.start + dt.timedelta(days=max(1, int(MAX_EVENTS / per_day)))
+        sets = ["calendar.warmup_days=0", f"calendar.end={end.isoformat()}"]
+        loaded = load_scenario(path, sets=sets)
+    return compile_scenario(loaded.scenario)
+
+
+def test_there_are_shipped_contact_scenarios() -> None:
+    names = {p.name for p in with_channels()}
+    assert {"erlang_a.yaml", "contact_mix.yaml"} <= names, names
+
+
+@pytest.mark.parametrize("path", with_channels(), ids=lambda p: p.relative_to(SCENARIOS).as_posix())
+def test_shipped_contact_scenario(path: Path) -> None:
+    """Whole replications through :func:`simulate`: identical contacts and incidents."""
+    inputs = cut(path)
+    for rep in (2, 3):
+        reference, result = simulate("des", inputs, rep), simulate("fast", inputs, rep)
+        assert reference.contacts is not None and result.contacts is not None
+        assert_same(
+            Stages(reference.contacts, reference.draws, reference.incidents),
+            Stages(result.contacts, result.draws, result.incidents),
+        )
+
+
+# --- random small contact scenarios ------------------------------------------------------
+
+CHANNEL_NAMES = ("999", "101", "webchat", "online", "email")
+GRADES = ("P1", "P2", "P3")
+
+
+@st.composite
+def seconds(draw: st.DrawFn, zero: bool = True) -> dict[str, Any]:
+    """A duration in seconds, often fixed at whole minutes (so events coincide)."""
+    kind = draw(st.sampled_from(["fixed", "fixed", "exponential", "lognormal", "empirical"]))
+    if kind == "fixed":
+        values = [0.0, 60.0, 300.0, 600.0] if zero else [60.0, 300.0, 600.0]
+        return {"kind": "fixed", "value": draw(st.sampled_from(values))}
+    mean = draw(st.sampled_from([30.0, 120.0, 400.0, 1200.0]))
+    if kind == "exponential":
+        return {"kind": "exponential", "mean": mean}
+    if kind == "lognormal":
+        return {"kind": "lognormal", "mean": mean, "cv": draw(st.sampled_from([0.3, 1.0]))}
+    low = 0 if zero else 1
+    values = draw(st.lists(st.integers(low, 10).map(lambda m: 60.0 * m), min_size=1, max_size=3))
+    return {"kind": "empirical", "values": values}
+
+
+@st.composite
+def rosters(draw: st.DrawFn) -> dict[str, Any]:
+    """A constant headcount or an hour-of-week roster with many zero hours."""
+    if draw(st.booleans()):
+        return {"on_duty": draw(st.integers(0, 4))}
+    return {
+        "hour_of_week": draw(st.lists(st.sampled_from([0, 0, 1, 2, 4]), min_size=168, max_size=168))
+    }
+
+
+@st.composite
+def channel(draw: st.DrawFn, kind: str, chained: bool) -> dict[str, Any]:
+    """One channel of ``kind``: volume, handling, patience, redials, bot and grade mix."""
+    spec: dict[str, Any] = {
+        "kind": kind,
+        "annual_volume": draw(st.sampled_from([3000.0, 20000.0, 80000.0])),
+        "handling_sec": draw(seconds()),
+    }
+    if kind != "report" and draw(st.integers(0, 3)) > 0:
+        spec["patience_sec"] = draw(seconds())
+        spec["redial_share"] = draw(st.sampled_from([0.0, 0.5, 1.0]))
+        spec["max_redials"] = draw(st.integers(0, 3))
+        if draw(st.booleans()):
+            spec["redial_delay_sec"] = draw(seconds())
+    if kind == "chat":
+        spec["bot_share"] = draw(st.sampled_from([0.0, 0.3, 1.0]))
+    if chained:
+        shares = draw(st.lists(st.sampled_from([0.0, 0.1, 0.3]), min_size=3, max_size=3))
+        spec["grade_mix"] = {g: s for g, s in zip(GRADES, shares, strict=True) if s > 0}
+    if draw(st.booleans()):
+        spec["profile"] = "shape"
+    return spec
+
+
+@st.composite
+def pools(draw: st.DrawFn, kinds: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Channels split over one to three pools, each with a random priority order; a pool of
+    chats only may hold several at once."""
+    where = {name: draw(st.integers(0, 2)) for name in kinds}
+    out = {}
+    for k in sorted(set(where.values())):
+        mine = draw(st.permutations([n for n in kinds if where[n] == k]))
+        pool: dict[str, Any] = {"roster": draw(rosters()), "channels": list(mine)}
+        if all(kinds[n] == "chat" for n in mine):
+            pool["chat_concurrency"] = draw(st.sampled_from([1, 2, 3]))
+        out[f"pool{k}"] = pool
+    return out
+
+
+@st.composite
+def contact_scenarios(draw: st.DrawFn) -> Scenario:
+    """A valid small contact scenario: one to three days, a few hundred contacts."""
+    names = draw(st.lists(st.sampled_from(CHANNEL_NAMES), min_size=1, max_size=4, unique=True))
+    kinds = {n: draw(st.sampled_from(["call", "call", "chat", "report"])) for n in names}
+    chained = draw(st.booleans())
+    start = MONDAY + dt.timedelta(days=draw(st.integers(0, 6)))
+    doc: dict[str, Any] = {
+        "name": "random contacts",
+        "calendar": {
+            "start": start.isoformat(),
+            "end": (start + dt.timedelta(days=draw(st.integers(1, 3)))).isoformat(),
+            "warmup_days": draw(st.sampled_from([0.0, 0.5])),
+        },
+        "profiles": {
+            "shape": {
+                "values": draw(
+                    st.lists(st.sampled_from([0.0, 0.5, 1.0, 4.0]), min_size=167, max_size=167).map(
+                        lambda v: [*v, 1.0]
+                    )
+                )
+            }
+        },
+        "demand": {"channels": {n: draw(channel(kinds[n], chained)) for n in names}},
+        "contact": {"chained": chained, "pools": draw(pools(kinds))},
+        "dispatch": {
+            "grades": {
+                g: {"pool": "response", "on_scene_min": draw(seconds(zero=False))} for g in GRADES
+            }
+        },
+        "pools": {"response": {"roster": draw(rosters())}},
+        "experiment": {"seed": draw(st.integers(0, 2**32))},
+    }
+    return Scenario.model_validate(doc)
+
+
+def snapped(draws: Draws, step: float) -> Draws:
+    """First attempts floored to multiples of ``step`` minutes: many simultaneous arrivals."""
+    d = draws.contacts
+    assert d is not None
+    return replace(draws, contacts=replace(d, created_min=np.floor(d.created_min / step) * step))
+
+
+@settings(DETERMINISTIC, max_examples=60)
+@given(
+    scenario=contact_scenarios(),
+    rep=st.integers(0, 3),
+    step=st.sampled_from([None, 1.0, 10.0, 60.0]),
+)
+def test_random_contact_scenarios(scenario: Scenario, rep: int, step: float | None) -> None:
+    inputs = compile_scenario(scenario)
+    draws = draw(inputs, rep)
+    assert_parity(inputs, draws if step is None else snapped(draws, step))
+
+
+# --- hand-built draws: exact ties -------------------------------------------------------------
+
+TIE_DAYS = 2
+TIE_HORIZON_MIN = TIE_DAYS * 1440
+TIE_CHANNELS = ("999", "101", "webchat")
+"""999 before 101 in pool ``calls``; web chat alone in pool ``chat`` (two chats a handler)."""
+
+
+def tie_inputs(calls: list[int], chats: list[int]) -> Inputs:
+    """Two handler pools with hour-of-week rosters, chained into one response pool."""
+    mix = {"grade_mix": {"P1": 0.3, "P2": 0.3}}
+    fixed = {"kind": "fixed", "value": 60.0}
+    doc = {
+        "name": "contact ties",
+        "calendar": {
+            "start": MONDAY.isoformat(),
+            "end": (MONDAY + dt.timedelta(days=TIE_DAYS)).isoformat(),
+            "warmup_days": 0,
+        },
+        "demand": {
+            "channels": {
+                "999": {"annual_volume": 1.0, "handling_sec": fixed, **mix},
+                "101": {"annual_volume": 1.0, "handling_sec": fixed, **mix},
+                "webchat": {"kind": "chat", "annual_volume": 1.0, "handling_sec": fixed, **mix},
+            }
+        },
+        "contact": {
+            "chained": True,
+            "pools": {
+                "calls": {"roster": {"hour_of_week": calls}, "channels": ["999", "101"]},
+                "chat": {
+                    "roster": {"hour_of_week": chats},
+                    "channels": ["webchat"],
+                    "chat_concurrency": 2,
+                },
+            },
+        },
+        "dispatch": {
+            "grades": {
+                "P1": {"pool": "response", "on_scene_min": fixed},
+                "P2": {"pool": "response", "on_scene_min": fixed},
+            }
+        },
+        "pools": {"response": {"roster": {"hour_of_week": calls[::-1]}}},
+    }
+    return compile_scenario(Scenario.model_validate(doc))
+
+
+whole = st.sampled_from([0.0, 0.0, 1.0, 5.0, 30.0, 60.0, np.inf])
+"""Whole-minute patience, often zero (hangs up before the allocation of its own instant)."""
+work = st.sampled_from([0.0, 1.0, 5.0, 30.0, 60.0])
+"""Whole-minute handling, sometimes zero (the handler is free again the same instant)."""
+gap = st.sampled_from([0.0, 0.0, 1.0, 5.0, 60.0])
+"""Whole-minute redial delay, often zero."""
+on_the_hour = st.integers(0, TIE_HORIZON_MIN // 60 - 1).map(lambda h: 60.0 * h)
+contact_rows = st.tuples(
+    st.one_of(on_the_hour, st.integers(0, TIE_HORIZON_MIN - 1).map(float)),
+    st.integers(0, 2),
+    st.booleans(),
+    st.lists(st.tuples(whole, work, gap), min_size=1, max_size=3),
+    st.floats(0.0, 1.0, exclude_max=True),
+)
+
+
+def tie_draws(
+    rows: list[tuple[float, int, bool, list[tuple[float, float, float]], float]],
+) -> Draws:
+    """ContactDraws from (created, channel, bot, attempts (patience, handling, delay), u)."""
+    rows = sorted(rows, key=lambda r: (r[0], r[1]))
+    attempts = [a for r in rows for a in r[3]]
+    counts = [len(r[3]) for r in rows]
+    delay = np.array([a[2] for a in attempts], dtype=np.float64)
+    first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    delay[first[:-1]] = 0.0
+    contacts = ContactDraws(
+        created_min=np.array([r[0] for r in rows], dtype=np.float64),
+        channel=np.array([r[1] for r in rows], dtype=np.int64),
+        bot=np.array([r[2] and r[1] == 2 for r in rows], dtype=bool),
+        first=first,
+        patience_min=np.array([a[0] for a in attempts], dtype=np.float64),
+        handling_min=np.array([a[1] for a in attempts], dtype=np.float64),
+        delay_min=delay,
+        outcome_u=np.array([r[4] for r in rows], dtype=np.float64),
+        crime_u=np.zeros(len(rows)),
+    )
+    return Draws(0, empty_incidents(), contacts)
+
+
+def empty_incidents() -> IncidentDraws:
+    nothing: NDArray[np.float64] = np.zeros(0)
+    return IncidentDraws(nothing, np.zeros(0, np.int64), nothing, nothing, nothing)
+
+
+@settings(DETERMINISTIC, max_examples=150)
+@given(
+    calls=st.lists(st.integers(0, 3), min_size=168, max_size=168),
+    chats=st.lists(st.integers(0, 2), min_size=168, max_size=168),
+    rows=st.lists(contact_rows, max_size=80),
+)
+def test_exact_ties(calls: list[int], chats: list[int], rows: list[Any]) -> None:
+    """Whole-minute arrivals (often on the hour), patience, handling and redial delays."""
+    assert_parity(tie_inputs(calls, chats), tie_draws(rows))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_exact_ties_busy(seed: int) -> None:
+    """Many more contacts than handlers on a 5-minute grid: long queues, mass hang-ups and
+    zero-delay redials at the same instants as releases and roster changes."""
+    rng = np.random.default_rng(seed)
+    inputs = tie_inputs(
+        [int(x) for x in rng.integers(0, 4, 168)], [int(x) for x in rng.integers(0, 3, 168)]
+    )
+    rows = []
+    for created in np.sort(rng.integers(0, TIE_HORIZON_MIN // 5, 1500) * 5.0):
+        attempts = [
+            (
+                float(rng.choice([0.0, 5.0, 10.0, 60.0, np.inf])),
+                float(rng.choice([0.0, 5.0, 20.0, 60.0])),
+                float(rng.choice([0.0, 0.0, 5.0])),
+            )
+            for _ in range(int(rng.integers(1, 4)))
+        ]
+        rows.append(
+            (
+                float(created),
+                int(rng.integers(0, 3)),
+                bool(rng.random() < 0.2),
+                attempts,
+                float(rng.random()),
+            )
+        )
+    assert_parity(inputs, tie_draws(rows))
