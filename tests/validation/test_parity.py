@@ -11,6 +11,8 @@ hypothesis with ``derandomize=True``.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 from dataclasses import fields, replace
 from importlib import resources
 from pathlib import Path
@@ -137,22 +139,33 @@ def test_shipped_scenario(path: Path, variant: str | None) -> None:
         assert_replication_parity(inputs, rep)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The ``fmssim new`` template written out with its profile, as a planner would get it."""
-    folder = tmp_path_factory.mktemp("template")
+def write_template(folder: Path) -> Path:
+    """The ``fmssim new`` template written out with its profiles (``data/``), as a planner
+    would get it."""
     source = resources.files("fmssim").joinpath("templates")
     text = source.joinpath("scenario.yaml").read_text("utf-8").replace("{{name}}", "template")
-    (folder / "template.yaml").write_text(text, encoding="utf-8")
-    (folder / "data").mkdir()
-    profile = source.joinpath("hour_of_week_incidents.csv").read_text("utf-8")
-    (folder / "data" / "hour_of_week_incidents.csv").write_text(profile, encoding="utf-8")
-    return folder / "template.yaml"
+    (folder / "data").mkdir(exist_ok=True)
+    for item in source.iterdir():
+        if item.name.endswith(".csv"):
+            (folder / "data" / item.name).write_text(item.read_text("utf-8"), encoding="utf-8")
+    target = folder / "template.yaml"
+    target.write_text(text, encoding="utf-8")
+    return target
 
 
-@pytest.mark.parametrize("variant", [None, "more_officers"])
-def test_template(template: Path, variant: str | None) -> None:
-    inputs = compile_scenario(load_scenario(template, variant).scenario)
+def template_variants() -> list[str | None]:
+    """The template's base and named variants."""
+    folder = Path(tempfile.mkdtemp(prefix="fmssim-template-"))
+    try:
+        return variants_of(write_template(folder))
+    finally:
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("variant", template_variants(), ids=str)
+def test_template(tmp_path: Path, variant: str | None) -> None:
+    path = write_template(tmp_path)
+    inputs = compile_scenario(load_scenario(path, variant).scenario)
     assert_replication_parity(inputs, 0)
 
 
