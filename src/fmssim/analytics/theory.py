@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 from numpy.typing import NDArray
-from scipy import integrate, special
+from scipy import integrate, sparse, special
+from scipy.sparse import linalg as sparse_linalg
 
 
 def erlang_b(c: int, a: float) -> float:
@@ -178,12 +178,12 @@ def _stage_chain(
     k = int(keep[-1]) + 1 if len(keep) else 1
     progress = c * mu + np.arange(k) * theta
     # States 0..k-1 are stages, state k is "answered"; Gᵀ so that p(t) = e^{Gᵀ t} p(0).
-    generator_t = np.zeros((k + 1, k + 1))
-    generator_t[np.arange(k), np.arange(k)] = -(progress + kill)
-    generator_t[np.arange(k - 1), np.arange(1, k)] = progress[1:]
-    generator_t[k, 0] = progress[0]
+    rows = np.concatenate((np.arange(k), np.arange(k - 1), [k]))
+    cols = np.concatenate((np.arange(k), np.arange(1, k), [0]))
+    rates = np.concatenate((-(progress + kill), progress[1:], progress[:1]))
+    generator_t = sparse.csr_matrix((rates, (rows, cols)), shape=(k + 1, k + 1))
     p0 = np.concatenate((start[:k], [0.0]))
-    return float((scipy.linalg.expm(generator_t * t) @ p0)[-1])
+    return float(sparse_linalg.expm_multiply(generator_t * t, p0)[-1])
 
 
 # --- Erlang A: closed forms (Mandelbaum and Zeltyn 2007, incomplete gamma) ---------------
