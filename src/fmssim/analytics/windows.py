@@ -38,9 +38,10 @@ def busy_per_year(
         # numpy sums in a fixed order: the same seed gives bit-identical results
         totals = np.bincount(codes, weights=overlap * weight / (hi - lo), minlength=len(names))
         frames.append(
-            pl.DataFrame({"group": names.tolist(), name: totals}).with_columns(
-                year_index=pl.lit(k, dtype=pl.Int32)
-            )
+            pl.DataFrame(
+                {"group": names.tolist(), name: totals},
+                schema={"group": pl.String, name: pl.Float64},
+            ).with_columns(year_index=pl.lit(k, dtype=pl.Int32))
         )
     return pl.concat(frames)
 

@@ -62,6 +62,8 @@ def contact_pool(  # noqa: C901 - one event loop written out; see its docstring
     deadlines = np.empty(m, np.int64)
     redials = np.empty(m, np.int64)
     releases = np.empty(m + 1, np.float64)
+    fresh = np.empty(m, np.int64)  # attempts that joined the queue at this instant
+    nf = 0
     nq = nd = nr = nbusy = 0
     next_first = next_change = 0
     on_duty = 0
@@ -89,18 +91,16 @@ def contact_pool(  # noqa: C901 - one event loop written out; see its docstring
                 arrived[a] = t
                 state[a] = WAITING
                 nq = kpush(queue, nq, a, alevel, arrived)
-                if patience[a] < np.inf:
-                    deadline[a] = t + patience[a]
-                    nd = kpush(deadlines, nd, a, zeros, deadline)
+                fresh[nf] = a
+                nf += 1
                 changed = True
             while nr > 0 and arrived[redials[0]] == t:
                 a = redials[0]
                 nr = kpop(redials, nr, zeros, arrived)
                 state[a] = WAITING
                 nq = kpush(queue, nq, a, alevel, arrived)
-                if patience[a] < np.inf:
-                    deadline[a] = t + patience[a]
-                    nd = kpush(deadlines, nd, a, zeros, deadline)
+                fresh[nf] = a
+                nf += 1
                 changed = True
             while nbusy > 0 and releases[0] == t:
                 nbusy = heap_pop(releases, nbusy)
@@ -109,6 +109,14 @@ def contact_pool(  # noqa: C901 - one event loop written out; see its docstring
                 on_duty = change_units[next_change]
                 next_change += 1
                 changed = True
+            # a caller with no patience at all hangs up at once; deadlines of the others
+            # are set after this instant's allocation, for those still waiting (most are
+            # answered at once, and never need one)
+            for j in range(nf):
+                a = fresh[j]
+                if patience[a] == 0.0 and state[a] == WAITING:
+                    deadline[a] = t
+                    nd = kpush(deadlines, nd, a, zeros, deadline)
             while nd > 0 and deadline[deadlines[0]] == t:
                 a = deadlines[0]
                 nd = kpop(deadlines, nd, zeros, deadline)
@@ -131,20 +139,26 @@ def contact_pool(  # noqa: C901 - one event loop written out; see its docstring
             released[a] = t + handling[a]
             nbusy = heap_push(releases, nbusy, released[a])
             free -= 1
+        for j in range(nf):
+            a = fresh[j]
+            if state[a] == WAITING and 0.0 < patience[a] < np.inf:
+                deadline[a] = t + patience[a]
+                nd = kpush(deadlines, nd, a, zeros, deadline)
+        nf = 0
     return arrived, answered, abandoned, released
 
 
 def run_contacts(inputs: Inputs, d: ContactDraws) -> ContactOutcome:
     """Contact handling for one replication; identical records to the reference engine."""
     out = ContactOutcome.empty(len(d.patience_min))
-    queued = ~d.bot
-    pool_of = inputs.channels.pool[d.channel] if len(d) else np.zeros(0, np.int64)
-    owner = d.owner
+    # pool of each contact, -1 for bot-closed contacts (they never queue)
+    pool_of = np.where(d.bot, -1, inputs.channels.pool[d.channel]) if len(d) else d.channel
+    pool_of_attempt = np.repeat(pool_of, np.diff(d.first))
     for k in range(len(inputs.handlers.names)):
-        ids = np.flatnonzero(queued & (pool_of == k))
+        ids = np.flatnonzero(pool_of == k)
         counts = np.diff(d.first)[ids]
         first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-        attempts = np.flatnonzero(np.isin(owner, ids))
+        attempts = np.flatnonzero(pool_of_attempt == k)
         columns = contact_pool(
             d.created_min[ids],
             inputs.channels.level[d.channel[ids]],
