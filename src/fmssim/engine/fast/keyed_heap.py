@@ -1,7 +1,7 @@
-"""A binary min-heap of indices ordered by (priority[i], time[i], i) (numba-compiled).
+"""A binary min-heap of indices ordered by (time[i], i) (numba-compiled).
 
-The contact kernel keeps its waiting line, abandonment deadlines and redials in such heaps:
-ties on time are broken by the index, which is the creation order of the attempt.
+The contact kernel keeps abandonment deadlines and scheduled redials in such heaps: ties on
+time are broken by the index, which is the creation order of the attempt.
 """
 
 from __future__ import annotations
@@ -11,22 +11,20 @@ from numba import njit
 
 
 @njit(cache=True, inline="always")
-def _before(a: int, b: int, priority: np.ndarray, time: np.ndarray) -> bool:
-    if priority[a] != priority[b]:
-        return bool(priority[a] < priority[b])
+def _earlier(a: int, b: int, time: np.ndarray) -> bool:
     if time[a] != time[b]:
         return bool(time[a] < time[b])
     return a < b
 
 
 @njit(cache=True)
-def kpush(heap: np.ndarray, size: int, i: int, priority: np.ndarray, time: np.ndarray) -> int:
+def tpush(heap: np.ndarray, size: int, i: int, time: np.ndarray) -> int:
     """Insert index ``i``; return the new size."""
     k = size
     heap[k] = i
     while k > 0:
         parent = (k - 1) >> 1
-        if not _before(heap[k], heap[parent], priority, time):
+        if not _earlier(heap[k], heap[parent], time):
             break
         heap[parent], heap[k] = heap[k], heap[parent]
         k = parent
@@ -34,7 +32,7 @@ def kpush(heap: np.ndarray, size: int, i: int, priority: np.ndarray, time: np.nd
 
 
 @njit(cache=True)
-def kpop(heap: np.ndarray, size: int, priority: np.ndarray, time: np.ndarray) -> int:
+def tpop(heap: np.ndarray, size: int, time: np.ndarray) -> int:
     """Remove the first index (read ``heap[0]`` before); return the new size."""
     size -= 1
     heap[0] = heap[size]
@@ -44,9 +42,9 @@ def kpop(heap: np.ndarray, size: int, priority: np.ndarray, time: np.ndarray) ->
         if left >= size:
             break
         child = left
-        if left + 1 < size and _before(heap[left + 1], heap[left], priority, time):
+        if left + 1 < size and _earlier(heap[left + 1], heap[left], time):
             child = left + 1
-        if not _before(heap[child], heap[k], priority, time):
+        if not _earlier(heap[child], heap[k], time):
             break
         heap[k], heap[child] = heap[child], heap[k]
         k = child
