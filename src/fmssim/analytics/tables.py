@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from fmssim.engine.records import ContactOutcome, Outcome
 from fmssim.model.draws import Draws
@@ -19,8 +20,8 @@ def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFra
         {
             "rep": pl.Series(np.full(len(d), draws.replication), dtype=pl.Int32),
             "incident": pl.Series(np.arange(len(d)), dtype=pl.Int64),
-            "grade": pl.Series(grades.names, dtype=pl.String).gather(d.grade),
-            "pool": pl.Series(pool_names, dtype=pl.String).gather(grades.pool[d.grade]),
+            "grade": _names(grades.names, d.grade),
+            "pool": _names(pool_names, grades.pool[d.grade]),
             "target_min": grades.target_min[d.grade],
             "created_min": d.created_min,
             "assigned_min": outcome.assigned_min,
@@ -48,7 +49,7 @@ def contact_table(inputs: Inputs, draws: Draws, outcome: ContactOutcome) -> pl.D
             "rep": pl.Series(np.full(len(owner), draws.replication), dtype=pl.Int32),
             "contact": owner,
             "attempt": attempt_no.astype(np.int32),
-            "channel": pl.Series(inputs.channels.names, dtype=pl.String).gather(d.channel[owner]),
+            "channel": _names(inputs.channels.names, d.channel[owner]),
             "bot": bot_first,
             "target_min": inputs.channels.answer_target_min[d.channel[owner]],
             "arrived_min": arrived,
@@ -60,3 +61,9 @@ def contact_table(inputs: Inputs, draws: Draws, outcome: ContactOutcome) -> pl.D
     return table.filter(pl.col("arrived_min").is_not_nan()).with_columns(
         wait_sec=(pl.col("answered_min") - pl.col("arrived_min")) * 60.0
     )
+
+
+def _names(names: tuple[str, ...] | list[str], index: NDArray[np.int64]) -> pl.Series:
+    """Names by index, as an enum column (cheap to build, group and store)."""
+    unique = list(dict.fromkeys(names))
+    return pl.Series(list(names), dtype=pl.Enum(unique)).gather(index)

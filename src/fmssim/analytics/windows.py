@@ -30,7 +30,7 @@ def busy_per_year(
     NaN end: held to the horizon).
     """
     end = np.nan_to_num(end, nan=float(bounds_min[-1]))
-    names, codes = np.unique(group.to_numpy().astype(str), return_inverse=True)
+    names, codes = _codes(group)
     frames = []
     for k in range(len(bounds_min) - 1):
         lo, hi = float(bounds_min[k]), float(bounds_min[k + 1])
@@ -44,6 +44,14 @@ def busy_per_year(
             ).with_columns(year_index=pl.lit(k, dtype=pl.Int32))
         )
     return pl.concat(frames)
+
+
+def _codes(group: pl.Series) -> tuple[NDArray[np.str_], NDArray[np.int64]]:
+    """Distinct names and each row's index into them (enum columns need no search)."""
+    if isinstance(group.dtype, pl.Enum):
+        return np.asarray(group.dtype.categories.to_list()), group.to_physical().to_numpy()
+    names, codes = np.unique(group.to_numpy().astype(str), return_inverse=True)
+    return names, codes
 
 
 def long_table(

@@ -116,7 +116,9 @@ def _merge(parts: list[Arrays]) -> ContactDraws:
     per_contact = ("created_min", "channel", "bot", "counts", "outcome_u", "crime_u")
     per_attempt = ("patience_min", "handling_min", "delay_min")
     joined = {k: np.concatenate([p[k] for p in parts]) for k in (*per_contact, *per_attempt)}
-    order = np.lexsort((joined["channel"], joined["created_min"]))
+    # each channel's arrivals are sorted already: a stable sort merges the runs, and keeps
+    # channel order between equal times
+    order = np.argsort(joined["created_min"], kind="stable")
     counts = joined["counts"]
     old_first = np.concatenate(([0], np.cumsum(counts)[:-1]))
     new_counts = counts[order]

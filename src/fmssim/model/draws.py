@@ -80,8 +80,13 @@ def chained_incidents(
     """
     handled = ~np.isnan(out.released_min)
     contact = d.owner[handled]
-    cdf = inputs.channels.grade_cdf[d.channel[contact]]
-    grade = (d.outcome_u[contact][:, None] >= cdf).sum(axis=1)
+    channel = d.channel[contact]
+    u = d.outcome_u[contact]
+    cdf = inputs.channels.grade_cdf
+    grade = np.empty(len(contact), dtype=np.int64)
+    for c in range(cdf.shape[0]):
+        mine = channel == c
+        grade[mine] = np.searchsorted(cdf[c], u[mine], side="right")
     keep = grade < cdf.shape[1]
     return out.released_min[handled][keep], grade[keep].astype(np.int64), contact[keep]
 
