@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,9 +41,9 @@ class ContactDraws:
     def __len__(self) -> int:
         return len(self.created_min)
 
-    @property
+    @cached_property
     def owner(self) -> NDArray[np.int64]:
-        """The contact of each attempt."""
+        """The contact of each attempt (computed once)."""
         return np.repeat(np.arange(len(self)), np.diff(self.first))
 
 
