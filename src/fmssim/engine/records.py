@@ -1,15 +1,32 @@
-"""What an engine returns: the timeline of every incident of one replication."""
+"""What an engine returns: the timeline of every incident and contact of one replication."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Self
 
 import numpy as np
 from numpy.typing import NDArray
 
 
+class Timeline:
+    """Columns of times, one value per entity; NaN where an instant was never reached."""
+
+    @classmethod
+    def empty(cls, n: int) -> Self:
+        """Every time not reached, for ``n`` entities."""
+        return cls(*(np.full(n, np.nan) for _ in fields(cls)))  # type: ignore[arg-type]
+
+    def same_as(self, other: Self) -> bool:
+        """Bit-identical (NaN equal to NaN): what engine parity means."""
+        return all(
+            np.array_equal(getattr(self, f.name), getattr(other, f.name), equal_nan=True)
+            for f in fields(self)  # type: ignore[arg-type]
+        )
+
+
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(Timeline):
     """Per-incident times in minutes, indexed by incident id; NaN where not reached."""
 
     assigned_min: NDArray[np.float64]
@@ -21,20 +38,9 @@ class Outcome:
     free_min: NDArray[np.float64]
     """The unit was free again (after write-up)."""
 
-    @classmethod
-    def empty(cls, n: int) -> Outcome:
-        return cls(*(np.full(n, np.nan) for _ in range(4)))
-
-    def same_as(self, other: Outcome) -> bool:
-        """Bit-identical (NaN equal to NaN)."""
-        return all(
-            np.array_equal(getattr(self, f.name), getattr(other, f.name), equal_nan=True)
-            for f in fields(self)
-        )
-
 
 @dataclass(frozen=True)
-class ContactOutcome:
+class ContactOutcome(Timeline):
     """Per-attempt times in minutes, indexed by attempt; NaN where not reached.
 
     Attempt ``first[c]`` is contact ``c``'s first call, later ones its redials
@@ -49,14 +55,3 @@ class ContactOutcome:
     """The caller hung up before an answer."""
     released_min: NDArray[np.float64]
     """The handler finished with it."""
-
-    @classmethod
-    def empty(cls, m: int) -> ContactOutcome:
-        return cls(*(np.full(m, np.nan) for _ in range(4)))
-
-    def same_as(self, other: ContactOutcome) -> bool:
-        """Bit-identical (NaN equal to NaN)."""
-        return all(
-            np.array_equal(getattr(self, f.name), getattr(other, f.name), equal_nan=True)
-            for f in fields(self)
-        )
