@@ -97,6 +97,15 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "yaml_tag_custom.yaml": ("pools.response.roster", 12),
     "yaml_tag_omap.yaml": ("pools.response.roster", 12),
     "yaml_tag_python_object.yaml": ("name", 2),
+    # contact handling
+    "contact_channel_served_twice.yaml": ("contact.pools.second.channels", 10),
+    "contact_channel_without_pool.yaml": ("demand.channels.101", 7),
+    "contact_concurrency_on_calls.yaml": ("contact.pools.handlers.chat_concurrency", 9),
+    "contact_grade_mix_unknown_grade.yaml": ("demand.channels.999.grade_mix.P8", 9),
+    "contact_negative_volume.yaml": ("demand.channels.999.annual_volume", 6),
+    "contact_pool_unknown_channel.yaml": ("contact.pools.handlers.channels", 11),
+    "contact_profile_wrong_length.yaml": ("profiles.calls.values", 5),
+    "contact_report_with_patience.yaml": ("demand.channels.online", 6),
 }
 
 ERROR_FILE = {
