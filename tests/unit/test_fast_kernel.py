@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from fmssim.engine.fast.crews import crews_into
 from fmssim.engine.fast.dispatch import dispatch_pool
 from fmssim.engine.fast.heap import heap_pop, heap_push, heap_replace_top
 
@@ -153,6 +154,79 @@ def test_many_units_serve_at_once() -> None:
     # (first release); id 4 at 2.
     got = run([0.0] * 5, [3.0, 1.0, 2.0, 9.0, 9.0], roster=([0.0], [3]))
     assert same(got, [0.0, 0.0, 0.0, 1.0, 2.0])
+
+
+# --- crews_into (incidents needing several units) ------------------------------------------
+
+
+def crews(
+    created: list[float],
+    job: list[float],
+    units: list[int],
+    level: list[int] | None = None,
+    roster: tuple[list[float], list[int]] = ([0.0], [2]),
+    horizon: float = 1e9,
+) -> NDArray[np.float64]:
+    """Allocation times with ``units`` needed per incident (travel and write-up zero)."""
+    n = len(created)
+    levels = np.array(level if level is not None else [0] * n, dtype=np.int64)
+    assigned = np.full(n, np.nan)
+    zero = np.zeros(n)
+    crews_into(
+        assigned,
+        np.empty(n, np.int64),
+        np.array(created, dtype=np.float64),
+        levels,
+        np.array(units, dtype=np.int64),
+        (zero, np.array(job, dtype=np.float64), zero),
+        int(levels.max()) + 1 if n else 1,
+        np.array(roster[0], dtype=np.float64),
+        np.array(roster[1], dtype=np.int64),
+        horizon,
+    )
+    return assigned
+
+
+def test_two_unit_incident_waits_for_two_free_units() -> None:
+    # Two units. Id 0 (one unit) busy to 10; id 1 needs two: it waits until 10.
+    assert same(crews([0.0, 1.0], [10.0, 5.0], [1, 2]), [0.0, 10.0])
+
+
+def test_strict_queue_no_overtaking() -> None:
+    # Two units. Id 0 holds one to 10. Id 1 (two units) heads the queue at 1; id 2 (one unit,
+    # same level) would fit the free unit but must not overtake: both wait; at 10 id 1 takes
+    # both units (to 15), then id 2 at 15.
+    assert same(crews([0.0, 1.0, 2.0], [10.0, 5.0, 5.0], [1, 2, 1]), [0.0, 10.0, 15.0])
+
+
+def test_units_are_freed_together() -> None:
+    # Three units. Id 0 takes two to 10; id 1 takes the third to 4; id 2 needs three: 10.
+    assert same(crews([0.0, 0.0, 1.0], [10.0, 4.0, 1.0], [2, 1, 3], roster=([0.0], [3])),
+                [0.0, 0.0, 10.0])  # fmt: skip
+
+
+def test_more_units_than_on_duty_wait_for_the_roster() -> None:
+    # Needs three, two on duty until 60, three from then.
+    assert same(crews([0.0], [5.0], [3], roster=([0.0, 60.0], [2, 3])), [60.0])
+    assert same(crews([0.0], [5.0], [3], roster=([0.0], [2])), [NAN])
+
+
+def test_zero_length_multi_unit_jobs_free_at_once() -> None:
+    # Two units; four zero-length two-unit jobs at 5, then one of 7: all at 5.
+    assert same(crews([5.0] * 5, [0.0] * 4 + [7.0], [2] * 5), [5.0] * 5)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_one_unit_each_equals_the_single_unit_kernel(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 300
+    created = np.sort(rng.integers(0, 2000, n) * 1.0).tolist()
+    job = rng.choice([0.0, 10.0, 30.0, 60.0], n).tolist()
+    level = rng.integers(0, 3, n).tolist()
+    roster = ([0.0, 300.0, 900.0, 1500.0], [2, 0, 3, 1])
+    want = run(created, job, level=level, roster=roster, horizon=1800.0)
+    got = crews(created, job, [1] * n, level=level, roster=roster, horizon=1800.0)
+    assert same(got, want.tolist())
 
 
 # --- heap ---------------------------------------------------------------------------------

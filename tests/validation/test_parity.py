@@ -201,8 +201,9 @@ def rosters(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def grades(draw: st.DrawFn, pools: list[str]) -> dict[str, dict[str, Any]]:
-    """One to five grades with default, equal or random priorities and random pools."""
+def grades(draw: st.DrawFn, pools: list[str], crews: bool = False) -> dict[str, dict[str, Any]]:
+    """One to five grades with default, equal or random priorities and random pools; with
+    ``crews``, grades needing one to three units."""
     names = draw(st.lists(st.integers(1, 9), min_size=1, max_size=5, unique=True))
     mode = draw(st.sampled_from(["default", "equal", "random"]))
     out = {}
@@ -215,15 +216,18 @@ def grades(draw: st.DrawFn, pools: list[str]) -> dict[str, dict[str, Any]]:
         }
         if mode != "default":
             grade["priority"] = 1 if mode == "equal" else draw(st.integers(1, 3))
+        if crews:
+            grade["units_needed"] = draw(st.sampled_from([1, 1, 2, 3]))
         out[f"P{k}"] = grade
     return out
 
 
 @st.composite
-def scenarios(draw: st.DrawFn) -> Scenario:
-    """A small valid scenario: a few days, a few hundred incidents at most."""
+def scenarios(draw: st.DrawFn, crews: bool = False) -> Scenario:
+    """A small valid scenario: a few days, a few hundred incidents at most (``crews``:
+    grades may need several units)."""
     pools = draw(st.lists(st.sampled_from(POOLS), min_size=1, max_size=3, unique=True))
-    graded = draw(grades(pools))
+    graded = draw(grades(pools, crews))
     start = MONDAY + dt.timedelta(days=draw(st.integers(0, 6)))
     volume = st.sampled_from([500.0, 2000.0, 8000.0, 20000.0])
     doc: dict[str, Any] = {
@@ -272,18 +276,35 @@ def test_random_scenarios(scenario: Scenario, rep: int, step: float | None) -> N
     assert_parity(inputs, draws if step is None else snapped(draws, step))
 
 
+@settings(DETERMINISTIC, max_examples=300)
+@given(
+    scenario=scenarios(crews=True),
+    rep=st.integers(0, 3),
+    step=st.sampled_from([None, 1.0, 15.0, 60.0]),
+)
+def test_random_multi_unit_scenarios(scenario: Scenario, rep: int, step: float | None) -> None:
+    """Grades needing one to three units: strict queue, units held and freed together."""
+    inputs = compile_scenario(scenario)
+    draws = draw(inputs, rep)
+    assert_parity(inputs, draws if step is None else snapped(draws, step))
+
+
 # --- exact ties -----------------------------------------------------------------------------
 
 TIE_DAYS = 2
 TIE_HORIZON_MIN = TIE_DAYS * 1440
 
 
-def tie_inputs(roster: list[int], priorities: list[int], pools: list[int]) -> Inputs:
-    """Inputs with an hour-of-week roster per pool; grades P1.. with given priority and pool."""
+def tie_inputs(
+    roster: list[int], priorities: list[int], pools: list[int], units: list[int] | None = None
+) -> Inputs:
+    """Inputs with an hour-of-week roster per pool; grades P1.. with given priority and pool
+    (and units needed, default one)."""
     names = [POOLS[0], POOLS[1]]
+    need = units if units is not None else [1] * len(priorities)
     grade_docs = {
-        f"P{k + 1}": {"priority": pr, "pool": names[pool]}
-        for k, (pr, pool) in enumerate(zip(priorities, pools, strict=True))
+        f"P{k + 1}": {"priority": pr, "pool": names[pool], "units_needed": u}
+        for k, (pr, pool, u) in enumerate(zip(priorities, pools, need, strict=True))
     }
     doc = {
         "name": "ties",
@@ -329,16 +350,40 @@ def test_exact_ties(
 ) -> None:
     """Integer arrivals (often on the hour) and whole-minute jobs: events share instants."""
     inputs = tie_inputs(roster, priorities, pools)
+    assert_parity(inputs, Draws(0, tie_draws(rows)))
+
+
+def tie_draws(rows: list[tuple[int, int, float, float, float]]) -> IncidentDraws:
+    """Incidents from (created, grade, travel, on scene, write-up) rows, in creation order."""
     rows = sorted(rows, key=lambda r: r[0])
     columns = list(zip(*rows, strict=True)) if rows else [()] * 5
-    incidents = IncidentDraws(
+    return IncidentDraws(
         created_min=np.array(columns[0], dtype=np.float64),
         grade=np.array(columns[1], dtype=np.int64),
         travel_min=np.array(columns[2], dtype=np.float64),
         on_scene_min=np.array(columns[3], dtype=np.float64),
         write_up_min=np.array(columns[4], dtype=np.float64),
     )
-    assert_parity(inputs, Draws(0, incidents))
+
+
+@settings(DETERMINISTIC, max_examples=300)
+@given(
+    roster=st.lists(st.integers(0, 4), min_size=168, max_size=168),
+    priorities=st.lists(st.integers(1, 2), min_size=4, max_size=4),
+    pools=st.lists(st.integers(0, 1), min_size=4, max_size=4),
+    units=st.lists(st.integers(1, 3), min_size=4, max_size=4),
+    rows=st.lists(incident, max_size=120),
+)
+def test_exact_ties_multi_unit(
+    roster: list[int],
+    priorities: list[int],
+    pools: list[int],
+    units: list[int],
+    rows: list[tuple[int, int, float, float, float]],
+) -> None:
+    """As :func:`test_exact_ties`, with grades needing one to three units."""
+    inputs = tie_inputs(roster, priorities, pools, units)
+    assert_parity(inputs, Draws(0, tie_draws(rows)))
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -347,8 +392,21 @@ def test_exact_ties_busy(seed: int) -> None:
     rng = np.random.default_rng(seed)
     roster = [int(x) for x in rng.integers(0, 4, 168)]
     inputs = tie_inputs(roster, [1, 1, 2, 3], [0, 0, 1, 0])
+    assert_parity(inputs, Draws(0, busy_draws(rng)))
+
+
+def busy_draws(rng: np.random.Generator) -> IncidentDraws:
+    """2000 incidents of grades P1-P4 on a 10-minute grid, jobs of whole hours or zero."""
     n = 2000
     created = np.sort(rng.integers(0, TIE_HORIZON_MIN // 10, n) * 10.0)
     jobs = [rng.choice([0.0, 0.0, 20.0, 60.0, 120.0], n) for _ in range(3)]
-    incidents = IncidentDraws(created, rng.integers(0, 4, n), *jobs)
-    assert_parity(inputs, Draws(0, incidents))
+    return IncidentDraws(created, rng.integers(0, 4, n), *jobs)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_exact_ties_busy_multi_unit(seed: int) -> None:
+    """As :func:`test_exact_ties_busy`, with grades needing 2, 1, 3 and 2 units."""
+    rng = np.random.default_rng(seed)
+    roster = [int(x) for x in rng.integers(0, 5, 168)]
+    inputs = tie_inputs(roster, [1, 1, 2, 3], [0, 0, 1, 0], [2, 1, 3, 2])
+    assert_parity(inputs, Draws(0, busy_draws(rng)))

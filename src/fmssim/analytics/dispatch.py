@@ -54,7 +54,9 @@ def dispatch_kpis(
 
 
 def units_busy(records: pl.DataFrame, bounds_min: NDArray[np.float64]) -> pl.DataFrame:
-    """Time-average units busy per grade in each planning year (busy = allocated to free)."""
+    """Time-average units busy per grade in each planning year (busy = allocated to free;
+    an incident holds its ``units``)."""
     start = records["assigned_min"].to_numpy()
     end = records["free_min"].to_numpy()
-    return busy_per_year(records["grade"], start, end, bounds_min, "units_busy_mean")
+    units = records["units"].to_numpy().astype(np.float64)
+    return busy_per_year(records["grade"], start, end, bounds_min, "units_busy_mean", units)

@@ -27,7 +27,9 @@ def pool_kpis(
     rows = []
     for pool, (change_min, change_units) in rosters.items():
         mine = incidents.filter(pl.col("pool") == pool)
-        busy = _busy_steps(mine["assigned_min"].to_numpy(), mine["free_min"].to_numpy())
+        busy = _busy_steps(
+            mine["assigned_min"].to_numpy(), mine["free_min"].to_numpy(), mine["units"].to_numpy()
+        )
         for k in range(len(bounds_min) - 1):
             lo, hi = float(bounds_min[k]), float(bounds_min[k + 1])
             rows.append(
@@ -43,26 +45,43 @@ def pool_kpis(
     return long_table(table, "pools", KPIS, labels)
 
 
+Steps = tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]
+"""Sorted job start times with the units started by each time (cumulative, from 0), and the
+same for job ends."""
+
+
 def _busy_steps(
-    assigned: NDArray[np.float64], free: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Sorted start and end times of jobs (a job not finished ends at infinity)."""
+    assigned: NDArray[np.float64], free: NDArray[np.float64], units: NDArray[np.int64]
+) -> Steps:
+    """Job starts and ends as steps of units held (a job not finished ends at infinity)."""
     held = ~np.isnan(assigned)
-    return np.sort(assigned[held]), np.sort(np.nan_to_num(free[held], nan=np.inf))
+    starts, ends = assigned[held], np.nan_to_num(free[held], nan=np.inf)
+    by_start, by_end = np.argsort(starts, kind="stable"), np.argsort(ends, kind="stable")
+    w = units[held].astype(np.int64)
+    zero = np.zeros(1, np.int64)
+    return (
+        starts[by_start],
+        np.concatenate((zero, np.cumsum(w[by_start]))),
+        ends[by_end],
+        np.concatenate((zero, np.cumsum(w[by_end]))),
+    )
 
 
 def _window(
-    busy: tuple[NDArray[np.float64], NDArray[np.float64]],
+    busy: Steps,
     roster: tuple[NDArray[np.float64], NDArray[np.int64]],
     lo: float,
     hi: float,
 ) -> dict[str, float]:
     """Integrals of busy and on-duty units over [lo, hi)."""
-    starts, ends = busy
+    starts, started, ends, ended = busy
     times = np.concatenate(([lo], starts, ends, roster[0]))
     times = np.unique(times[(times >= lo) & (times < hi)])
     length = np.diff(np.append(times, hi))
-    n_busy = np.searchsorted(starts, times, side="right") - np.searchsorted(ends, times, "right")
+    n_busy = (
+        started[np.searchsorted(starts, times, side="right")]
+        - ended[np.searchsorted(ends, times, side="right")]
+    )
     on_duty = roster[1][np.searchsorted(roster[0], times, side="right") - 1]
     span = hi - lo
     busy_mean = float(np.dot(n_busy, length) / span)

@@ -23,6 +23,7 @@ def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFra
             "grade": _names(grades.names, d.grade),
             "pool": _names(pool_names, grades.pool[d.grade]),
             "target_min": grades.target_min[d.grade],
+            "units": pl.Series(grades.units_needed[d.grade], dtype=pl.Int64),
             "created_min": d.created_min,
             "assigned_min": outcome.assigned_min,
             "arrived_min": outcome.arrived_min,

@@ -50,6 +50,7 @@ def _grades(s: Scenario, grid: TimeGrid) -> GradeInputs:
         travel=tuple(duration_spec(g.travel_min) for g in grades),
         on_scene=tuple(duration_spec(g.on_scene_min) for g in grades),
         write_up=tuple(duration_spec(g.write_up_min) for g in grades),
+        units_needed=np.array([g.units_needed for g in grades], dtype=np.int64),
     )
 
 

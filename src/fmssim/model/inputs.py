@@ -31,6 +31,8 @@ class GradeInputs:
     travel: tuple[DurationSpec, ...]
     on_scene: tuple[DurationSpec, ...]
     write_up: tuple[DurationSpec, ...]
+    units_needed: NDArray[np.int64]
+    """Units sent to each incident: all are allocated at one instant and freed together."""
 
 
 @dataclass(frozen=True)

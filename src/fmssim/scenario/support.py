@@ -25,12 +25,10 @@ def unsupported(s: Scenario) -> list[Problem]:
 
 
 def _grades(s: Scenario) -> list[Problem]:
-    """Grade policies beyond one unit sent straight away, with no crime created."""
+    """Grade policies beyond units sent straight away, with no crime created."""
     problems: list[Problem] = []
     for name, grade in s.dispatch.grades.items():
         key = f"dispatch.grades.{name}"
-        if grade.units_needed != 1:
-            problems.append(_flag(f"{key}.units_needed", "(only 1 unit per incident)"))
         if grade.crime_share > 0:
             problems.append(_flag(f"{key}.crime_share"))
         if grade.crime_type is not None:

@@ -27,15 +27,22 @@ def request_allocation(world: World, pool: UnitPool) -> None:
 def allocate(pool: UnitPool) -> None:
     """Bring on-duty units in line with the roster, then give free units to waiting entries.
 
-    Free units above the roster go off duty; busy ones finish their job first.
+    Free units above the roster go off duty; busy ones finish their job first. The queue is
+    strict: when the most urgent entry needs more units than are free, nobody behind it is
+    served. The grant's value is the pool whose units were given.
     """
     pool.allocation_pending = False
     pool.free = max(pool.on_duty - pool.busy, 0)
     while pool.free > 0 and pool.queue:
-        grant = heapq.heappop(pool.queue)[-1]
-        pool.free -= 1
-        pool.busy += 1
-        grant.succeed()
+        grant = pool.queue[0][-1]
+        need = pool.need(grant)
+        if need > pool.free:
+            break
+        heapq.heappop(pool.queue)
+        pool.needs.pop(grant, None)
+        pool.free -= need
+        pool.busy += need
+        grant.succeed(pool)
 
 
 def roster(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from typing import Any
 
 import simpy
 
@@ -12,29 +13,38 @@ from fmssim.engine.records import Outcome
 from fmssim.model.draws import IncidentDraws
 from fmssim.model.inputs import Inputs
 
-Process = Generator[simpy.Event, None, None]
+Process = Generator[simpy.Event, Any, None]
 
 
 def source(world: World, inputs: Inputs, draws: IncidentDraws, out: Outcome) -> Process:
     """Creates every incident at its drawn creation time, in id order."""
-    grade_pool = inputs.grades.pool
-    priority = inputs.grades.priority
+    grades = inputs.grades
     for i in range(len(draws)):
         yield world.clock.at(draws.created_min[i])
         g = draws.grade[i]
-        if grade_pool[g] >= 0:
-            pool = world.pools[grade_pool[g]]
-            world.clock.process(incident(world, pool, int(priority[g]), i, draws, out))
+        if grades.pool[g] >= 0:
+            pool = world.pools[grades.pool[g]]
+            need = int(grades.units_needed[g])
+            world.clock.process(
+                incident(world, pool, (int(grades.priority[g]), i, need), draws, out)
+            )
 
 
 def incident(
-    world: World, pool: UnitPool, priority: int, i: int, draws: IncidentDraws, out: Outcome
+    world: World, pool: UnitPool, key: tuple[int, int, int], draws: IncidentDraws, out: Outcome
 ) -> Process:
-    """One incident's timeline: wait for a unit, travel, on scene, write-up, unit free."""
+    """One incident's timeline: wait for its units, travel, on scene, write-up, units free.
+
+    ``key`` is (priority, incident id, units needed). The units all come from one pool (the
+    grant's value: the incident's own, or a lender's) and are freed together.
+    """
+    priority, i, need = key
     grant = world.clock.event()
     pool.wait(priority, i, grant)
+    if need > 1:
+        pool.needs[grant] = need
     request_allocation(world, pool)
-    yield grant
+    holder: UnitPool = yield grant
     clock = world.clock
     out.assigned_min[i] = clock.now
     yield clock.timeout(draws.travel_min[i])
@@ -43,5 +53,5 @@ def incident(
     out.cleared_min[i] = clock.now
     yield clock.timeout(draws.write_up_min[i])
     out.free_min[i] = clock.now
-    pool.busy -= 1
-    request_allocation(world, pool)
+    holder.busy -= need
+    request_allocation(world, holder)

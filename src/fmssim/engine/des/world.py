@@ -26,11 +26,17 @@ class UnitPool:
     """Waiting entries as a heap of tuples ordered most urgent first, the grant event last:
     (priority, incident id, grant) for incidents; (channel level, arrival time, attempt,
     grant) for contacts."""
+    needs: dict[simpy.Event, int] = field(default_factory=dict)
+    """Units a waiting entry needs, by its grant event, when more than one."""
     allocation_pending: bool = False
 
     def wait(self, *entry: Any) -> None:
         """Join the queue; ``entry`` ends with the grant event."""
         heapq.heappush(self.queue, entry)
+
+    def need(self, grant: simpy.Event) -> int:
+        """Units the entry granted by ``grant`` needs."""
+        return self.needs.get(grant, 1) if self.needs else 1
 
     def withdraw(self, grant: simpy.Event) -> None:
         """Leave the queue (a caller who hangs up)."""

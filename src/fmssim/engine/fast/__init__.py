@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from fmssim.engine.fast.crews import crews_into
 from fmssim.engine.fast.dispatch import dispatch_into
 from fmssim.engine.fast.timeline import timeline_into
 from fmssim.engine.records import Outcome
@@ -85,7 +86,22 @@ def _dispatch(
     assigned: NDArray[np.float64],
 ) -> None:
     """Write the allocation times of incidents ``d``, all attended by pool ``k``, into
-    ``assigned`` (NaN-filled)."""
+    ``assigned`` (NaN-filled). Pools with multi-unit grades take the crews kernel."""
+    g = inputs.grades
+    if np.any(g.units_needed[g.pool == k] > 1):
+        crews_into(
+            assigned,
+            np.empty(len(d), np.int64),
+            d.created_min,
+            level,
+            g.units_needed[d.grade],
+            (d.travel_min, d.on_scene_min, d.write_up_min),
+            n_levels,
+            inputs.pools.change_min[k],
+            inputs.pools.change_units[k],
+            inputs.grid.horizon_min,
+        )
+        return
     dispatch_into(
         assigned,
         np.empty(len(d), np.int64),
