@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fmssim.report.reference import markdown_assumptions, markdown_reference
+from fmssim.report.reference import markdown_assumptions, markdown_cli, markdown_reference
 
 ROOT = Path(__file__).parents[2]
 
@@ -18,6 +18,20 @@ def test_assumptions_page_is_current() -> None:
     scenarios = sorted((ROOT / "scenarios").rglob("*.yaml"))
     page = (ROOT / "docs" / "assumptions.md").read_text()
     assert page == markdown_assumptions(scenarios, ROOT), "run: python -m fmssim.report.reference"
+
+
+def test_cli_reference_is_current() -> None:
+    page = (ROOT / "docs" / "reference" / "cli.md").read_text()
+    assert page == markdown_cli(), "run: python -m fmssim.report.reference"
+
+
+def test_cli_reference_has_every_command_and_the_exit_codes() -> None:
+    page = markdown_cli()
+    for command in ("fmssim new", "fmssim run", "fmssim schema", "fmssim validate"):
+        assert f"## `{command}`" in page
+    for option in ("--reps", "--seed", "--variant", "--set", "--workers", "--records"):
+        assert option in page
+    assert "## Exit codes" in page and "| `2` |" in page
 
 
 def test_every_model_field_is_documented() -> None:

@@ -7,6 +7,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
+import click
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
@@ -118,11 +119,50 @@ reason it is plausible. Each is also commented beside the value in the scenario 
 """
 
 
+CLI_HEADER = """# Command line
+
+Generated from the commands' own help by `python -m fmssim.report.reference` (do not edit by
+hand; a test checks it is current). `fmssim COMMAND --help` prints the same text.
+
+## Exit codes
+
+| code | meaning |
+| --- | --- |
+| `0` | success |
+| `1` | internal error (a bug: a Python traceback is printed; please report it) |
+| `2` | bad input: scenario, `--set` value, option or file; one line on stderr, \
+`error: file:line: dotted.key: what was expected` |
+| `130` | interrupted (Ctrl-C); an earlier run folder given with `--out` is left as it was |
+"""
+
+
+def markdown_cli(width: int = 88) -> str:
+    """``fmssim --help`` and each subcommand's help, as one markdown page."""
+    from fmssim.cli import main as cli  # the command line is imported only when asked for
+
+    settings = {**cli.context_settings, "terminal_width": width, "max_content_width": width}
+    root = click.Context(cli, info_name="fmssim", **settings)
+    parts = [CLI_HEADER, _help_section("fmssim", cli, root)]
+    assert isinstance(cli, click.Group)
+    for name in sorted(cli.list_commands(root)):
+        command = cli.get_command(root, name)
+        assert command is not None
+        ctx = click.Context(command, info_name=name, parent=root, terminal_width=width)
+        parts.append(_help_section(f"fmssim {name}", command, ctx))
+    return "\n".join(parts)
+
+
+def _help_section(title: str, command: click.Command, ctx: click.Context) -> str:
+    summary = command.get_short_help_str(limit=200)
+    return f"\n## `{title}`\n\n{summary}\n\n```text\n{command.get_help(ctx)}\n```\n"
+
+
 def main() -> None:
-    """Regenerate docs/reference/scenario.md and docs/assumptions.md from the code."""
+    """Regenerate docs/reference/{scenario,cli}.md and docs/assumptions.md from the code."""
     repo = Path(__file__).resolve().parents[3]
     (repo / "docs" / "reference").mkdir(parents=True, exist_ok=True)
     (repo / "docs" / "reference" / "scenario.md").write_text(markdown_reference())
+    (repo / "docs" / "reference" / "cli.md").write_text(markdown_cli())
     scenarios = sorted((repo / "scenarios").rglob("*.yaml"))
     (repo / "docs" / "assumptions.md").write_text(markdown_assumptions(scenarios, repo))
 
