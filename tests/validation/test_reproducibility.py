@@ -53,3 +53,12 @@ def test_replications_are_independent_streams() -> None:
     first, second = draw(inputs, 0).incidents, draw(inputs, 1).incidents
     n = min(len(first), len(second))
     assert not np.array_equal(first.created_min[:n], second.created_min[:n])
+
+
+def test_a_scenario_without_incidents_or_contacts_summarises() -> None:
+    """Contact handling only (Erlang A, no grades), and dispatch only: both reduce to KPIs."""
+    erlang = TEXTBOOK.parent / "erlang_a.yaml"
+    for path in (erlang, TEXTBOOK):
+        loaded = load_scenario(path, sets=["calendar.end=2019-01-05", "experiment.replications=2"])
+        table = run_experiment(loaded).summary
+        assert table.height > 0 and table["reps"].max() == 2

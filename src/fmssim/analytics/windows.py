@@ -89,6 +89,7 @@ def aggregate(frame: pl.DataFrame, keys: list[str], **exprs: pl.Expr) -> pl.Data
         part.select(*(pl.lit(v).alias(k) for k, v in zip(keys, values, strict=True)), **exprs)
         for values, part in frame.partition_by(keys, as_dict=True, maintain_order=True).items()
     ]
-    if not rows:
-        return frame.group_by(keys).agg(**exprs)
+    if not rows:  # no records: an empty table with the same columns, names as text
+        empty = frame.group_by(keys).agg(**exprs)
+        return empty.with_columns(pl.col(k).cast(pl.String) for k in keys if k != "year_index")
     return pl.concat(rows, how="vertical_relaxed")
