@@ -201,10 +201,14 @@ def rosters(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def grades(draw: st.DrawFn, pools: list[str], crews: bool = False) -> dict[str, dict[str, Any]]:
+def grades(
+    draw: st.DrawFn, pools: list[str], crews: bool = False, p1: bool = False
+) -> dict[str, dict[str, Any]]:
     """One to five grades with default, equal or random priorities and random pools; with
-    ``crews``, grades needing one to three units."""
+    ``crews``, grades needing one to three units (P1 one); with ``p1``, always a P1."""
     names = draw(st.lists(st.integers(1, 9), min_size=1, max_size=5, unique=True))
+    if p1 and 1 not in names:
+        names.append(1)
     mode = draw(st.sampled_from(["default", "equal", "random"]))
     out = {}
     for k in names:
@@ -216,18 +220,18 @@ def grades(draw: st.DrawFn, pools: list[str], crews: bool = False) -> dict[str, 
         }
         if mode != "default":
             grade["priority"] = 1 if mode == "equal" else draw(st.integers(1, 3))
-        if crews:
+        if crews and not (p1 and k == 1):
             grade["units_needed"] = draw(st.sampled_from([1, 1, 2, 3]))
         out[f"P{k}"] = grade
     return out
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, crews: bool = False) -> Scenario:
+def scenarios(draw: st.DrawFn, crews: bool = False, borrowing: bool = False) -> Scenario:
     """A small valid scenario: a few days, a few hundred incidents at most (``crews``:
-    grades may need several units)."""
+    grades may need several units; ``borrowing``: P1 may borrow from listed pools)."""
     pools = draw(st.lists(st.sampled_from(POOLS), min_size=1, max_size=3, unique=True))
-    graded = draw(grades(pools, crews))
+    graded = draw(grades(pools, crews, borrowing))
     start = MONDAY + dt.timedelta(days=draw(st.integers(0, 6)))
     volume = st.sampled_from([500.0, 2000.0, 8000.0, 20000.0])
     doc: dict[str, Any] = {
@@ -248,6 +252,9 @@ def scenarios(draw: st.DrawFn, crews: bool = False) -> Scenario:
         },
         "experiment": {"seed": draw(st.integers(0, 2**32))},
     }
+    if borrowing:
+        lenders = draw(st.lists(st.sampled_from(pools), min_size=1, max_size=3, unique=True))
+        doc["dispatch"]["options"] = {"p1_borrows_from": lenders}
     if draw(st.booleans()):
         profile = draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 3.0]), min_size=168, max_size=168))
         if sum(profile) > 0:
@@ -289,6 +296,19 @@ def test_random_multi_unit_scenarios(scenario: Scenario, rep: int, step: float |
     assert_parity(inputs, draws if step is None else snapped(draws, step))
 
 
+@settings(DETERMINISTIC, max_examples=300)
+@given(
+    scenario=scenarios(crews=True, borrowing=True),
+    rep=st.integers(0, 3),
+    step=st.sampled_from([None, 1.0, 15.0, 60.0]),
+)
+def test_random_borrowing_scenarios(scenario: Scenario, rep: int, step: float | None) -> None:
+    """P1 borrowing from listed pools (its own pool may be listed too), mixed units needed."""
+    inputs = compile_scenario(scenario)
+    draws = draw(inputs, rep)
+    assert_parity(inputs, draws if step is None else snapped(draws, step))
+
+
 # --- exact ties -----------------------------------------------------------------------------
 
 TIE_DAYS = 2
@@ -296,10 +316,14 @@ TIE_HORIZON_MIN = TIE_DAYS * 1440
 
 
 def tie_inputs(
-    roster: list[int], priorities: list[int], pools: list[int], units: list[int] | None = None
+    roster: list[int],
+    priorities: list[int],
+    pools: list[int],
+    units: list[int] | None = None,
+    lenders: list[int] | None = None,
 ) -> Inputs:
     """Inputs with an hour-of-week roster per pool; grades P1.. with given priority and pool
-    (and units needed, default one)."""
+    (and units needed, default one; and pools P1 may borrow from, default none)."""
     names = [POOLS[0], POOLS[1]]
     need = units if units is not None else [1] * len(priorities)
     grade_docs = {
@@ -314,7 +338,10 @@ def tie_inputs(
             "warmup_days": 0,
         },
         "demand": {"incidents": {}},
-        "dispatch": {"grades": grade_docs},
+        "dispatch": {
+            "grades": grade_docs,
+            "options": {"p1_borrows_from": [names[k] for k in lenders or []]},
+        },
         "pools": {
             names[0]: {"roster": {"hour_of_week": roster}},
             names[1]: {"roster": {"hour_of_week": roster[1:] + roster[:1]}},
@@ -409,4 +436,35 @@ def test_exact_ties_busy_multi_unit(seed: int) -> None:
     rng = np.random.default_rng(seed)
     roster = [int(x) for x in rng.integers(0, 5, 168)]
     inputs = tie_inputs(roster, [1, 1, 2, 3], [0, 0, 1, 0], [2, 1, 3, 2])
+    assert_parity(inputs, Draws(0, busy_draws(rng)))
+
+
+@settings(DETERMINISTIC, max_examples=300)
+@given(
+    roster=st.lists(st.integers(0, 4), min_size=168, max_size=168),
+    priorities=st.lists(st.integers(1, 2), min_size=4, max_size=4),
+    pools=st.lists(st.integers(0, 1), min_size=4, max_size=4),
+    units=st.lists(st.integers(1, 3), min_size=3, max_size=3),
+    lenders=st.lists(st.integers(0, 1), min_size=1, max_size=2, unique=True),
+    rows=st.lists(incident, max_size=120),
+)
+def test_exact_ties_borrowing(
+    roster: list[int],
+    priorities: list[int],
+    pools: list[int],
+    units: list[int],
+    lenders: list[int],
+    rows: list[tuple[int, int, float, float, float]],
+) -> None:
+    """As :func:`test_exact_ties`, with P1 borrowing (P1 needs one unit, the others 1-3)."""
+    inputs = tie_inputs(roster, priorities, pools, [1, *units], lenders)
+    assert_parity(inputs, Draws(0, tie_draws(rows)))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_exact_ties_busy_borrowing(seed: int) -> None:
+    """Busy pools on a 10-minute grid, P1 (in pool 0) borrowing from pool 1 then pool 0."""
+    rng = np.random.default_rng(seed)
+    roster = [int(x) for x in rng.integers(0, 5, 168)]
+    inputs = tie_inputs(roster, [1, 1, 2, 3], [0, 1, 1, 0], [1, 1, 2, 1], [1, 0])
     assert_parity(inputs, Draws(0, busy_draws(rng)))

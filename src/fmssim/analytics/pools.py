@@ -26,7 +26,7 @@ def pool_kpis(
     """Long table for area ``pools``, group = pool; ``rosters`` maps pool → (times, units)."""
     rows = []
     for pool, (change_min, change_units) in rosters.items():
-        mine = incidents.filter(pl.col("pool") == pool)
+        mine = incidents.filter(pl.coalesce("lent_by", "pool") == pool)  # whose units held it
         busy = _busy_steps(
             mine["assigned_min"].to_numpy(), mine["free_min"].to_numpy(), mine["units"].to_numpy()
         )

@@ -22,6 +22,7 @@ def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFra
             "incident": pl.Series(np.arange(len(d)), dtype=pl.Int64),
             "grade": _names(grades.names, d.grade),
             "pool": _names(pool_names, grades.pool[d.grade]),
+            "lent_by": _lenders(pool_names, outcome.borrowed_from),
             "target_min": grades.target_min[d.grade],
             "units": pl.Series(grades.units_needed[d.grade], dtype=pl.Int64),
             "created_min": d.created_min,
@@ -34,6 +35,12 @@ def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFra
         wait_min=pl.col("assigned_min") - pl.col("created_min"),
         response_min=pl.col("arrived_min") - pl.col("created_min"),
     )
+
+
+def _lenders(names: list[str], borrowed_from: NDArray[np.float64]) -> pl.Series:
+    """The pool that lent a P1 its unit; null when its own pool attended (or nobody did)."""
+    index = pl.Series(borrowed_from, nan_to_null=True).cast(pl.Int64)
+    return pl.Series(names, dtype=pl.Enum(list(dict.fromkeys(names)))).gather(index)
 
 
 def contact_table(inputs: Inputs, draws: Draws, outcome: ContactOutcome) -> pl.DataFrame:

@@ -27,7 +27,8 @@ class Timeline:
 
 @dataclass(frozen=True)
 class Outcome(Timeline):
-    """Per-incident times in minutes, indexed by incident id; NaN where not reached."""
+    """Per-incident times in minutes, indexed by incident id; NaN where not reached; and the
+    pool a P1 borrowed its unit from, if it did."""
 
     assigned_min: NDArray[np.float64]
     """A unit was allocated."""
@@ -37,6 +38,9 @@ class Outcome(Timeline):
     """The unit left the scene."""
     free_min: NDArray[np.float64]
     """The unit was free again (after write-up)."""
+    borrowed_from: NDArray[np.float64]
+    """Index of the pool that lent the unit (``p1_borrows_from``); NaN when the incident's own
+    pool attended, or nobody did."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ engines read nothing else (no pydantic, no YAML).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -108,3 +108,6 @@ class Inputs:
     handler_concurrency: NDArray[np.int64]
     chained: bool
     """Incidents also come from handled contacts (each channel's grade mix)."""
+    p1_borrows_from: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Pools (indices, in the order listed) a waiting P1 may borrow a unit from when its own
+    pool has none free; empty: no borrowing."""

@@ -19,8 +19,10 @@ def unsupported(s: Scenario) -> list[Problem]:
     options = s.dispatch.options
     if options.p1_takes_en_route_unit:
         problems.append(_flag("dispatch.options.p1_takes_en_route_unit"))
-    if options.p1_borrows_from:
-        problems.append(_flag("dispatch.options.p1_borrows_from"))
+    p1 = s.dispatch.grades.get("P1")
+    if options.p1_borrows_from and p1 is not None and p1.units_needed != 1:
+        key = "dispatch.grades.P1.units_needed"
+        problems.append(_flag(key, "(with dispatch.options.p1_borrows_from, only 1)"))
     return [*problems, *_grades(s), *_pools(s), *_contact(s)]
 
 

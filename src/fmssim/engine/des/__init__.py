@@ -15,6 +15,7 @@ def run(inputs: Inputs, draws: Draws) -> Outcome:
     """Simulate one replication to the horizon and return every incident's timeline."""
     clock = Clock()
     world = World(clock, [UnitPool() for _ in inputs.pools.names])
+    world.lenders = [world.pools[k] for k in inputs.p1_borrows_from]
     out = Outcome.empty(len(draws.incidents))
     for k, pool in enumerate(world.pools):
         clock.process(roster(world, pool, inputs.pools.change_min[k], inputs.pools.change_units[k]))

@@ -12,16 +12,19 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
-from fmssim.engine.des.clock import DISPATCH
+from fmssim.engine.des.clock import BORROW, DISPATCH
 from fmssim.engine.des.world import UnitPool, World
 
 
 def request_allocation(world: World, pool: UnitPool) -> None:
-    """Allocate once, after every other event of this instant."""
+    """Allocate once, after every other event of this instant (then borrow, if on)."""
     if pool.allocation_pending:
         return
     pool.allocation_pending = True
     world.clock.at(world.clock.now, DISPATCH).callbacks.append(lambda _: allocate(pool))
+    if world.lenders and not world.borrow_pending:
+        world.borrow_pending = True
+        world.clock.at(world.clock.now, BORROW).callbacks.append(lambda _: borrow(world))
 
 
 def allocate(pool: UnitPool) -> None:
@@ -43,6 +46,30 @@ def allocate(pool: UnitPool) -> None:
         pool.free -= need
         pool.busy += need
         grant.succeed(pool)
+
+
+def borrow(world: World) -> None:
+    """After every pool's own allocation: for each pool in name order whose own units are all
+    taken, each P1 still waiting, in creation order, takes a free unit of the first lender
+    (in the order listed) that has one. The grant's value is the lender."""
+    world.borrow_pending = False
+    for pool in world.pools:
+        waiting = pool.borrowers
+        while waiting and waiting[0].triggered:
+            waiting.popleft()
+        if pool.free > 0:
+            continue
+        for grant in list(waiting):
+            if grant.triggered:
+                continue
+            lender = next((p for p in world.lenders if p is not pool and p.free > 0), None)
+            if lender is None:
+                break
+            waiting.remove(grant)
+            pool.withdraw(grant)
+            lender.free -= 1
+            lender.busy += 1
+            grant.succeed(lender)
 
 
 def roster(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,9 @@ class UnitPool:
     """Waiting entries as a heap of tuples ordered most urgent first, the grant event last:
     (priority, incident id, grant) for incidents; (channel level, arrival time, attempt,
     grant) for contacts."""
+    borrowers: deque[simpy.Event] = field(default_factory=deque)
+    """Grant events of P1 incidents that may borrow a unit, in creation order (some may be
+    granted already)."""
     needs: dict[simpy.Event, int] = field(default_factory=dict)
     """Units a waiting entry needs, by its grant event, when more than one."""
     allocation_pending: bool = False
@@ -53,3 +57,6 @@ class World:
     """Dispatch pools, indexed like ``Inputs.pools``."""
     handlers: list[UnitPool] = field(default_factory=list)
     """Handler pools (slots = handlers × chat concurrency), indexed like ``Inputs.handlers``."""
+    lenders: list[UnitPool] = field(default_factory=list)
+    """Pools a waiting P1 may borrow from, in the order listed (empty: no borrowing)."""
+    borrow_pending: bool = False

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from fmssim.engine.fast.borrowing import borrowing_into
 from fmssim.engine.fast.crews import crews_into
 from fmssim.engine.fast.dispatch import dispatch_into
 from fmssim.engine.fast.timeline import timeline_into
@@ -32,6 +33,10 @@ def run(inputs: Inputs, draws: Draws) -> Outcome:
     columns = (out.assigned_min, out.arrived_min, out.cleared_min, out.free_min)
     jobs = (d.travel_min, d.on_scene_min, d.write_up_min)
     level_of_grade, n_levels = grade_levels(inputs.grades.priority)
+    if _borrowing(inputs):
+        _run_borrowing(inputs, d, out, level_of_grade, n_levels)
+        timeline_into(columns, True, EVERY, out.assigned_min, jobs, inputs.grid.horizon_min)
+        return out
     for k, ids in _pool_members(inputs.grades.pool, d.grade, len(inputs.pools.names)):
         every = ids is EVERY
         part = d if every else _take(d, ids)
@@ -40,6 +45,44 @@ def run(inputs: Inputs, draws: Draws) -> Outcome:
         _dispatch(inputs, k, part, level, n_levels, assigned)
         timeline_into(columns, every, ids, assigned, jobs, inputs.grid.horizon_min)
     return out
+
+
+def _borrowing(inputs: Inputs) -> bool:
+    """P1 may borrow from another pool (and P1 is attended by a pool)."""
+    g = inputs.grades
+    return len(inputs.p1_borrows_from) > 0 and "P1" in g.names and g.pool[g.names.index("P1")] >= 0
+
+
+def _run_borrowing(
+    inputs: Inputs,
+    d: IncidentDraws,
+    out: Outcome,
+    level_of_grade: NDArray[np.int64],
+    n_levels: int,
+) -> None:
+    """All pools at once through the joint kernel: allocation times and lenders into ``out``."""
+    g, pools = inputs.grades, inputs.pools
+    pool = g.pool[d.grade]
+    p1 = np.flatnonzero(d.grade == g.names.index("P1"))
+    p1_ids = p1[np.argsort(pool[p1], kind="stable")]
+    p1_start = np.searchsorted(pool[p1_ids], np.arange(len(pools.names) + 1))
+    lengths = [len(c) for c in pools.change_min]
+    rosters = (
+        np.concatenate([np.zeros(0), *pools.change_min]),
+        np.concatenate([np.zeros(0, np.int64), *pools.change_units]).astype(np.int64),
+        np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
+    )
+    borrowing_into(
+        out.assigned_min,
+        out.borrowed_from,
+        (d.created_min, pool, level_of_grade[d.grade], g.units_needed[d.grade]),
+        (d.travel_min, d.on_scene_min, d.write_up_min),
+        n_levels,
+        (p1_ids, p1_start.astype(np.int64)),
+        rosters,
+        inputs.p1_borrows_from,
+        inputs.grid.horizon_min,
+    )
 
 
 def grade_levels(priority: NDArray[np.int64]) -> tuple[NDArray[np.int64], int]:
