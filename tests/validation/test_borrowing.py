@@ -28,9 +28,9 @@ from fmssim.engine import des, fast
 from fmssim.engine.records import Outcome
 from fmssim.experiment.replication import Task, run_replication
 from fmssim.model.compile import compile_scenario
-from fmssim.model.draws import Draws, draw
+from fmssim.model.draws import Draws, IncidentDraws, draw
 from fmssim.model.inputs import Inputs
-from fmssim.scenario import ScenarioError, load_scenario
+from fmssim.scenario import Scenario, ScenarioError, load_scenario
 
 SCENARIO = Path(__file__).parents[2] / "scenarios" / "validation" / "two_pools.yaml"
 ON = "dispatch.options.p1_borrows_from=[neighbourhood]"
@@ -116,3 +116,42 @@ def test_multi_unit_p1_with_borrowing_is_rejected() -> None:
     key = re.escape("not supported yet: dispatch.grades.P1.units_needed")
     with pytest.raises(ScenarioError, match=key):
         inputs(ON, "dispatch.grades.P1.units_needed=2")
+
+
+def hand_built() -> Inputs:
+    """One unit in each of three pools; P1 (response) borrows from neighbourhood, then support."""
+    doc = {
+        "name": "borrowing by hand",
+        "calendar": {"start": "2019-01-07", "end": "2019-01-08", "warmup_days": 0},
+        "demand": {"incidents": {}},
+        "dispatch": {
+            "grades": {"P1": {"pool": "response"}, "P2": {"pool": "neighbourhood"}},
+            "options": {"p1_borrows_from": ["neighbourhood", "support"]},
+        },
+        "pools": {p: {"roster": {"on_duty": 1}} for p in ("response", "neighbourhood", "support")},
+    }
+    return compile_scenario(Scenario.model_validate(doc))
+
+
+@pytest.mark.parametrize("engine", ["des", "fast"])
+def test_zero_length_borrowed_job_frees_the_lender_after_the_step(engine: str) -> None:
+    """Three P1s at minute 0: #0 (60 min) takes response's unit; #1 (zero length) borrows
+    neighbourhood's; #2 (30 min) finds neighbourhood's unit still lent in that step and
+    borrows support's (neighbourhood's is back at 0, after the step). P2 #3 (at 1) takes
+    neighbourhood's unit to 41. P1 #4 (at 10) finds no free unit anywhere (response busy to
+    60, support to 30) and borrows support's when it frees at 30. Were the zero-length job's
+    unit back within the step, #2 would borrow neighbourhood's and #4 support's at 10."""
+    i = hand_built()
+    p1, p2 = i.grades.names.index("P1"), i.grades.names.index("P2")
+    incidents = IncidentDraws(
+        created_min=np.array([0.0, 0.0, 0.0, 1.0, 10.0]),
+        grade=np.array([p1, p1, p1, p2, p1]),
+        travel_min=np.zeros(5),
+        on_scene_min=np.array([60.0, 0.0, 30.0, 40.0, 5.0]),
+        write_up_min=np.zeros(5),
+    )
+    out = {"des": des.run, "fast": fast.run}[engine](i, Draws(0, incidents))
+    names = i.pools.names
+    lent = [None if np.isnan(x) else names[int(x)] for x in out.borrowed_from]
+    assert out.assigned_min.tolist() == [0.0, 0.0, 0.0, 1.0, 30.0]
+    assert lent == [None, "neighbourhood", "support", None, "support"]
