@@ -46,7 +46,9 @@ class Grade(Model):
     """Dispatch pool that attends (a key of ``pools``); omit for grades resolved without
     attendance (P9 contact resolution)."""
     units_needed: Annotated[int, Field(ge=1, le=20)] = 1
-    """Units sent to each incident."""
+    """Units sent to each incident. An incident needing k units starts only when k units of
+    its pool are free at once; they are held for the whole job and freed together, and the
+    queue is strict (nobody behind it is served while it waits)."""
     travel_min: Distribution = ZERO
     """Travel time from assignment to arrival on scene, in minutes."""
     on_scene_min: Distribution = ZERO
@@ -67,7 +69,8 @@ class DispatchOptions(Model):
     p1_takes_en_route_unit: bool = False
     """A P1 with no free unit takes a unit travelling to a lower-grade job not yet on scene."""
     p1_borrows_from: list[str] = []
-    """Pools a P1 may borrow a unit from when its own pool has none free ("nearest resource")."""
+    """Pools a P1 may borrow a unit from, in order, when its own pool has none free ("nearest
+    resource"); lenders serve their own queue first, and the unit returns home after the job."""
 
 
 class Dispatch(Model):
