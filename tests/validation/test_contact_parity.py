@@ -20,7 +20,7 @@ hypothesis with ``derandomize=True``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,28 +69,15 @@ def run_stages(engine: str, inputs: Inputs, draws: Draws) -> Stages:
     return Stages(contacts, chained, dispatch_fn(inputs, chained))
 
 
-def first_difference(a: ContactOutcome | Outcome, b: ContactOutcome | Outcome) -> str:
-    """The first record whose times differ, for a readable failure."""
-    for field in fields(a):
-        x, y = getattr(a, field.name), getattr(b, field.name)
-        if len(x) != len(y):
-            return f"{field.name}: {len(x)} records against {len(y)}"
-        same = (x == y) | (np.isnan(x) & np.isnan(y))
-        if not same.all():
-            i = int(np.flatnonzero(~same)[0])
-            return f"record {i}: {field.name} des={x[i]!r} fast={y[i]!r}"
-    return "no difference"
-
-
 def assert_same(reference: Stages, result: Stages) -> None:
     """Identical contact records, chained incidents and incident records."""
-    assert reference.contacts.same_as(result.contacts), "contacts: " + first_difference(
-        reference.contacts, result.contacts
+    assert reference.contacts.same_as(result.contacts), (
+        "contacts: " + reference.contacts.first_difference(result.contacts)
     )
     a, b = reference.draws.incidents, result.draws.incidents
     assert len(a) == len(b) and np.array_equal(a.created_min, b.created_min)
-    assert reference.incidents.same_as(result.incidents), "incidents: " + first_difference(
-        reference.incidents, result.incidents
+    assert reference.incidents.same_as(result.incidents), (
+        "incidents: " + reference.incidents.first_difference(result.incidents)
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from dataclasses import fields, replace
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fmssim.engine import des, fast
-from fmssim.engine.records import ContactOutcome, Outcome
 from fmssim.engine.simulate import simulate
 from fmssim.model.compile import compile_scenario
 from fmssim.model.draws import Draws, IncidentDraws, draw
@@ -44,36 +43,23 @@ DETERMINISTIC = settings(
 MONDAY = dt.date(2019, 1, 7)
 
 
-def mismatch(a: Outcome | ContactOutcome, b: Outcome | ContactOutcome) -> str:
-    """The first record whose times differ, for a readable failure."""
-    for field in fields(a):
-        x, y = getattr(a, field.name), getattr(b, field.name)
-        if len(x) != len(y):
-            return f"{field.name}: {len(x)} records against {len(y)}"
-        same = (x == y) | (np.isnan(x) & np.isnan(y))
-        if not same.all():
-            i = int(np.flatnonzero(~same)[0])
-            return f"record {i}: {field.name} des={x[i]!r} fast={y[i]!r}"
-    return "no difference"
-
-
 def assert_parity(inputs: Inputs, draws: Draws) -> None:
     """The dispatch stage gives identical records in both engines for these draws."""
     reference = des.run(inputs, draws)
     result = fast.run(inputs, draws)
-    assert reference.same_as(result), mismatch(reference, result)
+    assert reference.same_as(result), reference.first_difference(result)
 
 
 def assert_replication_parity(inputs: Inputs, rep: int) -> None:
     """A whole replication (contacts, chained incidents, dispatch) is identical in both."""
     reference, result = simulate("des", inputs, rep), simulate("fast", inputs, rep)
     if reference.contacts is not None and result.contacts is not None:
-        assert reference.contacts.same_as(result.contacts), mismatch(
-            reference.contacts, result.contacts
+        assert reference.contacts.same_as(result.contacts), reference.contacts.first_difference(
+            result.contacts
         )
     assert (reference.contacts is None) == (result.contacts is None)
-    assert reference.incidents.same_as(result.incidents), mismatch(
-        reference.incidents, result.incidents
+    assert reference.incidents.same_as(result.incidents), reference.incidents.first_difference(
+        result.incidents
     )
 
 

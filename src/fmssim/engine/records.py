@@ -24,6 +24,18 @@ class Timeline:
             for f in fields(self)  # type: ignore[arg-type]
         )
 
+    def first_difference(self, other: Self) -> str:
+        """The first record whose times differ, in words (for a readable parity failure)."""
+        for field in fields(self):  # type: ignore[arg-type]
+            x, y = getattr(self, field.name), getattr(other, field.name)
+            if len(x) != len(y):
+                return f"{field.name}: {len(x)} records against {len(y)}"
+            same = (x == y) | (np.isnan(x) & np.isnan(y))
+            if not same.all():
+                i = int(np.flatnonzero(~same)[0])
+                return f"record {i}: {field.name} {x[i]!r} against {y[i]!r}"
+        return "no difference"
+
 
 @dataclass(frozen=True)
 class Outcome(Timeline):
