@@ -91,6 +91,8 @@ def run(
             result = run_experiment(loaded, workers=workers, out_dir=staging, progress=progress)
     if result.engine.note:
         click.echo(result.engine.note, err=True)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
     if not quiet:
         print_summary(result.summary, loaded.scenario.name, result.engine.name)
     click.echo(f"run folder: {folder}", err=quiet)

@@ -1,4 +1,4 @@
-"""Pool KPIs per planning year: units on duty, busy, utilisation and overtime.
+"""Pool KPIs per planning year: units on duty, busy, utilisation, overtime, and the queue left.
 
 Overtime is the time units spend on jobs above the roster: a unit whose shift ended while it
 was busy finishes the job (shift ends never interrupt a job), so busy units may exceed units
@@ -13,7 +13,13 @@ from numpy.typing import NDArray
 
 from fmssim.analytics.windows import long_table
 
-KPIS = ("units_on_duty_mean", "units_busy_mean", "utilisation", "overtime_hours")
+KPIS = (
+    "units_on_duty_mean",
+    "units_busy_mean",
+    "utilisation",
+    "overtime_hours",
+    "waiting_at_year_end",
+)
 MIN_PER_HOUR = 60.0
 
 
@@ -30,6 +36,8 @@ def pool_kpis(
         busy = _busy_steps(
             mine["assigned_min"].to_numpy(), mine["free_min"].to_numpy(), mine["units"].to_numpy()
         )
+        own = incidents.filter(pl.col("pool") == pool)
+        created, assigned = own["created_min"].to_numpy(), own["assigned_min"].to_numpy()
         for k in range(len(bounds_min) - 1):
             lo, hi = float(bounds_min[k]), float(bounds_min[k + 1])
             rows.append(
@@ -37,12 +45,19 @@ def pool_kpis(
                     "year_index": k,
                     "group": pool,
                     **_window(busy, (change_min, change_units), lo, hi),
+                    "waiting_at_year_end": _waiting_at(created, assigned, hi),
                 }
             )
     table = (
         pl.DataFrame(rows, schema_overrides={"year_index": pl.Int32}) if rows else pl.DataFrame()
     )
     return long_table(table, "pools", KPIS, labels)
+
+
+def _waiting_at(created: NDArray[np.float64], assigned: NDArray[np.float64], t: float) -> float:
+    """Incidents created before ``t`` and not yet given a unit at ``t``."""
+    not_yet = np.isnan(assigned) | (assigned >= t)
+    return float(np.count_nonzero((created < t) & not_yet))
 
 
 Steps = tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]
@@ -92,3 +107,26 @@ def _window(
         "utilisation": busy_mean / duty_mean if duty_mean > 0 else float("nan"),
         "overtime_hours": float(np.dot(np.maximum(n_busy - on_duty, 0), length) / MIN_PER_HOUR),
     }
+
+
+OVERLOAD_UTILISATION = 0.98
+"""A pool this busy, with incidents waiting more than a day's worth of its arrivals at a
+year's end, is overloaded: its queue grows, and its grades' statistics are censored."""
+
+
+def overload_warnings(summary: pl.DataFrame, incidents_per_year: dict[str, float]) -> list[str]:
+    """One line per (pool, year) that looks overloaded in the summary's means."""
+    pools = summary.filter(pl.col("area") == "pools")
+    wide = pools.pivot(on="kpi", index=["year", "group"], values="mean")
+    warnings = []
+    for row in wide.iter_rows(named=True):
+        per_day = incidents_per_year.get(row["group"], 0.0) / 365.0
+        busy = row.get("utilisation") or 0.0
+        waiting = row.get("waiting_at_year_end") or 0.0
+        if busy >= OVERLOAD_UTILISATION and waiting > max(per_day, 1.0):
+            warnings.append(
+                f"warning: pool {row['group']} looks overloaded in {row['year']}: "
+                f"{100 * busy:.1f}% of its units busy and {waiting:,.0f} incidents still "
+                "waiting at the year's end; its grades' response statistics are censored"
+            )
+    return warnings

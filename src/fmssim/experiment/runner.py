@@ -10,10 +10,12 @@ from pathlib import Path
 
 import polars as pl
 
+from fmssim.analytics.pools import overload_warnings
 from fmssim.experiment.engines import Choice, choose_engine
 from fmssim.experiment.replication import Task, run_replication
 from fmssim.experiment.summary import Summary
 from fmssim.model.compile import compile_scenario
+from fmssim.model.inputs import Inputs
 from fmssim.report.runfolder import Manifest, scenario_hash, write_run_folder
 from fmssim.scenario.loader import LoadedScenario
 
@@ -29,6 +31,8 @@ class RunResult:
     engine: Choice
     manifest: Manifest
     folder: Path | None
+    warnings: tuple[str, ...] = ()
+    """Signs the results need care (an overloaded pool), one line each."""
 
 
 def run_experiment(
@@ -66,7 +70,8 @@ def run_experiment(
     table = summary.table()
     if out_dir is not None:
         write_run_folder(out_dir, loaded.document, manifest, table)
-    return RunResult(table, choice, manifest, out_dir)
+    warnings = tuple(overload_warnings(table, _incidents_per_pool(table, inputs)))
+    return RunResult(table, choice, manifest, out_dir, warnings)
 
 
 def _in_order(tasks: Iterator[Task], workers: int) -> Iterator[pl.DataFrame]:
@@ -83,3 +88,19 @@ def _in_order(tasks: Iterator[Task], workers: int) -> Iterator[pl.DataFrame]:
                 yield window.pop(0).result()
         for future in window:
             yield future.result()
+
+
+def _incidents_per_pool(summary: pl.DataFrame, inputs: Inputs) -> dict[str, float]:
+    """Mean incidents a year attended by each dispatch pool (from the summary's grades)."""
+    g = inputs.grades
+    pool_of = {
+        name: inputs.pools.names[k] for name, k in zip(g.names, g.pool, strict=True) if k >= 0
+    }
+    counts = summary.filter(pl.col("area") == "dispatch", pl.col("kpi") == "incidents")
+    per_pool: dict[str, float] = {}
+    years = max(counts["year"].n_unique(), 1)
+    for row in counts.iter_rows(named=True):
+        pool = pool_of.get(row["group"])
+        if pool is not None:
+            per_pool[pool] = per_pool.get(pool, 0.0) + row["mean"] / years
+    return per_pool

@@ -1,0 +1,34 @@
+"""Demand far above capacity is reported, not hidden: the run ends and says which pool.
+
+With 3 units for an offered load of 4 (utilisation 1.33) the queue grows without bound; the
+run still ends at the horizon (arrivals are drawn up front, so work is bounded) and warns.
+At the textbook's 5 units (utilisation 0.8) there is no warning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from fmssim.experiment import run_experiment
+from fmssim.scenario import load_scenario
+
+TEXTBOOK = Path(__file__).parents[2] / "scenarios" / "validation" / "priority_mmc.yaml"
+SHORT = ["calendar.end=2019-02-01", "experiment.replications=2"]
+
+
+@pytest.mark.parametrize("engine", ["fast", "des"])
+def test_overloaded_pool_is_reported(engine: str) -> None:
+    sets = [*SHORT, "pools.response.roster.on_duty=3", f"experiment.engine={engine}"]
+    result = run_experiment(load_scenario(TEXTBOOK, sets=sets))
+    assert len(result.warnings) == 1
+    assert "pool response looks overloaded in 2019" in result.warnings[0]
+    waiting = result.summary.filter(pl.col("kpi") == "waiting_at_year_end")["mean"].item()
+    assert waiting > 500  # about a third of a month's arrivals, and growing
+
+
+def test_a_stable_pool_is_not_reported() -> None:
+    result = run_experiment(load_scenario(TEXTBOOK, sets=SHORT))
+    assert result.warnings == ()
