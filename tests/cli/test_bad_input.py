@@ -63,7 +63,12 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "negative_headcount.yaml": ("pools.response.roster.on_duty", 12),
     "negative_rate.yaml": ("demand.incidents.P1.annual_volume", 6),
     "not_a_number.yaml": ("demand.incidents.P1.annual_volume", 6),
-    "not_supported_investigations.yaml": ("investigations", 13),
+    "not_supported_investigation_workforce.yaml": (
+        "investigations.departments.fcid.department",
+        15,
+    ),
+    "crime_unknown_department.yaml": ("demand.crimes.burglary.department", 8),
+    "crime_without_effort.yaml": ("demand.crimes.burglary.duration_days", 6),
     "not_supported_en_route.yaml": ("dispatch.options.p1_takes_en_route_unit", 11),
     "not_supported_appointment.yaml": ("dispatch.grades.P4.appointment", 9),
     "not_utf8.yaml": ("(top level)", 2),

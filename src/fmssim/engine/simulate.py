@@ -2,7 +2,8 @@
 
 Both engines run the same stages on the same draws: the contact stage; then, in the chained
 mode, the incidents handled contacts create are drawn (:func:`fmssim.model.draws.chain`);
-then the dispatch stage. Parity at each stage makes the next stage's draws identical too.
+then the dispatch stage; then the investigation stage (cases of the crime streams and the
+initial backlogs). Parity at each stage makes the next stage's draws identical too.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from dataclasses import dataclass
 
 from fmssim.engine import des, fast
 from fmssim.engine.des.contact import run_contacts as des_contacts
+from fmssim.engine.des.investigation import run_cases as des_cases
 from fmssim.engine.fast.contact import run_contacts as fast_contacts
-from fmssim.engine.records import ContactOutcome, Outcome
+from fmssim.engine.fast.investigation import run_cases as fast_cases
+from fmssim.engine.records import CaseOutcome, ContactOutcome, Outcome
+from fmssim.model.case_draws import CaseDraws
 from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.draws import Draws, chain, draw
 from fmssim.model.inputs import Inputs
@@ -24,6 +28,8 @@ ENGINES: dict[str, tuple[ContactFn, DispatchFn]] = {
     "des": (des_contacts, des.run),
     "fast": (fast_contacts, fast.run),
 }
+CaseFn = Callable[[Inputs, CaseDraws], CaseOutcome]
+CASES: dict[str, CaseFn] = {"des": des_cases, "fast": fast_cases}
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class Simulated:
     """With the chained incidents included."""
     contacts: ContactOutcome | None
     incidents: Outcome
+    cases: CaseOutcome | None = None
+    """Investigation cases (None: the scenario has no investigations)."""
 
 
 def simulate(engine: str, inputs: Inputs, replication: int) -> Simulated:
@@ -44,4 +52,6 @@ def simulate(engine: str, inputs: Inputs, replication: int) -> Simulated:
     if draws.contacts is not None:
         contacts = run_contacts(inputs, draws.contacts)
         draws = chain(inputs, draws, contacts)
-    return Simulated(draws, contacts, run_dispatch(inputs, draws))
+    incidents = run_dispatch(inputs, draws)
+    cases = None if draws.cases is None else CASES[engine](inputs, draws.cases)
+    return Simulated(draws, contacts, incidents, cases)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from fmssim.model.case_inputs import InvestigationInputs
 from fmssim.model.durations import DurationSpec
 from fmssim.model.timegrid import TimeGrid
 
@@ -111,3 +112,5 @@ class Inputs:
     p1_borrows_from: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     """Pools (indices, in the order listed) a waiting P1 may borrow a unit from when its own
     pool has none free; empty: no borrowing."""
+    investigations: InvestigationInputs | None = None
+    """Investigation departments and crime types; None: no investigations."""

@@ -28,6 +28,13 @@ class StreamKind(IntEnum):
     CONTACT_REDIAL_DELAY = 10
     CONTACT_OUTCOME = 11
     CONTACT_CRIME = 12
+    CASE_ARRIVALS = 13
+    CASE_SCREENING = 14
+    CASE_RISK = 15
+    CASE_EFFORT = 16
+    CASE_FLOOR = 17
+    BACKLOG_AGE = 18
+    BACKLOG_EFFORT = 19
 
 
 def entity_key(name: str) -> int:

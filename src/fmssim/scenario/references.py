@@ -13,7 +13,22 @@ Problem = tuple[str, str]
 
 def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
     """Names used but not defined, and provenance keys that name nothing in ``raw``."""
-    return [*_names(s), *_contact(s), *_provenance(s, raw)]
+    return [*_names(s), *_contact(s), *_crimes(s), *_provenance(s, raw)]
+
+
+def _crimes(s: Scenario) -> list[Problem]:
+    """Crime types routed to existing departments, with an effort unless all screened out."""
+    problems: list[Problem] = []
+    departments = s.investigations.departments if s.investigations is not None else {}
+    for name, crime in s.demand.crimes.items():
+        key = f"demand.crimes.{name}"
+        if crime.department not in departments:
+            problems.append(
+                (f"{key}.department", _unknown("department", crime.department, departments))
+            )
+        if crime.duration_days is None and crime.screened_out_share < 1.0:
+            problems.append((f"{key}.duration_days", "needed unless screened_out_share is 1"))
+    return problems
 
 
 def _names(s: Scenario) -> list[Problem]:

@@ -11,11 +11,12 @@ NOT_YET = "not supported yet"
 def unsupported(s: Scenario) -> list[Problem]:
     """Every key the scenario sets that no engine of this release simulates."""
     problems: list[Problem] = []
-    for key in ("workforce", "investigations"):
-        if getattr(s, key) is not None:
-            problems.append((key, f"{NOT_YET}: {key}"))
-    if s.demand.crimes:
-        problems.append(("demand.crimes", f"{NOT_YET}: demand.crimes"))
+    if s.workforce is not None:
+        problems.append(("workforce", f"{NOT_YET}: workforce"))
+    if s.investigations is not None:
+        for name, dept in s.investigations.departments.items():
+            if dept.department is not None:
+                problems.append(_flag(f"investigations.departments.{name}.department"))
     options = s.dispatch.options
     if options.p1_takes_en_route_unit:
         problems.append(_flag("dispatch.options.p1_takes_en_route_unit"))

@@ -1,0 +1,203 @@
+"""The investigation kernel: one department, caseload caps and processor sharing (numba).
+
+Same meaning and the same float operations as :mod:`fmssim.engine.des.caseload`: each
+investigator has a virtual time that grows at rate / (cases worked); a case is done when it
+reaches the case's virtual finish time. Each investigator's next completion sits in an
+indexed heap over investigators, ordered by (time, index) and updated in place when the
+investigator's state changes, so there are no stale events. Within an instant: completions,
+then floors, then rate changes, then arrivals, then one allocation step; repeated while
+the allocation makes something happen at the same instant (a zero effort).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from fmssim.engine.fast.keyed_heap import tpop, tpush
+
+INF = np.inf
+
+
+@njit(cache=True, inline="always")
+def _before(a: int, b: int, key: np.ndarray) -> bool:
+    if key[a] != key[b]:
+        return bool(key[a] < key[b])
+    return a < b
+
+
+@njit(cache=True)
+def _fix(heap: np.ndarray, pos: np.ndarray, size: int, j: int, key: np.ndarray) -> None:
+    """Restore the heap order after ``key[j]`` changed (sift up, then down)."""
+    k = pos[j]
+    while k > 0:
+        parent = (k - 1) >> 1
+        if not _before(heap[k], heap[parent], key):
+            break
+        heap[k], heap[parent] = heap[parent], heap[k]
+        pos[heap[k]] = k
+        pos[heap[parent]] = parent
+        k = parent
+    while True:
+        left = 2 * k + 1
+        if left >= size:
+            break
+        child = left
+        if left + 1 < size and _before(heap[left + 1], heap[left], key):
+            child = left + 1
+        if not _before(heap[child], heap[k], key):
+            break
+        heap[k], heap[child] = heap[child], heap[k]
+        pos[heap[k]] = k
+        pos[heap[child]] = child
+        k = child
+
+
+@njit(cache=True)
+def _first(slot_f: np.ndarray, slot_c: np.ndarray, base: int, n: int) -> int:
+    """Slot of the case with the smallest virtual finish time (lowest case id on ties)."""
+    best = base
+    for s in range(base + 1, base + n):
+        if slot_f[s] < slot_f[best] or (slot_f[s] == slot_f[best] and slot_c[s] < slot_c[best]):
+            best = s
+    return best
+
+
+@njit(cache=True)
+def _schedule(
+    j: int,
+    cap: int,
+    rate: float,
+    virtual: np.ndarray,
+    updated: np.ndarray,
+    working: np.ndarray,
+    slot_f: np.ndarray,
+    slot_c: np.ndarray,
+    nxt: np.ndarray,
+) -> None:
+    """Next completion time of investigator ``j`` (INF when idle or the rate is 0)."""
+    n = working[j]
+    if n == 0 or rate == 0.0:
+        nxt[j] = INF
+        return
+    f = slot_f[_first(slot_f, slot_c, j * cap, n)]
+    when = updated[j] + (f - virtual[j]) * n / rate
+    if when < updated[j]:
+        when = updated[j]
+    nxt[j] = when
+
+
+@njit(cache=True)
+def caseload_into(
+    allocated: np.ndarray,
+    worked: np.ndarray,
+    finalised: np.ndarray,
+    investigator: np.ndarray,
+    cases: tuple,  # (entered, created, floor, risk as float, effort)
+    n_inv: int,
+    cap: int,
+    change_min: np.ndarray,
+    rates: np.ndarray,
+    horizon: float,
+) -> None:
+    """Fill the four NaN-filled outputs for one department's cases, given in id order."""
+    entered, created, floor, risk, effort = cases
+    n = len(entered)
+    floor_at = created + floor
+    virtual = np.zeros(n_inv)
+    updated = np.zeros(n_inv)
+    working = np.zeros(n_inv, np.int64)
+    held = np.zeros(n_inv, np.int64)
+    slot_f = np.empty(n_inv * cap)
+    slot_c = np.empty(n_inv * cap, np.int64)
+    nxt = np.full(n_inv, INF)
+    heap = np.arange(n_inv)
+    pos = np.arange(n_inv)
+    owner = np.full(n, -1)
+    queue = np.empty(n, np.int64)
+    waiting = 0
+    floors = np.empty(n, np.int64)
+    n_floors = 0
+    rate = rates[0]
+    ci = 1
+    ai = 0
+    while True:
+        t = nxt[heap[0]]
+        if n_floors > 0 and floor_at[floors[0]] < t:
+            t = floor_at[floors[0]]
+        if ci < len(change_min) and change_min[ci] < t:
+            t = change_min[ci]
+        if ai < n and entered[ai] < t:
+            t = entered[ai]
+        if not t < horizon:
+            break
+        while nxt[heap[0]] == t:
+            j = heap[0]
+            # advance, then every case at or below the first finish time is done
+            if working[j] > 0:
+                virtual[j] = virtual[j] + (t - updated[j]) * rate / working[j]
+            updated[j] = t
+            first = _first(slot_f, slot_c, j * cap, working[j])
+            if slot_f[first] > virtual[j]:
+                virtual[j] = slot_f[first]
+            s = j * cap
+            while s < j * cap + working[j]:
+                if slot_f[s] <= virtual[j]:
+                    i = slot_c[s]
+                    worked[i] = t
+                    last = j * cap + working[j] - 1
+                    slot_f[s] = slot_f[last]
+                    slot_c[s] = slot_c[last]
+                    working[j] -= 1
+                    if floor_at[i] > t:
+                        held[j] += 1
+                        n_floors = tpush(floors, n_floors, i, floor_at)
+                    else:
+                        finalised[i] = t
+                else:
+                    s += 1
+            _schedule(j, cap, rate, virtual, updated, working, slot_f, slot_c, nxt)
+            _fix(heap, pos, n_inv, j, nxt)
+        while n_floors > 0 and floor_at[floors[0]] == t:
+            i = floors[0]
+            n_floors = tpop(floors, n_floors, floor_at)
+            finalised[i] = t
+            held[owner[i]] -= 1
+        while ci < len(change_min) and change_min[ci] == t:
+            for j in range(n_inv):
+                if working[j] > 0:
+                    virtual[j] = virtual[j] + (t - updated[j]) * rate / working[j]
+                updated[j] = t
+            rate = rates[ci]
+            ci += 1
+            for j in range(n_inv):
+                _schedule(j, cap, rate, virtual, updated, working, slot_f, slot_c, nxt)
+                _fix(heap, pos, n_inv, j, nxt)
+        while ai < n and entered[ai] == t:
+            waiting = tpush(queue, waiting, ai, risk)
+            ai += 1
+        while waiting > 0:
+            best = -1
+            for j in range(n_inv):
+                open_j = working[j] + held[j]
+                if open_j < cap and (best < 0 or open_j < working[best] + held[best]):
+                    best = j
+                    if open_j == 0:
+                        break
+            if best < 0:
+                break
+            i = queue[0]
+            waiting = tpop(queue, waiting, risk)
+            j = best
+            allocated[i] = t
+            investigator[i] = j
+            owner[i] = j
+            if working[j] > 0:
+                virtual[j] = virtual[j] + (t - updated[j]) * rate / working[j]
+            updated[j] = t
+            s = j * cap + working[j]
+            slot_f[s] = virtual[j] + effort[i]
+            slot_c[s] = i
+            working[j] += 1
+            _schedule(j, cap, rate, virtual, updated, working, slot_f, slot_c, nxt)
+            _fix(heap, pos, n_inv, j, nxt)
