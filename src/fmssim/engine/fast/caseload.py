@@ -4,7 +4,8 @@ Same meaning and the same float operations as :mod:`fmssim.engine.des.caseload`:
 investigator has a virtual time that grows at rate / (cases worked); a case is done when it
 reaches the case's virtual finish time. Each investigator's next completion sits in an
 indexed heap over investigators, ordered by (time, index) and updated in place when the
-investigator's state changes, so there are no stale events. Within an instant: completions,
+investigator's state changes, so there are no stale events; a second indexed heap, ordered
+by (open cases, index), gives the investigator a new case goes to. Within an instant: completions,
 then floors, then rate changes, then arrivals, then one allocation step; repeated while
 the allocation makes something happen at the same instant (a zero effort).
 """
@@ -113,6 +114,9 @@ def caseload_into(
     nxt = np.full(n_inv, INF)
     heap = np.arange(n_inv)
     pos = np.arange(n_inv)
+    open_cases = np.zeros(n_inv)  # as float: the key of the fewest-open heap
+    by_open = np.arange(n_inv)
+    by_open_pos = np.arange(n_inv)
     owner = np.full(n, -1)
     queue = np.empty(n, np.int64)
     waiting = 0
@@ -154,6 +158,8 @@ def caseload_into(
                         n_floors = tpush(floors, n_floors, i, floor_at)
                     else:
                         finalised[i] = t
+                        open_cases[j] -= 1.0
+                        _fix(by_open, by_open_pos, n_inv, j, open_cases)
                 else:
                     s += 1
             _schedule(j, cap, rate, virtual, updated, working, slot_f, slot_c, nxt)
@@ -162,7 +168,10 @@ def caseload_into(
             i = floors[0]
             n_floors = tpop(floors, n_floors, floor_at)
             finalised[i] = t
-            held[owner[i]] -= 1
+            j = owner[i]
+            held[j] -= 1
+            open_cases[j] -= 1.0
+            _fix(by_open, by_open_pos, n_inv, j, open_cases)
         while ci < len(change_min) and change_min[ci] == t:
             for j in range(n_inv):
                 if working[j] > 0:
@@ -176,19 +185,12 @@ def caseload_into(
         while ai < n and entered[ai] == t:
             waiting = tpush(queue, waiting, ai, risk)
             ai += 1
-        while waiting > 0:
-            best = -1
-            for j in range(n_inv):
-                open_j = working[j] + held[j]
-                if open_j < cap and (best < 0 or open_j < working[best] + held[best]):
-                    best = j
-                    if open_j == 0:
-                        break
-            if best < 0:
-                break
+        while waiting > 0 and open_cases[by_open[0]] < cap:
+            j = by_open[0]  # the fewest open cases, lowest index on ties
+            open_cases[j] += 1.0
+            _fix(by_open, by_open_pos, n_inv, j, open_cases)
             i = queue[0]
             waiting = tpop(queue, waiting, risk)
-            j = best
             allocated[i] = t
             investigator[i] = j
             owner[i] = j
