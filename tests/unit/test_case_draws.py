@@ -21,7 +21,7 @@ def cases(*sets: str):  # type: ignore[no-untyped-def]
 
 
 def test_backlog_first_then_creation_order() -> None:
-    inputs, d = cases()
+    _, d = cases()
     assert np.all(np.diff(d.created_min) >= 0)
     backlog = d.ctype < 0
     assert backlog.sum() == 40 and np.all(d.created_min[backlog] <= 0)
@@ -55,7 +55,8 @@ def test_crimes_leave_incident_draws_alone() -> None:
     plain = compile_scenario(load_scenario(path).scenario)
     extra = [
         "investigations={departments: {d: {investigators_fte: 2, caseload_cap: 2}}}",
-        "demand.crimes={c: {annual_volume: 500, department: d, duration_days: {kind: fixed, value: 1}}}",
+        "demand.crimes={c: {annual_volume: 500, department: d,"
+        " duration_days: {kind: fixed, value: 1}}}",
     ]
     with_crimes = compile_scenario(load_scenario(path, sets=extra).scenario)
     a, b = draw(plain, 0), draw(with_crimes, 0)

@@ -146,7 +146,9 @@ def test_littles_law_per_department() -> None:
                 present = (done["finalised_min"] - done["entered_min"]).mean()
                 little = done.height / (hi - lo) * present  # type: ignore[operator]
                 value = kpis.filter(
-                    pl.col("year") == year, pl.col("group") == dept, pl.col("kpi") == "open_cases_mean"
+                    pl.col("year") == year,
+                    pl.col("group") == dept,
+                    pl.col("kpi") == "open_cases_mean",
                 )["value"].item()
                 gaps.setdefault((dept, year), []).append(little / value - 1.0)
     for key, values in gaps.items():

@@ -125,7 +125,9 @@ def stepped(inputs: Inputs, times: list[float], factors: list[float]) -> Inputs:
     rep=st.integers(0, 3),
     step=st.sampled_from([None, 60.0, 720.0, 1440.0]),
     rate_steps=st.lists(
-        st.tuples(st.integers(1, DAYS * 2).map(lambda h: h * 720.0), st.sampled_from([0.0, 0.5, 1.5])),
+        st.tuples(
+            st.integers(1, DAYS * 2).map(lambda h: h * 720.0), st.sampled_from([0.0, 0.5, 1.5])
+        ),
         max_size=3,
         unique_by=lambda x: x[0],
     ),
@@ -154,7 +156,11 @@ def tie_inputs(n_inv: float, cap: int, floor: bool = False) -> Inputs:
         "calendar": {"start": START.isoformat(), "end": "2019-01-17", "warmup_days": 0},
         "demand": {
             "crimes": {
-                "c": {"annual_volume": 1.0, "department": "d", "duration_days": {"kind": "fixed", "value": 1.0}}
+                "c": {
+                    "annual_volume": 1.0,
+                    "department": "d",
+                    "duration_days": {"kind": "fixed", "value": 1.0},
+                }
             }
         },
         "dispatch": {"grades": {}},

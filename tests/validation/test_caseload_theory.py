@@ -87,4 +87,3 @@ def test_cap_one_mean_wait_is_erlang_c() -> None:
 def test_cap_one_mean_open_time() -> None:
     """Open time = wait + effort: C(5, 4)/(5μ − λ) + 1/μ."""
     check("caseload_erlang_c.yaml", "open_days", erlang_c(5, 4.0) / (5.0 - 4.0) + 1.0)
-

@@ -63,9 +63,7 @@ def assert_replication_parity(inputs: Inputs, rep: int) -> None:
     )
     assert (reference.cases is None) == (result.cases is None)
     if reference.cases is not None and result.cases is not None:
-        assert reference.cases.same_as(result.cases), reference.cases.first_difference(
-            result.cases
-        )
+        assert reference.cases.same_as(result.cases), reference.cases.first_difference(result.cases)
 
 
 # --- shipped scenarios and the template -------------------------------------------------

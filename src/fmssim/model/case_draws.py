@@ -9,6 +9,7 @@ backlog, its department), so adding a type or a department never shifts the othe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,6 +20,8 @@ from fmssim.model.inputs import Inputs
 from fmssim.model.streams import StreamKind, generator
 
 BACKLOG = "<-backlog"
+Part = dict[str, NDArray[Any]]
+"""One source's cases (a backlog or a crime type): a column per field."""
 """Suffix of the stream names of a department's initial backlog."""
 
 
@@ -61,7 +64,7 @@ def draw_cases(inputs: Inputs, rep: int) -> CaseDraws | None:
     return _merge(parts)
 
 
-def _backlog(inputs: Inputs, inv: InvestigationInputs, rep: int, d: int) -> dict[str, NDArray]:
+def _backlog(inputs: Inputs, inv: InvestigationInputs, rep: int, d: int) -> Part:
     name, n = inv.names[d], int(inv.backlog_cases[d])
     age = inv.backlog_age[d].sample(generator(inputs.seed, rep, StreamKind.BACKLOG_AGE, name), n)
     effort_rng = generator(inputs.seed, rep, StreamKind.BACKLOG_EFFORT, name)
@@ -77,7 +80,7 @@ def _backlog(inputs: Inputs, inv: InvestigationInputs, rep: int, d: int) -> dict
     }
 
 
-def _crimes(inputs: Inputs, inv: InvestigationInputs, rep: int, k: int) -> dict[str, NDArray]:
+def _crimes(inputs: Inputs, inv: InvestigationInputs, rep: int, k: int) -> Part:
     t, name = inv.types, inv.types.names[k]
     seed = inputs.seed
     created = nhpp_arrivals(
@@ -112,7 +115,7 @@ def _floors(
     return spec.sample(generator(inputs.seed, rep, StreamKind.CASE_FLOOR, stream), n)
 
 
-def _merge(parts: list[dict[str, NDArray]]) -> CaseDraws:
+def _merge(parts: list[Part]) -> CaseDraws:
     """One array per field in creation order; ties by source (backlogs, then types)."""
     keys = ("created_min", "source", "department", "ctype", "risk", "effort_min", "floor_min")
     stacked = {k: np.concatenate([p[k] for p in parts]) if parts else np.zeros(0) for k in keys}

@@ -14,7 +14,9 @@ from fmssim.scenario.root import Scenario
 NO_AGE = DurationSpec("fixed", 0.0)
 
 
-def investigation_inputs(s: Scenario, crime_rates: NDArray[np.float64]) -> InvestigationInputs | None:
+def investigation_inputs(
+    s: Scenario, crime_rates: NDArray[np.float64]
+) -> InvestigationInputs | None:
     """Departments and crime types of ``s``; ``crime_rates`` are the types' hourly rates
     (shape (types, hours), in ``s.demand.crimes`` order). None without investigations."""
     if s.investigations is None:
@@ -40,8 +42,7 @@ def investigation_inputs(s: Scenario, crime_rates: NDArray[np.float64]) -> Inves
             NO_AGE if b is None else duration_spec(b.age_days, MIN_PER_DAY) for b in backlogs
         ),
         backlog_effort=tuple(
-            NO_AGE if b is None else duration_spec(b.remaining_days, MIN_PER_DAY)
-            for b in backlogs
+            NO_AGE if b is None else duration_spec(b.remaining_days, MIN_PER_DAY) for b in backlogs
         ),
         target_min=s.investigations.target_days * MIN_PER_DAY,
         types=_types(s, names, crime_rates),

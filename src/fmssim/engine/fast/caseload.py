@@ -89,19 +89,20 @@ def _schedule(
 
 
 @njit(cache=True)
-def caseload_into(
+def caseload_into(  # noqa: C901 - one event loop; see the module docstring
     allocated: np.ndarray,
     worked: np.ndarray,
     finalised: np.ndarray,
     investigator: np.ndarray,
-    cases: tuple,  # (entered, created, floor, risk as float, effort)
+    cases: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     n_inv: int,
     cap: int,
     change_min: np.ndarray,
     rates: np.ndarray,
     horizon: float,
 ) -> None:
-    """Fill the four NaN-filled outputs for one department's cases, given in id order."""
+    """Fill the four NaN-filled outputs for one department's cases, given in id order;
+    ``cases`` is (entered, created, floor, risk rank as float, effort)."""
     entered, created, floor, risk, effort = cases
     n = len(entered)
     floor_at = created + floor

@@ -20,10 +20,13 @@ def run_cases(inputs: Inputs, draws: CaseDraws) -> CaseOutcome:
     risk = draws.risk.astype(np.float64)
     for d in range(len(inv.names)):
         ids = np.flatnonzero((draws.department == d) & ~draws.screened)
-        columns = tuple(np.full(len(ids), np.nan) for _ in range(4))
+        columns = [np.full(len(ids), np.nan) for _ in range(4)]
         times, rates = inv.rate_steps(d)
         caseload_into(
-            *columns,
+            columns[0],
+            columns[1],
+            columns[2],
+            columns[3],
             (
                 entered[ids],
                 draws.created_min[ids],
