@@ -69,6 +69,7 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     ),
     "crime_unknown_department.yaml": ("demand.crimes.burglary.department", 8),
     "crime_without_effort.yaml": ("demand.crimes.burglary.duration_days", 6),
+    "crime_share_without_type.yaml": ("dispatch.grades.P1.crime_share", 9),
     "not_supported_en_route.yaml": ("dispatch.options.p1_takes_en_route_unit", 11),
     "not_supported_appointment.yaml": ("dispatch.grades.P4.appointment", 9),
     "not_utf8.yaml": ("(top level)", 2),

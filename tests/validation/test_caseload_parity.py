@@ -181,6 +181,7 @@ def tie_draws(rows: list[tuple[float, int, float, float]]) -> CaseDraws:
         effort_min=a[:, 2],
         floor_min=a[:, 3],
         screened=np.zeros(n, np.bool_),
+        source=np.ones(n, np.int64),
     )
 
 

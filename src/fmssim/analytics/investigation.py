@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from fmssim.analytics.windows import long_table
 from fmssim.engine.records import CaseOutcome
-from fmssim.model.case_draws import CaseDraws
+from fmssim.model.case_draws import CaseDraws, source_kind
 from fmssim.model.inputs import Inputs
 from fmssim.model.timegrid import MIN_PER_DAY
 
@@ -29,6 +29,7 @@ KPIS = (
     "allocation_wait_mean_days",
 )
 MIN_PER_WEEK = 7.0 * MIN_PER_DAY
+ORIGINS = ["backlog", "stream", "incident", "contact"]
 
 
 def case_table(inputs: Inputs, draws: CaseDraws, outcome: CaseOutcome, rep: int) -> pl.DataFrame:
@@ -47,6 +48,7 @@ def case_table(inputs: Inputs, draws: CaseDraws, outcome: CaseOutcome, rep: int)
             "case": pl.Series(np.arange(len(draws)), dtype=pl.Int64),
             "department": _names(inv.names, draws.department),
             "crime_type": pl.Series([type_names[k] for k in draws.ctype], dtype=pl.String),
+            "origin": pl.Series(source_kind(inputs, draws.source), dtype=pl.Enum(ORIGINS)),
             "risk": pl.Series(risk_names, dtype=pl.String),
             "backlog": draws.ctype < 0,
             "screened": draws.screened,

@@ -2,8 +2,10 @@
 
 Both engines run the same stages on the same draws: the contact stage; then, in the chained
 mode, the incidents handled contacts create are drawn (:func:`fmssim.model.draws.chain`);
-then the dispatch stage; then the investigation stage (cases of the crime streams and the
-initial backlogs). Parity at each stage makes the next stage's draws identical too.
+then the dispatch stage; then the crimes that cleared incidents and handled contacts create
+are drawn (:func:`fmssim.model.case_chain.chain_cases`) and merged with the crime streams'
+cases and the initial backlogs; then the investigation stage. Parity at each stage makes
+the next stage's draws identical too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from fmssim.engine.des.investigation import run_cases as des_cases
 from fmssim.engine.fast.contact import run_contacts as fast_contacts
 from fmssim.engine.fast.investigation import run_cases as fast_cases
 from fmssim.engine.records import CaseOutcome, ContactOutcome, Outcome
+from fmssim.model.case_chain import chain_cases
 from fmssim.model.case_draws import CaseDraws
 from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.draws import Draws, chain, draw
@@ -37,7 +40,7 @@ class Simulated:
     """Everything one replication drew and produced."""
 
     draws: Draws
-    """With the chained incidents included."""
+    """With the chained incidents and the crimes they create included."""
     contacts: ContactOutcome | None
     incidents: Outcome
     cases: CaseOutcome | None = None
@@ -53,5 +56,6 @@ def simulate(engine: str, inputs: Inputs, replication: int) -> Simulated:
         contacts = run_contacts(inputs, draws.contacts)
         draws = chain(inputs, draws, contacts)
     incidents = run_dispatch(inputs, draws)
+    draws = chain_cases(inputs, draws, incidents, contacts)
     cases = None if draws.cases is None else CASES[engine](inputs, draws.cases)
     return Simulated(draws, contacts, incidents, cases)

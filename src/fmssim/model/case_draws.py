@@ -8,7 +8,7 @@ backlog, its department), so adding a type or a department never shifts the othe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,11 @@ class CaseDraws:
     """Minimum open time from creation (0 without a floor)."""
     screened: NDArray[np.bool_]
     """Filed without investigation: never allocated."""
+    source: NDArray[np.int64]
+    """Where the case came from, and the tie-break at equal creation times: department d's
+    backlog is d; type k's own stream is D + k; type k created by grade g's incidents or
+    channel c's contacts is D + T + g or D + T + G + c (D departments, T types, G grades;
+    see :func:`source_kind`)."""
 
     def __len__(self) -> int:
         return len(self.created_min)
@@ -60,8 +65,21 @@ def draw_cases(inputs: Inputs, rep: int) -> CaseDraws | None:
     if inv is None:
         return None
     parts = [_backlog(inputs, inv, rep, d) for d in range(len(inv.names))]
-    parts += [_crimes(inputs, inv, rep, k) for k in range(len(inv.types.names))]
-    return _merge(parts)
+    for k, name in enumerate(inv.types.names):
+        rng = generator(inputs.seed, rep, StreamKind.CASE_ARRIVALS, name)
+        created = nhpp_arrivals(inv.types.rate_per_hour[k], inputs.grid.horizon_min, rng)
+        parts.append(typed_cases(inputs, rep, k, created, name, len(inv.names) + k))
+    return merge_cases(parts)
+
+
+def source_kind(inputs: Inputs, source: NDArray[np.int64]) -> NDArray[np.str_]:
+    """``backlog``, ``stream``, ``incident`` or ``contact`` for each source code."""
+    inv = inputs.investigations
+    assert inv is not None
+    edges = np.cumsum([len(inv.names), len(inv.types.names), len(inputs.grades.names)])
+    kinds = np.array(["backlog", "stream", "incident", "contact"])
+    result: NDArray[np.str_] = kinds[np.searchsorted(edges, source, side="right")]
+    return result
 
 
 def _backlog(inputs: Inputs, inv: InvestigationInputs, rep: int, d: int) -> Part:
@@ -80,14 +98,15 @@ def _backlog(inputs: Inputs, inv: InvestigationInputs, rep: int, d: int) -> Part
     }
 
 
-def _crimes(inputs: Inputs, inv: InvestigationInputs, rep: int, k: int) -> Part:
-    t, name = inv.types, inv.types.names[k]
-    seed = inputs.seed
-    created = nhpp_arrivals(
-        t.rate_per_hour[k],
-        inputs.grid.horizon_min,
-        generator(seed, rep, StreamKind.CASE_ARRIVALS, name),
-    )
+def typed_cases(
+    inputs: Inputs, rep: int, k: int, created: NDArray[np.float64], stream: str, source: int
+) -> Part:
+    """Cases of crime type ``k`` created at ``created``: screening, risk, effort and floor
+    drawn from the streams named ``stream`` (the type's name, with a suffix for crimes
+    created by incidents or contacts)."""
+    inv = inputs.investigations
+    assert inv is not None
+    t, name, seed = inv.types, stream, inputs.seed
     n, d = len(created), int(t.department[k])
     screened = generator(seed, rep, StreamKind.CASE_SCREENING, name).random(n) < t.screened_share[k]
     risk = np.zeros(n, dtype=np.int64)
@@ -96,7 +115,7 @@ def _crimes(inputs: Inputs, inv: InvestigationInputs, rep: int, k: int) -> Part:
         risk = np.minimum(np.searchsorted(t.risk_cdf[k], u, side="right"), len(t.risk_cdf[k]) - 1)
     return {
         "created_min": created,
-        "source": np.full(n, len(inv.names) + k),
+        "source": np.full(n, source),
         "department": np.full(n, d),
         "ctype": np.full(n, k),
         "risk": risk,
@@ -115,13 +134,22 @@ def _floors(
     return spec.sample(generator(inputs.seed, rep, StreamKind.CASE_FLOOR, stream), n)
 
 
-def _merge(parts: list[Part]) -> CaseDraws:
-    """One array per field in creation order; ties by source (backlogs, then types)."""
+def as_part(draws: CaseDraws) -> Part:
+    """``draws`` as one part, to merge with more cases."""
+    return {f.name: getattr(draws, f.name) for f in fields(draws)}
+
+
+def merge_cases(parts: list[Part]) -> CaseDraws:
+    """One array per field in creation order; ties by source (backlogs, then the types'
+    own streams, then crimes from incidents, then from contacts), then the order within
+    each part."""
     keys = ("created_min", "source", "department", "ctype", "risk", "effort_min", "floor_min")
     stacked = {k: np.concatenate([p[k] for p in parts]) if parts else np.zeros(0) for k in keys}
     screened = np.concatenate([p["screened"] for p in parts]) if parts else np.zeros(0, np.bool_)
     order = np.lexsort((stacked["source"], stacked["created_min"]))
-    ints = {k: stacked[k][order].astype(np.int64) for k in ("department", "ctype", "risk")}
+    ints = {
+        k: stacked[k][order].astype(np.int64) for k in ("department", "ctype", "risk", "source")
+    }
     return CaseDraws(
         created_min=stacked["created_min"][order].astype(np.float64),
         effort_min=stacked["effort_min"][order].astype(np.float64),

@@ -59,6 +59,15 @@ class InvestigationInputs:
     target_min: float
     """Threshold of ``finalised_within_30d_share`` (30 days unless the scenario says)."""
     types: CrimeTypeInputs
+    grade_crime_share: NDArray[np.float64]
+    """Share of each grade's incidents (``GradeInputs`` order) that create a crime when
+    cleared (when created, for grades nobody attends)."""
+    grade_crime_type: NDArray[np.int64]
+    """The crime type they create (-1: none)."""
+    channel_crime_share: NDArray[np.float64]
+    """Share of each channel's handled contacts (``ChannelInputs`` order) that create a crime
+    when released."""
+    channel_crime_type: NDArray[np.int64]
 
     def rate_steps(self, d: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """(change times, per-investigator rates) of department ``d``: rate × factor."""

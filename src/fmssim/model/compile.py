@@ -33,7 +33,7 @@ def compile_scenario(s: Scenario) -> Inputs:
         p1_borrows_from=np.array(
             [sorted(s.pools).index(p) for p in s.dispatch.options.p1_borrows_from], np.int64
         ),
-        investigations=investigation_inputs(s, _crime_rates(s, grid)),
+        investigations=investigation_inputs(s, _crime_rates(s, grid), grades.names),
     )
 
 

@@ -15,10 +15,11 @@ NO_AGE = DurationSpec("fixed", 0.0)
 
 
 def investigation_inputs(
-    s: Scenario, crime_rates: NDArray[np.float64]
+    s: Scenario, crime_rates: NDArray[np.float64], grade_names: tuple[str, ...]
 ) -> InvestigationInputs | None:
     """Departments and crime types of ``s``; ``crime_rates`` are the types' hourly rates
-    (shape (types, hours), in ``s.demand.crimes`` order). None without investigations."""
+    (shape (types, hours), in ``s.demand.crimes`` order); ``grade_names`` the grades in
+    ``GradeInputs`` order. None without investigations."""
     if s.investigations is None:
         return None
     names = tuple(s.investigations.departments)
@@ -46,7 +47,17 @@ def investigation_inputs(
         ),
         target_min=s.investigations.target_days * MIN_PER_DAY,
         types=_types(s, names, crime_rates),
+        grade_crime_share=np.array([s.dispatch.grades[g].crime_share for g in grade_names]),
+        grade_crime_type=_type_index(s, [s.dispatch.grades[g].crime_type for g in grade_names]),
+        channel_crime_share=np.array([c.crime_share for c in s.demand.channels.values()]),
+        channel_crime_type=_type_index(s, [c.crime_type for c in s.demand.channels.values()]),
     )
+
+
+def _type_index(s: Scenario, names: list[str | None]) -> NDArray[np.int64]:
+    """Index of each crime type in ``s.demand.crimes`` (-1 for None)."""
+    types = list(s.demand.crimes)
+    return np.array([-1 if n is None else types.index(n) for n in names], dtype=np.int64)
 
 
 def _types(

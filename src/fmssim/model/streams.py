@@ -35,6 +35,7 @@ class StreamKind(IntEnum):
     CASE_FLOOR = 17
     BACKLOG_AGE = 18
     BACKLOG_EFFORT = 19
+    INCIDENT_CRIME = 20
 
 
 def entity_key(name: str) -> int:

@@ -107,7 +107,8 @@ class Channel(Stream):
     grade_mix: GradeMix = {}
     """Share of handled contacts that become an incident of each grade."""
     crime_share: Share = 0.0
-    """Share of handled contacts that also create a recorded crime."""
+    """Share of handled contacts that also create a recorded crime, at the instant the handler
+    releases the contact."""
     crime_type: str | None = None
     """Crime type created by ``crime_share`` (a key of ``demand.crimes``)."""
 

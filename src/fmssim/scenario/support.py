@@ -28,14 +28,10 @@ def unsupported(s: Scenario) -> list[Problem]:
 
 
 def _grades(s: Scenario) -> list[Problem]:
-    """Grade policies beyond units sent straight away, with no crime created."""
+    """Grade policies beyond units sent straight away."""
     problems: list[Problem] = []
     for name, grade in s.dispatch.grades.items():
         key = f"dispatch.grades.{name}"
-        if grade.crime_share > 0:
-            problems.append(_flag(f"{key}.crime_share"))
-        if grade.crime_type is not None:
-            problems.append(_flag(f"{key}.crime_type"))
         if grade.appointment is not None:
             problems.append(_flag(f"{key}.appointment"))
     return problems
@@ -52,12 +48,8 @@ def _pools(s: Scenario) -> list[Problem]:
 
 
 def _contact(s: Scenario) -> list[Problem]:
-    """Crimes from contacts (investigations) and handler rosters scaled by the workforce."""
+    """Handler rosters scaled by the workforce."""
     problems: list[Problem] = []
-    for name, channel in s.demand.channels.items():
-        key = f"demand.channels.{name}"
-        if channel.crime_share > 0 or channel.crime_type is not None:
-            problems.append(_flag(f"{key}.crime_share"))
     pools = s.contact.pools if s.contact is not None else {}
     for name, pool in pools.items():
         key = f"contact.pools.{name}"
