@@ -5,19 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from fmssim.model.case_draws import draw_cases
+from fmssim.model.case_draws import CaseDraws, draw_cases
 from fmssim.model.compile import compile_scenario
 from fmssim.model.draws import draw
+from fmssim.model.inputs import Inputs
 from fmssim.scenario import load_scenario
 
 VALIDATION = Path(__file__).parents[2] / "scenarios" / "validation"
 TWO = VALIDATION / "investigations.yaml"
 
 
-def cases(*sets: str):  # type: ignore[no-untyped-def]
+def cases(*sets: str) -> tuple[Inputs, CaseDraws]:
     inputs = compile_scenario(load_scenario(TWO, sets=list(sets)).scenario)
-    return inputs, draw_cases(inputs, 0)
+    draws = draw_cases(inputs, 0)
+    assert draws is not None
+    return inputs, draws
 
 
 def test_backlog_first_then_creation_order() -> None:
@@ -63,3 +67,16 @@ def test_crimes_leave_incident_draws_alone() -> None:
     assert np.array_equal(a.incidents.created_min, b.incidents.created_min)
     assert np.array_equal(a.incidents.on_scene_min, b.incidents.on_scene_min)
     assert a.cases is None and b.cases is not None and len(b.cases) > 0
+
+
+def test_rate_steps_hook() -> None:
+    """The workforce hook: one department's rate follows the given steps, others stay 1."""
+    inputs, _ = cases()
+    inv = inputs.investigations
+    assert inv is not None
+    stepped = inv.with_rate_steps(1, np.array([0.0, 1440.0]), np.array([1.0, 0.5]))
+    times, rates = stepped.rate_steps(1)
+    assert list(times) == [0.0, 1440.0] and list(rates) == [inv.rate[1], inv.rate[1] * 0.5]
+    assert list(stepped.rate_steps(0)[1]) == [inv.rate[0]]
+    with pytest.raises(ValueError, match="start at 0"):
+        inv.with_rate_steps(0, np.array([5.0]), np.array([1.0]))

@@ -113,10 +113,10 @@ def stepped(inputs: Inputs, times: list[float], factors: list[float]) -> Inputs:
     """Every department's work rate follows the step function (times, factors)."""
     inv = inputs.investigations
     assert inv is not None
-    n = len(inv.names)
     t, f = np.array([0.0, *times]), np.array([1.0, *factors])
-    steps = replace(inv, change_min=(t,) * n, change_factor=(f,) * n)
-    return replace(inputs, investigations=steps)
+    for d in range(len(inv.names)):
+        inv = inv.with_rate_steps(d, t, f)
+    return replace(inputs, investigations=inv)
 
 
 @settings(DETERMINISTIC, max_examples=200)

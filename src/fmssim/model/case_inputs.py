@@ -10,7 +10,7 @@ the workforce model says otherwise). Times and efforts are in minutes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -72,3 +72,19 @@ class InvestigationInputs:
     def rate_steps(self, d: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """(change times, per-investigator rates) of department ``d``: rate × factor."""
         return self.change_min[d], self.rate[d] * self.change_factor[d]
+
+    def with_rate_steps(
+        self, d: int, change_min: NDArray[np.float64], factor: NDArray[np.float64]
+    ) -> InvestigationInputs:
+        """A copy in which department ``d``'s work rate is multiplied by ``factor[k]`` from
+        ``change_min[k]`` on (the first time must be 0): how the workforce model's effective
+        strength, month by month, plugs into both engines."""
+        times, factors = np.asarray(change_min, np.float64), np.asarray(factor, np.float64)
+        if len(times) == 0 or times[0] != 0.0 or len(times) != len(factors):
+            raise ValueError("change times must start at 0 and match the factors")
+        if np.any(np.diff(times) <= 0) or np.any(factors < 0):
+            raise ValueError("change times must increase and factors be at least 0")
+        change = list(self.change_min)
+        scale = list(self.change_factor)
+        change[d], scale[d] = times, factors
+        return replace(self, change_min=tuple(change), change_factor=tuple(scale))
