@@ -55,6 +55,48 @@ def _fix(heap: np.ndarray, pos: np.ndarray, size: int, j: int, key: np.ndarray) 
 
 
 @njit(cache=True)
+def _pair_push(key: np.ndarray, val: np.ndarray, size: int, k: float, v: int) -> int:
+    """Insert (k, v) into the heap held in ``key``/``val`` (ordered by key, then val); the
+    keys sit in the heap itself, so sifting reads contiguous memory. Returns the new size."""
+    i = size
+    while i > 0:
+        parent = (i - 1) >> 1
+        if key[parent] < k or (key[parent] == k and val[parent] < v):
+            break
+        key[i] = key[parent]
+        val[i] = val[parent]
+        i = parent
+    key[i] = k
+    val[i] = v
+    return size + 1
+
+
+@njit(cache=True)
+def _pair_pop(key: np.ndarray, val: np.ndarray, size: int) -> int:
+    """Remove the first pair (read ``key[0]``, ``val[0]`` before); return the new size."""
+    size -= 1
+    k, v = key[size], val[size]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        right = child + 1
+        if right < size and (
+            key[right] < key[child] or (key[right] == key[child] and val[right] < val[child])
+        ):
+            child = right
+        if k < key[child] or (k == key[child] and v < val[child]):
+            break
+        key[i] = key[child]
+        val[i] = val[child]
+        i = child
+    key[i] = k
+    val[i] = v
+    return size
+
+
+@njit(cache=True)
 def _first(slot_f: np.ndarray, slot_c: np.ndarray, base: int, n: int) -> int:
     """Slot of the case with the smallest virtual finish time (lowest case id on ties)."""
     best = base
@@ -121,15 +163,16 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
     owner = np.full(n, -1)
     queue = np.empty(n, np.int64)
     waiting = 0
-    floors = np.empty(n, np.int64)
+    floor_key = np.empty(n)  # heap of (floor end, case) of worked cases held by their floor
+    floor_case = np.empty(n, np.int64)
     n_floors = 0
     rate = rates[0]
     ci = 1
     ai = 0
     while True:
         t = nxt[heap[0]]
-        if n_floors > 0 and floor_at[floors[0]] < t:
-            t = floor_at[floors[0]]
+        if n_floors > 0 and floor_key[0] < t:
+            t = floor_key[0]
         if ci < len(change_min) and change_min[ci] < t:
             t = change_min[ci]
         if ai < n and entered[ai] < t:
@@ -156,7 +199,7 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
                     working[j] -= 1
                     if floor_at[i] > t:
                         held[j] += 1
-                        n_floors = tpush(floors, n_floors, i, floor_at)
+                        n_floors = _pair_push(floor_key, floor_case, n_floors, floor_at[i], i)
                     else:
                         finalised[i] = t
                         open_cases[j] -= 1.0
@@ -165,9 +208,9 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
                     s += 1
             _schedule(j, cap, rate, virtual, updated, working, slot_f, slot_c, nxt)
             _fix(heap, pos, n_inv, j, nxt)
-        while n_floors > 0 and floor_at[floors[0]] == t:
-            i = floors[0]
-            n_floors = tpop(floors, n_floors, floor_at)
+        while n_floors > 0 and floor_key[0] == t:
+            i = floor_case[0]
+            n_floors = _pair_pop(floor_key, floor_case, n_floors)
             finalised[i] = t
             j = owner[i]
             held[j] -= 1
