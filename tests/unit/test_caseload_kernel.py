@@ -81,3 +81,17 @@ def test_kernel_rate_steps() -> None:
 def test_kernel_nothing_at_or_after_the_horizon() -> None:
     _, worked, finalised, _ = run([(0, 0, 0, 0, 60), (0, 0, 0, 0, 60)], horizon=120.0)
     assert np.isnan(worked).all() and np.isnan(finalised).all()
+
+
+def test_kernel_fewest_open_across_bitset_words() -> None:
+    """130 investigators (three 64-bit words): 130 cases take one each in index order; once
+    all are done, the next goes to investigator 0; with cap 2 and everyone busy but
+    investigator 129, the next goes to 129, the only one back at zero open cases."""
+    rows = [(0, 0, 0, 0, 1000.0 - k) for k in range(130)] + [(5000, 5000, 0, 0, 10)]
+    rows[129] = (0, 0, 0, 0, 1.0)
+    allocated, _, _, who = run(rows, n_inv=130, cap=1)
+    assert list(who[:130]) == [float(k) for k in range(130)]
+    assert allocated[130] == 5000.0 and who[130] == 0.0
+    busy = [(0, 0, 0, 0, 1e5) for _ in range(129)] + [(0, 0, 0, 0, 10.0), (20, 20, 0, 0, 5.0)]
+    _, _, _, who = run(busy, n_inv=130, cap=2)
+    assert who[130] == 129.0  # the only investigator back at zero open cases

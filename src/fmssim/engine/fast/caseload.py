@@ -4,8 +4,9 @@ Same meaning and the same float operations as :mod:`fmssim.engine.des.caseload`:
 investigator has a virtual time that grows at rate / (cases worked); a case is done when it
 reaches the case's virtual finish time. Each investigator's next completion sits in an
 indexed heap over investigators, ordered by (time, index) and updated in place when the
-investigator's state changes, so there are no stale events; a second indexed heap, ordered
-by (open cases, index), gives the investigator a new case goes to. Within an instant: completions,
+investigator's state changes, so there are no stale events. A bitset of investigators per
+open-case count gives the investigator a new case goes to (the lowest index at the lowest
+count). Within an instant: completions,
 then floors, then rate changes, then arrivals, then one allocation step; repeated while
 the allocation makes something happen at the same instant (a zero effort).
 """
@@ -96,6 +97,38 @@ def _pair_pop(key: np.ndarray, val: np.ndarray, size: int) -> int:
     return size
 
 
+@njit(cache=True, inline="always")
+def _trailing_zeros(x: np.uint64) -> int:
+    """Position of the lowest set bit of a nonzero word (binary search, no overflow)."""
+    n = 0
+    for width in (32, 16, 8, 4, 2, 1):
+        mask = (np.uint64(1) << np.uint64(width)) - np.uint64(1)
+        if x & mask == 0:
+            n += width
+            x = x >> np.uint64(width)
+    return n
+
+
+@njit(cache=True, inline="always")
+def _move(bits: np.ndarray, count: np.ndarray, words: int, j: int, old: int, new: int) -> None:
+    """Investigator ``j`` goes from ``old`` to ``new`` open cases in the per-level bitsets."""
+    mask = np.uint64(1) << np.uint64(j & 63)
+    bits[old * words + (j >> 6)] &= ~mask
+    bits[new * words + (j >> 6)] |= mask
+    count[old] -= 1
+    count[new] += 1
+
+
+@njit(cache=True, inline="always")
+def _lowest(bits: np.ndarray, words: int, level: int) -> int:
+    """Lowest investigator index with its bit set at ``level`` (-1 if none)."""
+    for w in range(words):
+        x = bits[level * words + w]
+        if x != 0:
+            return w * 64 + _trailing_zeros(x)
+    return -1
+
+
 @njit(cache=True)
 def _first(slot_f: np.ndarray, slot_c: np.ndarray, base: int, n: int) -> int:
     """Slot of the case with the smallest virtual finish time (lowest case id on ties)."""
@@ -157,9 +190,15 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
     nxt = np.full(n_inv, INF)
     heap = np.arange(n_inv)
     pos = np.arange(n_inv)
-    open_cases = np.zeros(n_inv)  # as float: the key of the fewest-open heap
-    by_open = np.arange(n_inv)
-    by_open_pos = np.arange(n_inv)
+    # investigators by open cases: a bitset per level 0..cap and a count per level
+    open_cases = np.zeros(n_inv, np.int64)
+    words = (n_inv + 63) >> 6
+    bits = np.zeros((cap + 1) * words, np.uint64)
+    level_count = np.zeros(cap + 1, np.int64)
+    for j in range(n_inv):
+        bits[j >> 6] |= np.uint64(1) << np.uint64(j & 63)
+    level_count[0] = n_inv
+    fewest = 0  # no investigator holds fewer open cases than this
     owner = np.full(n, -1)
     queue = np.empty(n, np.int64)
     waiting = 0
@@ -202,8 +241,9 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
                         n_floors = _pair_push(floor_key, floor_case, n_floors, floor_at[i], i)
                     else:
                         finalised[i] = t
-                        open_cases[j] -= 1.0
-                        _fix(by_open, by_open_pos, n_inv, j, open_cases)
+                        _move(bits, level_count, words, j, open_cases[j], open_cases[j] - 1)
+                        open_cases[j] -= 1
+                        fewest = min(fewest, open_cases[j])
                 else:
                     s += 1
             _schedule(j, cap, rate, virtual, updated, working, slot_f, slot_c, nxt)
@@ -214,8 +254,9 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
             finalised[i] = t
             j = owner[i]
             held[j] -= 1
-            open_cases[j] -= 1.0
-            _fix(by_open, by_open_pos, n_inv, j, open_cases)
+            _move(bits, level_count, words, j, open_cases[j], open_cases[j] - 1)
+            open_cases[j] -= 1
+            fewest = min(fewest, open_cases[j])
         while ci < len(change_min) and change_min[ci] == t:
             for j in range(n_inv):
                 if working[j] > 0:
@@ -229,10 +270,14 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
         while ai < n and entered[ai] == t:
             waiting = tpush(queue, waiting, ai, risk)
             ai += 1
-        while waiting > 0 and open_cases[by_open[0]] < cap:
-            j = by_open[0]  # the fewest open cases, lowest index on ties
-            open_cases[j] += 1.0
-            _fix(by_open, by_open_pos, n_inv, j, open_cases)
+        while waiting > 0:
+            while fewest < cap and level_count[fewest] == 0:
+                fewest += 1
+            if fewest >= cap:
+                break
+            j = _lowest(bits, words, fewest)  # the fewest open cases, lowest index on ties
+            _move(bits, level_count, words, j, fewest, fewest + 1)
+            open_cases[j] += 1
             i = queue[0]
             waiting = tpop(queue, waiting, risk)
             allocated[i] = t
