@@ -136,3 +136,22 @@ def _median(values: NDArray[np.float64]) -> float:
 def _names(names: tuple[str, ...], index: NDArray[np.int64]) -> pl.Series:
     """Names by index, as an enum column."""
     return pl.Series(list(names), dtype=pl.Enum(list(dict.fromkeys(names)))).gather(index)
+
+
+OVERLOAD_WAIT_DAYS = 7.0
+"""A department whose new cases wait this long on average for a caseload slot in a year is
+overloaded: its open cases grow, and its time-to-finalise statistics are censored."""
+
+
+def backlog_warnings(summary: pl.DataFrame) -> list[str]:
+    """One line per (department, year) that looks overloaded in the summary's means."""
+    waits = summary.filter(
+        pl.col("area") == "investigation", pl.col("kpi") == "allocation_wait_mean_days"
+    )
+    return [
+        f"warning: department {row['group']} looks overloaded in {row['year']}: new cases "
+        f"wait {row['mean']:.1f} days on average for a free caseload slot; its open cases "
+        "grow and its time-to-finalise statistics are censored"
+        for row in waits.sort("year", "group").iter_rows(named=True)
+        if row["mean"] is not None and row["mean"] > OVERLOAD_WAIT_DAYS
+    ]
