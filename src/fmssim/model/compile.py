@@ -6,10 +6,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fmssim.model.durations import duration_spec
-from fmssim.model.inputs import ChannelInputs, GradeInputs, Inputs, PoolInputs
+from fmssim.model.inputs import (
+    AppointmentSpec,
+    ChannelInputs,
+    GradeInputs,
+    Inputs,
+    PoolInputs,
+)
 from fmssim.model.rosters import tile, weekly_steps
 from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid, build_grid
 from fmssim.scenario.demand import HOURS_PER_WEEK, Stream
+from fmssim.scenario.dispatch import Appointment
 from fmssim.scenario.distributions import ZERO
 from fmssim.scenario.root import Scenario
 
@@ -54,7 +61,18 @@ def _grades(s: Scenario, grid: TimeGrid) -> GradeInputs:
         on_scene=tuple(duration_spec(g.on_scene_min) for g in grades),
         write_up=tuple(duration_spec(g.write_up_min) for g in grades),
         units_needed=np.array([g.units_needed for g in grades], dtype=np.int64),
+        appointment=tuple(_appointment(g.appointment) for g in grades),
     )
+
+
+def _appointment(a: Appointment | None) -> AppointmentSpec | None:
+    """Booking delay in minutes, and the slots of a day spread evenly from its start."""
+    if a is None:
+        return None
+    start = a.day_start.hour * 60 + a.day_start.minute
+    end = a.day_end.hour * 60 + a.day_end.minute
+    slots = start + np.arange(a.slots_per_day, dtype=np.float64) * ((end - start) / a.slots_per_day)
+    return AppointmentSpec(duration_spec(a.booking_delay_hours, MIN_PER_HOUR), slots)
 
 
 def stream_rate_per_hour(stream: Stream, s: Scenario, grid: TimeGrid) -> NDArray[np.float64]:

@@ -16,6 +16,16 @@ from fmssim.model.timegrid import TimeGrid
 
 
 @dataclass(frozen=True)
+class AppointmentSpec:
+    """A grade attended by appointment: booking delay and the day's slot times."""
+
+    booking_delay: DurationSpec
+    """Delay from creation to the earliest slot the caller can take, in minutes."""
+    slot_of_day_min: NDArray[np.float64]
+    """Start of each slot of a day, in minutes after midnight (ascending)."""
+
+
+@dataclass(frozen=True)
 class GradeInputs:
     """Per-grade policy and demand, indexed like ``names``."""
 
@@ -33,6 +43,9 @@ class GradeInputs:
     write_up: tuple[DurationSpec, ...]
     units_needed: NDArray[np.int64]
     """Units sent to each incident: all are allocated at one instant and freed together."""
+    appointment: tuple[AppointmentSpec | None, ...] = ()
+    """Per grade: booked into slots (see :mod:`fmssim.model.appointments`), or None; empty:
+    no grade is."""
 
 
 @dataclass(frozen=True)

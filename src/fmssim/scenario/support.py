@@ -35,8 +35,6 @@ def _grades(s: Scenario) -> list[Problem]:
             problems.append(_flag(f"{key}.crime_share"))
         if grade.crime_type is not None:
             problems.append(_flag(f"{key}.crime_type"))
-        if grade.appointment is not None:
-            problems.append(_flag(f"{key}.appointment"))
     return problems
 
 
