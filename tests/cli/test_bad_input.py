@@ -66,7 +66,7 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "negative_rate.yaml": ("demand.incidents.P1.annual_volume", 6),
     "not_a_number.yaml": ("demand.incidents.P1.annual_volume", 6),
     "not_supported_investigations.yaml": ("investigations", 13),
-    "not_supported_en_route.yaml": ("dispatch.options.p1_takes_en_route_unit", 11),
+    "not_supported_en_route_with_borrowing.yaml": ("dispatch.options.p1_takes_en_route_unit", 11),
     "not_utf8.yaml": ("(top level)", 2),
     "profile_bad_number_csv.yaml": ("profiles.typo.file", 15),
     "profile_missing_file.yaml": ("profiles.gone.file", 15),

@@ -41,6 +41,7 @@ def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFra
             "arrived_min": outcome.arrived_min,
             "cleared_min": outcome.cleared_min,
             "free_min": outcome.free_min,
+            "diverted_min": outcome.diverted_min,
         }
     ).with_columns(
         wait_min=pl.col("assigned_min") - pl.col("created_min"),

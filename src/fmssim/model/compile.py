@@ -36,6 +36,7 @@ def compile_scenario(s: Scenario) -> Inputs:
         handlers=handlers,
         handler_concurrency=concurrency,
         chained=s.contact is not None and s.contact.chained,
+        p1_takes_en_route=s.dispatch.options.p1_takes_en_route_unit,
         p1_borrows_from=np.array(
             [sorted(s.pools).index(p) for p in s.dispatch.options.p1_borrows_from], np.int64
         ),

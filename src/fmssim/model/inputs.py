@@ -121,6 +121,8 @@ class Inputs:
     handler_concurrency: NDArray[np.int64]
     chained: bool
     """Incidents also come from handled contacts (each channel's grade mix)."""
+    p1_takes_en_route: bool = False
+    """A waiting P1 takes a unit travelling to a less urgent job (which queues again)."""
     p1_borrows_from: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     """Pools (indices, in the order listed) a waiting P1 may borrow a unit from when its own
     pool has none free; empty: no borrowing."""

@@ -85,7 +85,8 @@ class DispatchOptions(Model):
     """Dispatch practices that a scenario may switch on (both off by default)."""
 
     p1_takes_en_route_unit: bool = False
-    """A P1 with no free unit takes a unit travelling to a lower-grade job not yet on scene."""
+    """A waiting P1 takes the unit travelling to the least urgent single-unit job not yet on
+    scene (the latest created among equals); that job queues again in its old place."""
     p1_borrows_from: list[str] = []
     """Pools a P1 may borrow a unit from, in order, when its own pool has none free ("nearest
     resource"); lenders serve their own queue first, and the unit returns home after the job."""
