@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import simpy
@@ -93,8 +93,7 @@ def incident(
             break
         out.assigned_min[i] = np.nan
         out.diverted_min[i] = clock.now
-        again: simpy.Event = lost.value
-        holder = yield again
+        holder = yield cast(simpy.Event, lost.value)  # the job's new grant
     out.arrived_min[i] = clock.now
     yield clock.timeout(draws.on_scene_min[i])
     out.cleared_min[i] = clock.now
