@@ -239,3 +239,6 @@ from fmssim.commands.sweeps import compare, sweep  # noqa: E402
 
 main.add_command(compare)
 main.add_command(sweep)
+from fmssim.commands.report import report  # noqa: E402
+
+main.add_command(report)

@@ -81,7 +81,7 @@ class DaskExecutor:
         with client:
             futures = client.map(function, list(tasks), pure=False)
             index = {f.key: i for i, f in enumerate(futures)}
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):
                 result = future.result()
                 yield index[future.key], result
                 future.release()
