@@ -142,7 +142,7 @@ def test_sigkill_then_resume_loses_and_repeats_nothing(
 
 def test_resume_refuses_a_different_sweep(reference: SweepResult, tmp_path: Path) -> None:
     sweep(tmp_path)
-    with pytest.raises(Exception, match="cannot resume a different sweep: .*replications"):
+    with pytest.raises(Exception, match=r"cannot resume a different sweep: .*replications"):
         run_sweep(
             DISTRICT,
             ARMS,

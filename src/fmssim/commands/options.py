@@ -1,4 +1,7 @@
-"""Options and error handling shared by the sweep-like commands (compare, sweep, optimise)."""
+"""Options and error handling shared by the sweep-like commands (compare, sweep, optimise).
+
+``fmssim.cli`` is imported inside functions: it registers these commands when it loads.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-
-from fmssim.cli import BadInput, _experiment_sets, _one_line_errors, _run_folder
 
 F = TypeVar("F", bound=Callable[..., Any])
 RESUME_HINT = "finished chunks are kept: run the same command with --resume to continue"
@@ -65,11 +66,14 @@ def cli_sets(
     sets: tuple[str, ...], reps: int | None, seed: int | None, engine: str | None
 ) -> list[str]:
     """``--set`` values followed by the experiment options as overrides."""
+    from fmssim.cli import _experiment_sets
+
     return [*sets, *_experiment_sets(reps, seed, engine, False)]
 
 
 def executor_for(workers: int, scheduler: str | None) -> Any:
     """Local processes, or the Dask cluster at ``scheduler``."""
+    from fmssim.cli import BadInput
     from fmssim.experiment.executors import DaskExecutor, LocalExecutor
 
     if scheduler is None:
@@ -81,6 +85,8 @@ def executor_for(workers: int, scheduler: str | None) -> Any:
 
 def result_folder(out: Path | None, scenario: Path, kind: str, resume: bool) -> Path:
     """``--out`` (required with ``--resume``), or a new folder under ``runs/``."""
+    from fmssim.cli import BadInput, _run_folder
+
     if out is None:
         if resume:
             raise BadInput("--resume: give the folder to continue with --out")
@@ -91,6 +97,7 @@ def result_folder(out: Path | None, scenario: Path, kind: str, resume: bool) -> 
 @contextlib.contextmanager
 def sweep_errors() -> Iterator[None]:
     """One-line errors (exit 2), an unreachable scheduler included; Ctrl-C says how to resume."""
+    from fmssim.cli import BadInput, _one_line_errors
     from fmssim.experiment.executors import SchedulerUnreachable
 
     try:

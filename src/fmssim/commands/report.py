@@ -10,7 +10,9 @@ import click
 @click.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option(
-    "--out", type=click.Path(path_type=Path), help="HTML file to write (default RUN_DIR/report.html)."
+    "--out",
+    type=click.Path(path_type=Path),
+    help="HTML file to write (default RUN_DIR/report.html).",
 )
 def report(run_dir: Path, out: Path | None) -> None:
     """Write one self-contained HTML file (no network needed) from the run folder RUN_DIR.

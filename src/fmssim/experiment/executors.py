@@ -74,14 +74,16 @@ class DaskExecutor:
         from distributed import Client, as_completed  # heavy: imported only when asked for
 
         try:
-            client = Client(self.address, timeout=self.timeout_s, set_as_default=False)
+            client = Client(  # type: ignore[no-untyped-call]
+                self.address, timeout=self.timeout_s, set_as_default=False
+            )
         except (OSError, TimeoutError) as exc:
             message = f"{self.address}: cannot reach the Dask scheduler ({exc})"
             raise SchedulerUnreachable(message) from None
         with client:
             futures = client.map(function, list(tasks), pure=False)
             index = {f.key: i for i, f in enumerate(futures)}
-            for future in as_completed(futures, loop=client.loop):
+            for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
                 result = future.result()
                 yield index[future.key], result
                 future.release()

@@ -48,7 +48,9 @@ def report_html(folder: Path) -> str:
     """The whole page for the run (or sweep, or comparison) in ``folder``."""
     summary_file = folder / "summary.parquet"
     if not summary_file.is_file():
-        raise FileNotFoundError(2, "no summary.parquet: not a finished fmssim run folder", str(folder))
+        raise FileNotFoundError(
+            2, "no summary.parquet: not a finished fmssim run folder", str(folder)
+        )
     summary = pl.read_parquet(summary_file)
     manifest = _json(folder / "manifest.json")
     document = _yaml(folder / "scenario.resolved.yaml")
@@ -152,7 +154,9 @@ def _section(heading: str, note: str, panels: list[Panel], palette: dict[str, st
 def _attainment(summary: pl.DataFrame, document: dict[str, Any], palette: dict[str, str]) -> str:
     grades = _mapping(document, "dispatch", "grades")
     targets = {g: _mapping(grades, g).get("target_min") for g in grades}
-    aims = {g: (Line(float(v), "aspiration"),) for g, v in _aspirations(document).items()}
+    aims: dict[str, tuple[Line, ...]] = {
+        g: (Line(float(v), "aspiration"),) for g, v in _aspirations(document).items()
+    }
     panels = _kpi_panels(summary, "dispatch", "attained_share", "{group} attended in time", aims)
     panels = [
         Panel(f"{p.title} (≤ {targets.get(p.title.split()[0])} min)", p.rows, p.share, p.lines)
@@ -180,7 +184,7 @@ def _response(summary: pl.DataFrame, palette: dict[str, str]) -> str:
 
 def _contact(summary: pl.DataFrame, document: dict[str, Any], palette: dict[str, str]) -> str:
     channels = _mapping(document, "demand", "channels")
-    lines = {}
+    lines: dict[str, tuple[Line, ...]] = {}
     for name, spec in channels.items():
         share = _mapping(channels, name).get("answer_target_share", 0.9 if spec else None)
         seconds = _mapping(channels, name).get("answer_target_sec", 10)
@@ -218,7 +222,8 @@ def _workforce(summary: pl.DataFrame, palette: dict[str, str]) -> str:
 def _comparison_table(comparison: pl.DataFrame | None) -> str:
     if comparison is None or comparison.is_empty():
         return ""
-    shown = comparison.filter(pl.col("kpi").is_in(HEADLINE_KPIS))
+    changed = (pl.col("difference") != 0.0) | (pl.col("ci_high") != pl.col("ci_low"))
+    shown = comparison.filter(pl.col("kpi").is_in(HEADLINE_KPIS) & changed)
     head = (
         "<tr><th>year</th><th>area</th><th>group</th><th>KPI</th><th>variant</th>"
         "<th>reference</th><th>variant mean</th><th>difference [paired 95%]</th>"
@@ -231,7 +236,8 @@ def _comparison_table(comparison: pl.DataFrame | None) -> str:
         numbers = [
             format_value(k, r["reference_mean"]),
             format_value(k, r["mean"]),
-            f"{_points(k, r['difference'])} [{_points(k, r['ci_low'])}, {_points(k, r['ci_high'])}]",
+            f"{_points(k, r['difference'])} "
+            f"[{_points(k, r['ci_low'])}, {_points(k, r['ci_high'])}]",
             f"[{_points(k, r['unpaired_ci_low'])}, {_points(k, r['unpaired_ci_high'])}]",
         ]
         rows.append(
@@ -243,9 +249,8 @@ def _comparison_table(comparison: pl.DataFrame | None) -> str:
     return (
         "<h2>Paired differences</h2><p class='note'>Variant − reference, replication by "
         "replication; shares in percentage points. The unpaired interval is what the same "
-        "replications would give without common random numbers.</p><table>"
-        + "".join(rows)
-        + "</table>"
+        "replications would give without common random numbers. KPIs equal in every replication "
+        "(untouched by the variant) are left out.</p><table>" + "".join(rows) + "</table>"
     )
 
 
@@ -280,8 +285,10 @@ def _assumptions(document: dict[str, Any]) -> str:
 
 
 def _summary_table(summary: pl.DataFrame) -> str:
-    rows = ["<tr><th>variant</th><th>year</th><th>area</th><th>group</th><th>KPI</th>"
-            "<th>mean</th><th>95% interval</th><th>reps</th></tr>"]
+    rows = [
+        "<tr><th>variant</th><th>year</th><th>area</th><th>group</th><th>KPI</th>"
+        "<th>mean</th><th>95% interval</th><th>reps</th></tr>"
+    ]
     for r in summary.iter_rows(named=True):
         k = r["kpi"]
         interval = f"{format_value(k, r['ci_low'])} – {format_value(k, r['ci_high'])}"
