@@ -242,3 +242,6 @@ main.add_command(sweep)
 from fmssim.commands.report import report  # noqa: E402
 
 main.add_command(report)
+from fmssim.commands.optimise import optimise  # noqa: E402
+
+main.add_command(optimise)
