@@ -23,18 +23,22 @@ def paired_comparison(reps: pl.DataFrame, reference: str, level: float = LEVEL) 
     """Each variant against ``reference``, per ``year, area, group, kpi``.
 
     ``reps`` is the long per-replication table (``variant, replication, year, area, group,
-    kpi, value``). Only replications where both values are known are paired; ``pairs``
-    counts them. Columns: ``variant, reference, year, area, group, kpi, reference_mean,
-    mean, difference, ci_low, ci_high, unpaired_ci_low, unpaired_ci_high, pairs``; the
-    intervals are for the difference (variant − reference) at ``level``.
+    kpi, value``); variants keep their order of appearance there. Only replications where
+    both values are known are paired; ``pairs`` counts them. Columns: ``variant,
+    reference, year, area, group, kpi, reference_mean, mean, difference, ci_low, ci_high,
+    unpaired_ci_low, unpaired_ci_high, pairs``; the intervals are for the difference
+    (variant − reference) at ``level``.
     """
     known = reps.filter(pl.col("value").is_not_null() & pl.col("value").is_not_nan())
     base = known.filter(pl.col("variant") == reference).select(
         "replication", *KEYS, pl.col("value").alias("base_value")
     )
-    others = known.filter(pl.col("variant") != reference)
+    order = {name: i for i, name in enumerate(reps["variant"].unique(maintain_order=True))}
+    others = known.filter(pl.col("variant") != reference).with_columns(
+        pl.col("variant").replace_strict(order, return_dtype=pl.Int32).alias("variant_order")
+    )
     paired = others.join(base, on=["replication", *KEYS], how="inner").sort(
-        ["variant", *KEYS, "replication"], maintain_order=True
+        ["variant_order", *KEYS, "replication"], maintain_order=True
     )
     moments = (
         paired.with_columns((pl.col("value") - pl.col("base_value")).alias("diff"))

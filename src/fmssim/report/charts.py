@@ -110,7 +110,7 @@ def _draw(ax: Axes, panel: Panel, palette: dict[str, str]) -> None:
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     if panel.share:
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
 
 
 def _svg(figure: Figure) -> str:
