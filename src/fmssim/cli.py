@@ -252,3 +252,16 @@ def _engine_refused(error: BaseException | None) -> bool:
     from fmssim.experiment.engines import EngineUnavailable
 
     return isinstance(error, EngineUnavailable)
+
+
+# Commands beyond a single run live in their own modules; they use the helpers above.
+from fmssim.commands.sweeps import compare, sweep  # noqa: E402
+
+main.add_command(compare)
+main.add_command(sweep)
+from fmssim.commands.report import report  # noqa: E402
+
+main.add_command(report)
+from fmssim.commands.optimise import optimise  # noqa: E402
+
+main.add_command(optimise)
