@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import json
 import os
 import shutil
@@ -175,6 +176,7 @@ def _staged(folder: Path, reserved: bool) -> Iterator[Path]:
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
     place = folder.resolve()  # ``--out .`` has no name of its own
+    _remove_abandoned(place)
     staging = place.parent / f".{place.name}.{os.getpid()}-{time.time_ns()}.partial"
     staging.mkdir()
     try:
@@ -187,6 +189,24 @@ def _staged(folder: Path, reserved: bool) -> Iterator[Path]:
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_abandoned(place: Path) -> None:
+    """Staging folders of earlier runs into ``place`` whose process is gone (killed)."""
+    for staged in place.parent.glob(f".{glob.escape(place.name)}.*.partial"):
+        pid = staged.name[len(place.name) + 2 :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(staged, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _swap_in(staging: Path, folder: Path) -> None:
@@ -232,3 +252,16 @@ def _engine_refused(error: BaseException | None) -> bool:
     from fmssim.experiment.engines import EngineUnavailable
 
     return isinstance(error, EngineUnavailable)
+
+
+# Commands beyond a single run live in their own modules; they use the helpers above.
+from fmssim.commands.sweeps import compare, sweep  # noqa: E402
+
+main.add_command(compare)
+main.add_command(sweep)
+from fmssim.commands.report import report  # noqa: E402
+
+main.add_command(report)
+from fmssim.commands.optimise import optimise  # noqa: E402
+
+main.add_command(optimise)

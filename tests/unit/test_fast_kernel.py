@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from fmssim.engine.fast.crews import crews_into
 from fmssim.engine.fast.dispatch import dispatch_pool
+from fmssim.engine.fast.diversion import diversion_into
 from fmssim.engine.fast.heap import heap_pop, heap_push, heap_replace_top
 
 NAN = np.nan
@@ -279,3 +280,51 @@ def test_heap_replace_top_equals_pop_then_push(seed: int) -> None:
 def test_heap_pop_to_empty() -> None:
     heap, size = fill([2.0])
     assert heap_pop(heap, size) == 0
+
+
+def diversion(
+    created: list[float],
+    level: list[int],
+    travel: list[float],
+    on_scene: list[float],
+    units: int,
+) -> tuple[list[float], list[float]]:
+    """Allocation and last diversion times from the en-route kernel (level 0 is P1; one
+    unit per incident; no write-up; ``units`` on duty from 0)."""
+    n = len(created)
+    assigned, diverted = np.full(n, np.nan), np.full(n, np.nan)
+    diversion_into(
+        assigned,
+        diverted,
+        np.array(created),
+        np.array(level, dtype=np.int64),
+        np.ones(n, np.int64),
+        (np.array(travel), np.array(on_scene), np.zeros(n)),
+        (3, 0),
+        (np.array([0.0]), np.array([units], dtype=np.int64)),
+        1e9,
+    )
+    return np.nan_to_num(assigned, nan=-1).tolist(), np.nan_to_num(diverted, nan=-1).tolist()
+
+
+def test_en_route_kernel_p1_takes_the_least_urgent_travelling_unit() -> None:
+    """P3 and P2 leave at 0; a P1 at 5 takes the P3's unit, which queues again and gets the
+    P1's unit back when the P1's job ends (5 + 10 + 20 = 35)."""
+    assigned, diverted = diversion([0, 0, 5], [2, 1, 0], [30, 20, 10], [60, 60, 20], 2)
+    assert assigned == [35.0, 0.0, 5.0]
+    assert diverted == [5.0, -1.0, -1.0]
+
+
+def test_en_route_kernel_never_takes_a_unit_on_scene() -> None:
+    """The P2's unit arrives at 20: a P1 at 20 finds it on scene and waits until 80."""
+    assigned, diverted = diversion([0, 20], [1, 0], [20, 5], [60, 5], 1)
+    assert assigned == [0.0, 80.0]
+    assert diverted == [-1.0, -1.0]
+
+
+def test_en_route_kernel_zero_length_p1_gives_the_unit_back_at_once() -> None:
+    """A P1 of zero length takes the P3's unit at 10 and frees it at 10; the P3 gets it
+    again in the next allocation round of that instant."""
+    assigned, diverted = diversion([0, 10], [2, 0], [30, 0], [60, 0], 1)
+    assert assigned == [10.0, 10.0]
+    assert diverted == [10.0, -1.0]

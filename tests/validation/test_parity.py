@@ -216,11 +216,18 @@ def grades(
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, crews: bool = False, borrowing: bool = False) -> Scenario:
+def scenarios(
+    draw: st.DrawFn, crews: bool = False, borrowing: bool = False, en_route: bool = False
+) -> Scenario:
     """A small valid scenario: a few days, a few hundred incidents at most (``crews``:
-    grades may need several units; ``borrowing``: P1 may borrow from listed pools)."""
+    grades may need several units; ``borrowing``: P1 may borrow from listed pools;
+    ``en_route``: a waiting P1 may take a travelling unit)."""
     pools = draw(st.lists(st.sampled_from(POOLS), min_size=1, max_size=3, unique=True))
-    graded = draw(grades(pools, crews, borrowing))
+    graded = draw(grades(pools, crews, borrowing or en_route))
+    if en_route:  # P1 has a queue level of its own
+        for name, grade in graded.items():
+            if "priority" in grade:
+                grade["priority"] = 1 if name == "P1" else max(2, grade["priority"])
     start = MONDAY + dt.timedelta(days=draw(st.integers(0, 6)))
     volume = st.sampled_from([500.0, 2000.0, 8000.0, 20000.0])
     doc: dict[str, Any] = {
@@ -244,6 +251,8 @@ def scenarios(draw: st.DrawFn, crews: bool = False, borrowing: bool = False) -> 
     if borrowing:
         lenders = draw(st.lists(st.sampled_from(pools), min_size=1, max_size=3, unique=True))
         doc["dispatch"]["options"] = {"p1_borrows_from": lenders}
+    if en_route:
+        doc["dispatch"]["options"] = {"p1_takes_en_route_unit": True}
     if draw(st.booleans()):
         profile = draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 3.0]), min_size=168, max_size=168))
         if sum(profile) > 0:
@@ -298,6 +307,19 @@ def test_random_borrowing_scenarios(scenario: Scenario, rep: int, step: float | 
     assert_parity(inputs, draws if step is None else snapped(draws, step))
 
 
+@settings(DETERMINISTIC, max_examples=300)
+@given(
+    scenario=scenarios(crews=True, en_route=True),
+    rep=st.integers(0, 3),
+    step=st.sampled_from([None, 1.0, 15.0, 60.0]),
+)
+def test_random_en_route_scenarios(scenario: Scenario, rep: int, step: float | None) -> None:
+    """A waiting P1 takes a unit travelling to a less urgent job, mixed units needed."""
+    inputs = compile_scenario(scenario)
+    draws = draw(inputs, rep)
+    assert_parity(inputs, draws if step is None else snapped(draws, step))
+
+
 # --- exact ties -----------------------------------------------------------------------------
 
 TIE_DAYS = 2
@@ -310,6 +332,7 @@ def tie_inputs(
     pools: list[int],
     units: list[int] | None = None,
     lenders: list[int] | None = None,
+    en_route: bool = False,
 ) -> Inputs:
     """Inputs with an hour-of-week roster per pool; grades P1.. with given priority and pool
     (and units needed, default one; and pools P1 may borrow from, default none)."""
@@ -329,7 +352,10 @@ def tie_inputs(
         "demand": {"incidents": {}},
         "dispatch": {
             "grades": grade_docs,
-            "options": {"p1_borrows_from": [names[k] for k in lenders or []]},
+            "options": {
+                "p1_borrows_from": [names[k] for k in lenders or []],
+                "p1_takes_en_route_unit": en_route,
+            },
         },
         "pools": {
             names[0]: {"roster": {"hour_of_week": roster}},
@@ -457,3 +483,46 @@ def test_exact_ties_busy_borrowing(seed: int) -> None:
     roster = [int(x) for x in rng.integers(0, 5, 168)]
     inputs = tie_inputs(roster, [1, 1, 2, 3], [0, 1, 1, 0], [1, 1, 2, 1], [1, 0])
     assert_parity(inputs, Draws(0, busy_draws(rng)))
+
+
+@settings(DETERMINISTIC, max_examples=300)
+@given(
+    roster=st.lists(st.integers(0, 4), min_size=168, max_size=168),
+    priorities=st.lists(st.integers(2, 3), min_size=3, max_size=3),
+    pools=st.lists(st.integers(0, 1), min_size=4, max_size=4),
+    units=st.lists(st.integers(1, 2), min_size=3, max_size=3),
+    rows=st.lists(incident, max_size=120),
+)
+def test_exact_ties_en_route(
+    roster: list[int],
+    priorities: list[int],
+    pools: list[int],
+    units: list[int],
+    rows: list[tuple[int, int, float, float, float]],
+) -> None:
+    """As :func:`test_exact_ties`, with a waiting P1 taking travelling units (P1 first and
+    alone at its level; the others need one or two units)."""
+    inputs = tie_inputs(roster, [1, *priorities], pools, [1, *units], en_route=True)
+    assert_parity(inputs, Draws(0, tie_draws(rows)))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_exact_ties_busy_en_route(seed: int) -> None:
+    """Busy pools on a 10-minute grid, whole-hour or zero jobs, P1 taking travelling units."""
+    rng = np.random.default_rng(seed)
+    roster = [int(x) for x in rng.integers(1, 6, 168)]
+    inputs = tie_inputs(roster, [1, 2, 2, 3], [0, 0, 1, 0], [1, 1, 2, 1], en_route=True)
+    draws = Draws(0, travelling_draws(rng))
+    assert_parity(inputs, draws)
+    out = fast.run(inputs, draws)
+    assert np.sum(~np.isnan(out.diverted_min)) >= 5  # the rule is exercised, often at ties
+
+
+def travelling_draws(rng: np.random.Generator) -> IncidentDraws:
+    """300 incidents on a 10-minute grid, every journey 10, 30 or 60 minutes (so units are
+    often on their way when a P1 arrives), scenes and write-ups of whole minutes or zero."""
+    n = 300
+    created = np.sort(rng.integers(0, TIE_HORIZON_MIN // 10, n) * 10.0)
+    travel = rng.choice([10.0, 30.0, 60.0], n)
+    on_scene, write_up = rng.choice([0.0, 20.0, 60.0], n), rng.choice([0.0, 0.0, 30.0], n)
+    return IncidentDraws(created, rng.integers(0, 4, n), travel, on_scene, write_up)

@@ -20,6 +20,7 @@ KPIS = (
     "response_p90_min",
     "response_mean_min",
     "wait_mean_min",
+    "lost_unit_share",
     "units_busy_mean",
 )
 
@@ -42,6 +43,7 @@ def dispatch_kpis(
         response_p90_min=pl.col("response_min").filter(attended).quantile(0.9, "linear"),
         response_mean_min=pl.col("response_min").filter(attended).mean(),
         wait_mean_min=pl.col("wait_min").filter(pl.col("wait_min").is_not_nan()).mean(),
+        lost_unit_share=pl.col("diverted_min").is_not_nan().mean(),
         has_target=pl.col("target_min").is_not_nan().any(),
     )
     per_grade = per_grade.with_columns(

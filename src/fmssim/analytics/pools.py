@@ -99,13 +99,15 @@ def _window(
     )
     on_duty = roster[1][np.searchsorted(roster[0], times, side="right") - 1]
     span = hi - lo
-    busy_mean = float(np.dot(n_busy, length) / span)
-    duty_mean = float(np.dot(on_duty, length) / span)
+    # Sums, not np.dot: BLAS splits a dot product by its thread count (Dask workers run with
+    # OPENBLAS_NUM_THREADS=1), which would change the last bits of a replication's KPIs.
+    busy_mean = float(np.sum(n_busy * length) / span)
+    duty_mean = float(np.sum(on_duty * length) / span)
     return {
         "units_on_duty_mean": duty_mean,
         "units_busy_mean": busy_mean,
         "utilisation": busy_mean / duty_mean if duty_mean > 0 else float("nan"),
-        "overtime_hours": float(np.dot(np.maximum(n_busy - on_duty, 0), length) / MIN_PER_HOUR),
+        "overtime_hours": float(np.sum(np.maximum(n_busy - on_duty, 0) * length) / MIN_PER_HOUR),
     }
 
 

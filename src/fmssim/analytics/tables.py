@@ -12,10 +12,20 @@ from fmssim.model.inputs import Inputs
 
 
 def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFrame:
-    """One row per incident of one replication."""
+    """One row per incident of one replication.
+
+    An appointment's row starts at its creation (not its planned departure) and its target is
+    its slot: ``target_min`` = slot − creation, so "response ≤ target" is "arrived by the slot".
+    """
     d = draws.incidents
     grades = inputs.grades
     pool_names = [*inputs.pools.names, ""]
+    created, target = d.created_min, grades.target_min[d.grade]
+    slot = np.full(len(d), np.nan) if d.slot_min is None else d.slot_min
+    if d.booked_min is not None:  # an appointment: from its creation, due by its slot
+        booked = ~np.isnan(d.booked_min)
+        created = np.where(booked, d.booked_min, created)
+        target = np.where(booked, slot - created, target)
     return pl.DataFrame(
         {
             "rep": pl.Series(np.full(len(d), draws.replication), dtype=pl.Int32),
@@ -23,13 +33,15 @@ def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFra
             "grade": _names(grades.names, d.grade),
             "pool": _names(pool_names, grades.pool[d.grade]),
             "lent_by": _lenders(pool_names, outcome.borrowed_from),
-            "target_min": grades.target_min[d.grade],
+            "target_min": target,
             "units": pl.Series(grades.units_needed[d.grade], dtype=pl.Int64),
-            "created_min": d.created_min,
+            "created_min": created,
+            "slot_min": slot,
             "assigned_min": outcome.assigned_min,
             "arrived_min": outcome.arrived_min,
             "cleared_min": outcome.cleared_min,
             "free_min": outcome.free_min,
+            "diverted_min": outcome.diverted_min,
         }
     ).with_columns(
         wait_min=pl.col("assigned_min") - pl.col("created_min"),

@@ -39,8 +39,8 @@ class Timeline:
 
 @dataclass(frozen=True)
 class Outcome(Timeline):
-    """Per-incident times in minutes, indexed by incident id; NaN where not reached; and the
-    pool a P1 borrowed its unit from, if it did."""
+    """Per-incident times in minutes, indexed by incident id; NaN where not reached; the pool
+    a P1 borrowed its unit from, if it did; and when a P1 last took its unit on the way."""
 
     assigned_min: NDArray[np.float64]
     """A unit was allocated."""
@@ -53,6 +53,9 @@ class Outcome(Timeline):
     borrowed_from: NDArray[np.float64]
     """Index of the pool that lent the unit (``p1_borrows_from``); NaN when the incident's own
     pool attended, or nobody did."""
+    diverted_min: NDArray[np.float64]
+    """The last time a P1 took the incident's unit while it was travelling
+    (``p1_takes_en_route_unit``); NaN if that never happened."""
 
 
 @dataclass(frozen=True)

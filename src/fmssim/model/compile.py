@@ -7,10 +7,17 @@ from numpy.typing import NDArray
 
 from fmssim.model.compile_cases import investigation_inputs
 from fmssim.model.durations import duration_spec
-from fmssim.model.inputs import ChannelInputs, GradeInputs, Inputs, PoolInputs
+from fmssim.model.inputs import (
+    AppointmentSpec,
+    ChannelInputs,
+    GradeInputs,
+    Inputs,
+    PoolInputs,
+)
 from fmssim.model.rosters import tile, weekly_steps
 from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid, build_grid
 from fmssim.scenario.demand import HOURS_PER_WEEK, Stream
+from fmssim.scenario.dispatch import Appointment
 from fmssim.scenario.distributions import ZERO
 from fmssim.scenario.root import Scenario
 
@@ -30,6 +37,7 @@ def compile_scenario(s: Scenario) -> Inputs:
         handlers=handlers,
         handler_concurrency=concurrency,
         chained=s.contact is not None and s.contact.chained,
+        p1_takes_en_route=s.dispatch.options.p1_takes_en_route_unit,
         p1_borrows_from=np.array(
             [sorted(s.pools).index(p) for p in s.dispatch.options.p1_borrows_from], np.int64
         ),
@@ -62,7 +70,18 @@ def _grades(s: Scenario, grid: TimeGrid) -> GradeInputs:
         on_scene=tuple(duration_spec(g.on_scene_min) for g in grades),
         write_up=tuple(duration_spec(g.write_up_min) for g in grades),
         units_needed=np.array([g.units_needed for g in grades], dtype=np.int64),
+        appointment=tuple(_appointment(g.appointment) for g in grades),
     )
+
+
+def _appointment(a: Appointment | None) -> AppointmentSpec | None:
+    """Booking delay in minutes, and the slots of a day spread evenly from its start."""
+    if a is None:
+        return None
+    start = a.day_start.hour * 60 + a.day_start.minute
+    end = a.day_end.hour * 60 + a.day_end.minute
+    slots = start + np.arange(a.slots_per_day, dtype=np.float64) * ((end - start) / a.slots_per_day)
+    return AppointmentSpec(duration_spec(a.booking_delay_hours, MIN_PER_HOUR), slots)
 
 
 def stream_rate_per_hour(stream: Stream, s: Scenario, grid: TimeGrid) -> NDArray[np.float64]:

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fmssim.engine.records import ContactOutcome
+from fmssim.model.appointments import book
 from fmssim.model.arrivals import nhpp_arrivals
 from fmssim.model.case_draws import CaseDraws, draw_cases
 from fmssim.model.contact_draws import ContactDraws, draw_contacts
@@ -36,6 +37,13 @@ class IncidentDraws:
     write_up_min: NDArray[np.float64]
     contact: NDArray[np.int64] | None = None
     """The contact that created the incident; -1 for per-grade streams (None: all -1)."""
+    booked_min: NDArray[np.float64] | None = None
+    """Creation time of an appointment (its ``created_min`` is then its planned departure
+    for its slot); NaN for other incidents; None: no appointment grades."""
+    slot_min: NDArray[np.float64] | None = None
+    """Start of the booked slot; NaN for other incidents."""
+    booking_delay_min: NDArray[np.float64] | None = None
+    """Drawn delay from creation to the earliest slot the caller can take; NaN otherwise."""
 
     def __len__(self) -> int:
         return len(self.created_min)
@@ -71,7 +79,7 @@ def chain(inputs: Inputs, draws: Draws, contacts: ContactOutcome) -> Draws:
         parts.append(
             _durations(inputs, draws.replication, i, name + CHAINED, created[mine], contact[mine])
         )
-    return replace(draws, incidents=_merge(parts))
+    return replace(draws, incidents=_merge(parts, inputs))
 
 
 def chained_incidents(
@@ -102,7 +110,7 @@ def _incidents(inputs: Inputs, rep: int) -> IncidentDraws:
         rng = generator(inputs.seed, rep, StreamKind.INCIDENT_ARRIVALS, name)
         created = nhpp_arrivals(g.rate_per_hour[i], inputs.grid.horizon_min, rng)
         parts.append(_durations(inputs, rep, i, name, created, np.full(len(created), -1)))
-    return _merge(parts)
+    return _merge(parts, inputs)
 
 
 def _durations(
@@ -128,34 +136,93 @@ def _durations(
             generator(inputs.seed, rep, StreamKind.WRITE_UP, stream), n
         ),
         "contact": contact.astype(np.float64),
+        "booking_delay_min": _booking_delays(inputs, rep, grade, stream, n),
     }
 
 
+def _booking_delays(
+    inputs: Inputs, rep: int, grade: int, stream: str, n: int
+) -> NDArray[np.float64]:
+    """Booking delays of an appointment grade's incidents from one source (NaN otherwise)."""
+    spec = inputs.grades.appointment[grade] if inputs.grades.appointment else None
+    if spec is None:
+        return np.full(n, np.nan)
+    rng = generator(inputs.seed, rep, StreamKind.BOOKING_DELAY, stream)
+    return spec.booking_delay.sample(rng, n)
+
+
 def _as_arrays(d: IncidentDraws) -> dict[str, NDArray[np.float64]]:
+    """The columns of ``d`` as drawn (appointments back at their creation times)."""
     contact = d.contact if d.contact is not None else np.full(len(d), -1)
+    created, delay = d.created_min, np.full(len(d), np.nan)
+    if d.booked_min is not None and d.booking_delay_min is not None:
+        created = np.where(np.isnan(d.booked_min), d.created_min, d.booked_min)
+        delay = d.booking_delay_min
     return {
-        "created_min": d.created_min,
+        "created_min": created,
         "grade": d.grade.astype(np.float64),
         "travel_min": d.travel_min,
         "on_scene_min": d.on_scene_min,
         "write_up_min": d.write_up_min,
         "contact": contact.astype(np.float64),
+        "booking_delay_min": delay,
     }
 
 
-def _merge(parts: list[dict[str, NDArray[np.float64]]]) -> IncidentDraws:
-    """One array per field in creation order; ties by grade, then contact."""
-    keys = ("created_min", "grade", "travel_min", "on_scene_min", "write_up_min", "contact")
+KEYS = ("created_min", "grade", "travel_min", "on_scene_min", "write_up_min", "contact")
+
+
+def _merge(parts: list[dict[str, NDArray[np.float64]]], inputs: Inputs) -> IncidentDraws:
+    """One array per field in creation order; ties by grade, then contact. Appointments are
+    booked in that order, then take their place at their planned departure."""
     if not parts:
         empty = np.zeros(0)
         return IncidentDraws(empty, np.zeros(0, np.int64), empty, empty, empty)
-    stacked = {k: np.concatenate([p[k] for p in parts]) for k in keys}
-    order = np.lexsort((stacked["contact"], stacked["grade"], stacked["created_min"]))
+    stacked = {k: np.concatenate([p[k] for p in parts]) for k in (*KEYS, "booking_delay_min")}
+    stacked = _sorted(stacked)
+    if any(spec is not None for spec in inputs.grades.appointment):
+        stacked = _sorted(_booked(stacked, inputs))
+    booked = stacked.get("booked_min")
     return IncidentDraws(
-        created_min=stacked["created_min"][order],
-        grade=stacked["grade"][order].astype(np.int64),
-        travel_min=stacked["travel_min"][order],
-        on_scene_min=stacked["on_scene_min"][order],
-        write_up_min=stacked["write_up_min"][order],
-        contact=stacked["contact"][order].astype(np.int64),
+        created_min=stacked["created_min"],
+        grade=stacked["grade"].astype(np.int64),
+        travel_min=stacked["travel_min"],
+        on_scene_min=stacked["on_scene_min"],
+        write_up_min=stacked["write_up_min"],
+        contact=stacked["contact"].astype(np.int64),
+        booked_min=booked,
+        slot_min=stacked.get("slot_min"),
+        booking_delay_min=stacked["booking_delay_min"] if booked is not None else None,
     )
+
+
+def _sorted(columns: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]:
+    order = np.lexsort((columns["contact"], columns["grade"], columns["created_min"]))
+    return {k: v[order] for k, v in columns.items()}
+
+
+def _booked(
+    columns: dict[str, NDArray[np.float64]], inputs: Inputs
+) -> dict[str, NDArray[np.float64]]:
+    """Book each appointment grade's incidents (in creation order) into their slots."""
+    created = columns["created_min"]
+    booked, slot = np.full(len(created), np.nan), np.full(len(created), np.nan)
+    origin = inputs.grid.origin
+    of_day = origin.hour * 60 + origin.minute + origin.second / 60
+    due = created.copy()
+    for g, spec in enumerate(inputs.grades.appointment):
+        if spec is None:
+            continue
+        rows = np.flatnonzero(columns["grade"] == g)
+        slot[rows] = book(created[rows] + columns["booking_delay_min"][rows], spec, of_day)
+        booked[rows] = created[rows]
+        due[rows] = np.maximum(created[rows], _departure(slot[rows], columns["travel_min"][rows]))
+    return {**columns, "created_min": due, "booked_min": booked, "slot_min": slot}
+
+
+def _departure(slot: NDArray[np.float64], travel: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Slot − travel, rounded down where needed so that departure + travel <= slot exactly."""
+    leave = slot - travel
+    late = leave + travel > slot
+    leave[late] = np.nextafter(leave[late], -np.inf)
+    return leave

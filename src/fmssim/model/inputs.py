@@ -17,6 +17,16 @@ from fmssim.model.timegrid import TimeGrid
 
 
 @dataclass(frozen=True)
+class AppointmentSpec:
+    """A grade attended by appointment: booking delay and the day's slot times."""
+
+    booking_delay: DurationSpec
+    """Delay from creation to the earliest slot the caller can take, in minutes."""
+    slot_of_day_min: NDArray[np.float64]
+    """Start of each slot of a day, in minutes after midnight (ascending)."""
+
+
+@dataclass(frozen=True)
 class GradeInputs:
     """Per-grade policy and demand, indexed like ``names``."""
 
@@ -34,6 +44,9 @@ class GradeInputs:
     write_up: tuple[DurationSpec, ...]
     units_needed: NDArray[np.int64]
     """Units sent to each incident: all are allocated at one instant and freed together."""
+    appointment: tuple[AppointmentSpec | None, ...] = ()
+    """Per grade: booked into slots (see :mod:`fmssim.model.appointments`), or None; empty:
+    no grade is."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,8 @@ class Inputs:
     handler_concurrency: NDArray[np.int64]
     chained: bool
     """Incidents also come from handled contacts (each channel's grade mix)."""
+    p1_takes_en_route: bool = False
+    """A waiting P1 takes a unit travelling to a less urgent job (which queues again)."""
     p1_borrows_from: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     """Pools (indices, in the order listed) a waiting P1 may borrow a unit from when its own
     pool has none free; empty: no borrowing."""

@@ -133,6 +133,17 @@ hand; a test checks it is current). `fmssim COMMAND --help` prints the same text
 | `2` | bad input: scenario, `--set` value, option or file; one line on stderr, \
 `error: file:line: dotted.key: what was expected` |
 | `130` | interrupted (Ctrl-C); an earlier run folder given with `--out` is left as it was |
+
+`compare`, `sweep` and `optimise` use the same codes. Their bad input (exit `2`) also
+includes: fewer than two `--variants`; a `--grid` with an empty or repeated value; a
+`--scheduler` that is not `tcp://HOST:PORT` or cannot be reached; `--resume` without `--out`,
+or with an `--out` folder holding a different sweep (another scenario, seed, replication
+count, chunk size or set of variants); an `--out` folder holding files that are not
+fmssim's; an `--objective` term that is not `AREA/GROUP/KPI=WEIGHT` or names no KPI of the
+results. When they are interrupted (Ctrl-C, exit `130`, or killed outright), every finished
+chunk stays in the `--out` folder: the same command with `--resume` runs only the rest, and
+gives results identical to an uninterrupted run. `report` exits with `2` when the folder
+holds no finished run.
 """
 
 

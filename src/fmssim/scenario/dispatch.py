@@ -4,10 +4,11 @@
 # pydantic model through the base class (astral-sh/ruff#5639).
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from fmssim.scenario.base import Model, Positive, Share
 from fmssim.scenario.distributions import ZERO, Distribution
@@ -26,12 +27,28 @@ GradeName = Annotated[str, AfterValidator(_grade_name)]
 
 
 class Appointment(Model):
-    """A scheduled attendance (P4): booked into a slot some time after creation."""
+    """A scheduled attendance (P4): booked into a slot, attended at the slot.
+
+    Each incident of the grade is booked, in creation order, into the first free slot at or
+    after its creation plus its booking delay; each slot holds one appointment. A unit of the
+    grade's pool is sent at the slot minus the incident's travel time, so that it arrives at
+    the slot if one is free then. Attainment is arrival by the slot.
+    """
 
     booking_delay_hours: Distribution
-    """Delay from creation to the booked slot, in hours."""
-    slots_per_day: Annotated[int, Field(ge=0, le=100_000)]
-    """Appointment slots the force offers per day."""
+    """Delay from creation to the earliest slot the caller can take, in hours."""
+    slots_per_day: Annotated[int, Field(ge=1, le=100_000)]
+    """Appointment slots offered each day, spread evenly from ``day_start``."""
+    day_start: dt.time = dt.time(8, 0)
+    """Time of the first slot of the day."""
+    day_end: dt.time = dt.time(20, 0)
+    """Slots end before this time (the last slot starts one slot length before it)."""
+
+    @model_validator(mode="after")
+    def _day(self) -> Appointment:
+        if self.day_end <= self.day_start:
+            raise ValueError("day_end must be after day_start")
+        return self
 
 
 class Grade(Model):
@@ -61,14 +78,16 @@ class Grade(Model):
     crime_type: str | None = None
     """Crime type created (a key of ``demand.crimes``)."""
     appointment: Appointment | None = None
-    """Scheduled attendance instead of immediate dispatch (P4)."""
+    """Scheduled attendance instead of immediate dispatch (P4); such a grade is measured
+    against its slot, so it takes no ``target_min``."""
 
 
 class DispatchOptions(Model):
     """Dispatch practices that a scenario may switch on (both off by default)."""
 
     p1_takes_en_route_unit: bool = False
-    """A P1 with no free unit takes a unit travelling to a lower-grade job not yet on scene."""
+    """A waiting P1 takes the unit travelling to the least urgent single-unit job not yet on
+    scene (the latest created among equals); that job queues again in its old place."""
     p1_borrows_from: list[str] = []
     """Pools a P1 may borrow a unit from, in order, when its own pool has none free ("nearest
     resource"); lenders serve their own queue first, and the unit returns home after the job."""

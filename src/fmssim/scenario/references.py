@@ -59,6 +59,18 @@ def _names(s: Scenario) -> list[Problem]:
     for pool in s.dispatch.options.p1_borrows_from:
         if pool not in s.pools:
             problems.append(("dispatch.options.p1_borrows_from", _unknown("pool", pool, s.pools)))
+    return [*problems, *_appointments(s)]
+
+
+def _appointments(s: Scenario) -> list[Problem]:
+    """An appointment grade is attended by a pool and measured against its slot."""
+    problems: list[Problem] = []
+    for name, grade in s.dispatch.grades.items():
+        key = f"dispatch.grades.{name}"
+        if grade.appointment is not None and grade.target_min is not None:
+            problems.append((f"{key}.target_min", "an appointment is measured against its slot"))
+        if grade.appointment is not None and grade.pool is None:
+            problems.append((f"{key}.appointment", "needs a pool to attend the appointments"))
     return problems
 
 

@@ -17,23 +17,24 @@ def unsupported(s: Scenario) -> list[Problem]:
         for name, dept in s.investigations.departments.items():
             if dept.department is not None:
                 problems.append(_flag(f"investigations.departments.{name}.department"))
-    options = s.dispatch.options
-    if options.p1_takes_en_route_unit:
-        problems.append(_flag("dispatch.options.p1_takes_en_route_unit"))
-    p1 = s.dispatch.grades.get("P1")
-    if options.p1_borrows_from and p1 is not None and p1.units_needed != 1:
-        key = "dispatch.grades.P1.units_needed"
-        problems.append(_flag(key, "(with dispatch.options.p1_borrows_from, only 1)"))
-    return [*problems, *_grades(s), *_pools(s), *_contact(s)]
+    return [*problems, *_options(s), *_pools(s), *_contact(s)]
 
 
-def _grades(s: Scenario) -> list[Problem]:
-    """Grade policies beyond units sent straight away."""
+def _options(s: Scenario) -> list[Problem]:
+    """The P1 dispatch options: a single-unit P1 with a queue level of its own."""
     problems: list[Problem] = []
-    for name, grade in s.dispatch.grades.items():
-        key = f"dispatch.grades.{name}"
-        if grade.appointment is not None:
-            problems.append(_flag(f"{key}.appointment"))
+    options, p1 = s.dispatch.options, s.dispatch.grades.get("P1")
+    en_route = "dispatch.options.p1_takes_en_route_unit"
+    p1_option = options.p1_borrows_from or options.p1_takes_en_route_unit
+    if p1_option and p1 is not None and p1.units_needed != 1:
+        key = "dispatch.grades.P1.units_needed"
+        problems.append(_flag(key, "(with the P1 dispatch options, only 1)"))
+    if options.p1_borrows_from and options.p1_takes_en_route_unit:
+        problems.append(_flag(en_route, "(together with dispatch.options.p1_borrows_from)"))
+    if options.p1_takes_en_route_unit and p1 is not None:
+        level = s.dispatch.priority_of("P1")
+        if any(s.dispatch.priority_of(g) == level for g in s.dispatch.grades if g != "P1"):
+            problems.append(_flag(en_route, "(when another grade shares P1's priority)"))
     return problems
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import simpy
 
 from fmssim.engine.des.clock import BORROW, DISPATCH
-from fmssim.engine.des.world import UnitPool, World
+from fmssim.engine.des.world import EnRoute, UnitPool, World
 
 
 def request_allocation(world: World, pool: UnitPool) -> None:
@@ -32,7 +32,8 @@ def allocate(pool: UnitPool) -> None:
 
     Free units above the roster go off duty; busy ones finish their job first. The queue is
     strict: when the most urgent entry needs more units than are free, nobody behind it is
-    served. The grant's value is the pool whose units were given.
+    served. The grant's value is the pool whose units were given. Then, with the en-route
+    option, waiting P1s take travelling units (:func:`divert`).
     """
     pool.allocation_pending = False
     pool.free = max(pool.on_duty - pool.busy, 0)
@@ -45,6 +46,32 @@ def allocate(pool: UnitPool) -> None:
         pool.needs.pop(grant, None)
         pool.free -= need
         pool.busy += need
+        grant.succeed(pool)
+    if pool.en_route is not None:
+        divert(pool, pool.en_route)
+
+
+def divert(pool: UnitPool, en_route: EnRoute) -> None:
+    """Each P1 still waiting, in creation order, takes the unit travelling to the least urgent
+    job (the latest created among equals) that is not on scene yet. That job loses its unit
+    and queues again in its old place (its priority and creation order)."""
+    now = en_route.clock.now
+    waiting = en_route.p1_waiting
+    while waiting:
+        grant = waiting[0]
+        if grant.triggered:
+            waiting.popleft()
+            continue
+        travelling = [key for key, (arrival, _) in en_route.jobs.items() if arrival > now]
+        if not travelling:
+            break
+        victim = max(travelling)
+        waiting.popleft()
+        _, lost = en_route.jobs.pop(victim)
+        pool.withdraw(grant)
+        again = en_route.clock.event()
+        pool.wait(*victim, again)
+        lost.succeed(again)
         grant.succeed(pool)
 
 

@@ -13,6 +13,18 @@ from fmssim.engine.des.clock import Clock
 
 
 @dataclass
+class EnRoute:
+    """What a P1 may take from a pool's travelling units (``p1_takes_en_route_unit``)."""
+
+    clock: Clock
+    p1_waiting: deque[simpy.Event] = field(default_factory=deque)
+    """Grant events of the pool's P1 incidents in creation order (some may be granted)."""
+    jobs: dict[tuple[int, int], tuple[float, simpy.Event]] = field(default_factory=dict)
+    """Jobs whose single unit is travelling and may be taken, by (priority, incident id):
+    (arrival time, the event that tells the job it lost its unit)."""
+
+
+@dataclass
 class UnitPool:
     """Interchangeable units of one dispatch pool.
 
@@ -32,6 +44,8 @@ class UnitPool:
     granted already)."""
     needs: dict[simpy.Event, int] = field(default_factory=dict)
     """Units a waiting entry needs, by its grant event, when more than one."""
+    en_route: EnRoute | None = None
+    """Set when a waiting P1 may take a unit travelling to a less urgent job."""
     allocation_pending: bool = False
 
     def wait(self, *entry: Any) -> None:

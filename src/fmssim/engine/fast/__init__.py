@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from fmssim.engine.fast.borrowing import borrowing_into
 from fmssim.engine.fast.crews import crews_into
 from fmssim.engine.fast.dispatch import dispatch_into
+from fmssim.engine.fast.diversion import diversion_into
 from fmssim.engine.fast.timeline import timeline_into
 from fmssim.engine.records import Outcome
 from fmssim.model.draws import Draws, IncidentDraws
@@ -42,7 +43,20 @@ def run(inputs: Inputs, draws: Draws) -> Outcome:
         part = d if every else _take(d, ids)
         level = _levels(level_of_grade, part.grade)
         assigned = out.assigned_min if every else np.full(len(part), np.nan)
-        _dispatch(inputs, k, part, level, n_levels, assigned)
+        if inputs.p1_takes_en_route:
+            diverted = out.diverted_min if every else np.full(len(part), np.nan)
+            _divert(
+                inputs,
+                k,
+                part,
+                level,
+                (n_levels, _p1_level(inputs, k, level_of_grade)),
+                (assigned, diverted),
+            )
+            if not every:
+                out.diverted_min[ids] = diverted
+        else:
+            _dispatch(inputs, k, part, level, n_levels, assigned)
         timeline_into(columns, every, ids, assigned, jobs, inputs.grid.horizon_min)
     return out
 
@@ -118,6 +132,36 @@ def _levels(level_of_grade: NDArray[np.int64], grade: NDArray[np.int64]) -> NDAr
     if np.array_equal(level_of_grade, np.arange(len(level_of_grade))):
         return grade
     return level_of_grade[grade]
+
+
+def _p1_level(inputs: Inputs, k: int, level_of_grade: NDArray[np.int64]) -> int:
+    """Queue level of P1 if pool ``k`` attends P1, else -1."""
+    g = inputs.grades
+    if "P1" not in g.names or g.pool[g.names.index("P1")] != k:
+        return -1
+    return int(level_of_grade[g.names.index("P1")])
+
+
+def _divert(
+    inputs: Inputs,
+    k: int,
+    d: IncidentDraws,
+    level: NDArray[np.int64],
+    queues: tuple[int, int],
+    out: tuple[NDArray[np.float64], NDArray[np.float64]],
+) -> None:
+    """Pool ``k`` through the kernel where a waiting P1 may take a travelling unit."""
+    diversion_into(
+        out[0],
+        out[1],
+        d.created_min,
+        level,
+        inputs.grades.units_needed[d.grade],
+        (d.travel_min, d.on_scene_min, d.write_up_min),
+        queues,
+        (inputs.pools.change_min[k], inputs.pools.change_units[k]),
+        inputs.grid.horizon_min,
+    )
 
 
 def _dispatch(

@@ -1,0 +1,1 @@
+"""Commands beyond a single run: compare, sweep, optimise and report (registered in ``cli``)."""

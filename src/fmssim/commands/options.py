@@ -1,0 +1,114 @@
+"""Options and error handling shared by the sweep-like commands (compare, sweep, optimise).
+
+``fmssim.cli`` is imported inside functions: it registers these commands when it loads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+RESUME_HINT = "finished chunks are kept: run the same command with --resume to continue"
+
+
+def sweep_options(function: F) -> F:
+    """The options every sweep-like command takes, in help order."""
+    options = [
+        click.option("--reps", type=click.IntRange(1, 100_000), help="Replications per variant."),
+        click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Scenario seed."),
+        click.option(
+            "--set",
+            "sets",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="Override a value (every variant).",
+        ),
+        click.option("--engine", type=click.Choice(["auto", "des", "fast"]), help="Engine."),
+        click.option(
+            "--out", type=click.Path(path_type=Path), help="Result folder (default runs/...)."
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(1, 256),
+            default=1,
+            show_default=True,
+            help="Local worker processes.",
+        ),
+        click.option(
+            "--scheduler",
+            metavar="tcp://HOST:PORT",
+            help="Run on this Dask distributed scheduler instead.",
+        ),
+        click.option(
+            "--chunk",
+            type=click.IntRange(1, 100_000),
+            help="Replications per result file (default: about 20 files per variant).",
+        ),
+        click.option(
+            "--resume",
+            is_flag=True,
+            help="Continue an interrupted run in --out: finished chunks are not run again.",
+        ),
+        click.option("--quiet", is_flag=True, help="No progress bar, no tables."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def cli_sets(
+    sets: tuple[str, ...], reps: int | None, seed: int | None, engine: str | None
+) -> list[str]:
+    """``--set`` values followed by the experiment options as overrides."""
+    from fmssim.cli import _experiment_sets
+
+    return [*sets, *_experiment_sets(reps, seed, engine, False)]
+
+
+def executor_for(workers: int, scheduler: str | None) -> Any:
+    """Local processes, or the Dask cluster at ``scheduler``."""
+    from fmssim.cli import BadInput
+    from fmssim.experiment.executors import DaskExecutor, LocalExecutor
+
+    if scheduler is None:
+        return LocalExecutor(workers)
+    if not scheduler.startswith(("tcp://", "tls://", "inproc://")):
+        raise BadInput(f"--scheduler: {scheduler}: expected an address like tcp://HOST:PORT")
+    return DaskExecutor(scheduler)
+
+
+def result_folder(out: Path | None, scenario: Path, kind: str, resume: bool) -> Path:
+    """``--out`` (required with ``--resume``), or a new folder under ``runs/``."""
+    from fmssim.cli import BadInput, _run_folder
+
+    if out is None:
+        if resume:
+            raise BadInput("--resume: give the folder to continue with --out")
+        return _run_folder(None, scenario, kind)
+    return out
+
+
+@contextlib.contextmanager
+def sweep_errors() -> Iterator[None]:
+    """One-line errors (exit 2), an unreachable scheduler included; Ctrl-C says how to resume."""
+    from fmssim.cli import BadInput, _one_line_errors
+    from fmssim.experiment.executors import SchedulerUnreachable
+
+    try:
+        with _one_line_errors():
+            yield
+    except SchedulerUnreachable as exc:
+        raise BadInput(str(exc)) from None
+    except SystemExit as exc:
+        if exc.code == 130:
+            click.echo(RESUME_HINT, err=True)
+        raise
+    except KeyboardInterrupt:  # pragma: no cover - _one_line_errors turns it into exit 130
+        click.echo(RESUME_HINT, err=True)
+        sys.exit(130)

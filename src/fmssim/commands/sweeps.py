@@ -1,0 +1,123 @@
+"""``fmssim compare`` and ``fmssim sweep``: many variants, common random numbers, resumable."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from fmssim.commands.options import (
+    cli_sets,
+    executor_for,
+    result_folder,
+    sweep_errors,
+    sweep_options,
+)
+
+HEADLINE_KPIS = ("attained_share", "answered_within_target_share", "abandoned_share")
+"""KPIs ``compare`` shows in its tables (every KPI is in the files and the verdicts)."""
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.argument("names", nargs=-1, metavar="--variants NAME...")
+@click.option(
+    "--variants",
+    "listed",
+    is_flag=True,
+    help="Followed by the variants to compare; the first is the reference, `base` is the "
+    "file as written.",
+)
+@sweep_options
+def compare(scenario: Path, names: tuple[str, ...], listed: bool, **options: Any) -> None:
+    """Compare variants of SCENARIO with paired differences (common random numbers).
+
+    Replication r of every variant shares its random numbers, so each KPI's difference to the
+    reference variant is taken replication by replication; its 95% interval is printed beside
+    the unpaired one, and a verdict line is printed for every KPI whose interval excludes zero.
+    """
+    from fmssim.cli import BadInput
+
+    if not listed or len(names) < 2:
+        raise BadInput("--variants: name at least two variants, e.g. --variants base more_officers")
+    from fmssim.experiment.plan import variant_arms
+
+    with sweep_errors():
+        result, folder = _sweep(scenario, lambda: variant_arms(names), "compare", options)
+    if not options["quiet"]:
+        from fmssim.report.comparison import print_comparison
+
+        print_comparison(result.comparison, _title(result), HEADLINE_KPIS)
+    click.echo(f"run folder: {folder}", err=options["quiet"])
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--grid",
+    "grid",
+    required=True,
+    multiple=True,
+    metavar="KEY=V1,V2,...",
+    help="A dotted key and its values; several --grid give every combination.",
+)
+@click.option("--variant", help="Named variant of the scenario to sweep around.")
+@sweep_options
+def sweep(scenario: Path, grid: tuple[str, ...], variant: str | None, **options: Any) -> None:
+    """Run SCENARIO for every combination of --grid values.
+
+    Results are one long table with a `variant` column (summary.csv, replications.parquet);
+    comparison.csv holds paired differences to the first combination.
+    """
+    from dataclasses import replace
+
+    from fmssim.experiment.plan import grid_arms
+
+    def arms() -> list[Any]:
+        return [replace(a, variant=variant) for a in grid_arms(grid)]
+
+    with sweep_errors():
+        result, folder = _sweep(scenario, arms, "sweep", options)
+    if not options["quiet"]:
+        from fmssim.report.console import print_summary
+
+        headline = result.summary.filter(result.summary["kpi"].is_in(HEADLINE_KPIS))
+        print_summary(headline, _title(result), ",".join(sorted({e.name for e in result.engines})))
+    click.echo(f"run folder: {folder}", err=options["quiet"])
+
+
+def _sweep(scenario: Path, arms: Any, kind: str, options: dict[str, Any]) -> tuple[Any, Path]:
+    """Build the arms, run the sweep with a progress bar, and report engine notes."""
+    from fmssim.experiment.sweep import run_sweep
+    from fmssim.report.console import progress_bar
+
+    sets = cli_sets(options["sets"], options["reps"], options["seed"], options["engine"])
+    executor = executor_for(options["workers"], options["scheduler"])
+    built: Sequence[Any] = arms()
+    folder = result_folder(options["out"], scenario, kind, options["resume"])
+    with progress_bar(options["quiet"]) as progress:
+        result = run_sweep(
+            scenario,
+            built,
+            folder,
+            sets=sets,
+            executor=executor,
+            resume=options["resume"],
+            chunk=options["chunk"],
+            progress=progress,
+        )
+    for note in sorted({e.note for e in result.engines if e.note}):
+        click.echo(note, err=True)
+    if result.resumed_chunks:
+        click.echo(
+            f"resumed: {result.resumed_chunks} chunks were finished already, "
+            f"{result.ran_chunks} run now",
+            err=True,
+        )
+    return result, folder
+
+
+def _title(result: Any) -> str:
+    return f"{Path(result.plan.scenario).name} ({result.plan.replications} replications)"

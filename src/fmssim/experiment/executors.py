@@ -1,0 +1,89 @@
+"""Where chunks run: this process, local worker processes, or a Dask distributed cluster.
+
+Every executor yields ``(index, result)`` as tasks finish, in whatever order they finish;
+callers never depend on that order (results are saved per chunk and read back in plan order),
+which is why a sweep gives bit-identical results on any executor.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class SchedulerUnreachable(Exception):  # noqa: N818 - reads as a condition, like ScenarioError
+    """The Dask scheduler given with ``--scheduler`` could not be reached."""
+
+
+class Executor(Protocol):
+    """Runs ``function`` on every task, yielding ``(task index, result)`` as each finishes."""
+
+    def map_unordered(
+        self, function: Callable[[Any], Any], tasks: Sequence[Any]
+    ) -> Iterator[tuple[int, Any]]: ...
+
+    @property
+    def description(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class LocalExecutor:
+    """``workers`` processes on this machine (in this process when 1)."""
+
+    workers: int = 1
+
+    @property
+    def description(self) -> str:
+        return f"local, {self.workers} worker{'s' if self.workers != 1 else ''}"
+
+    def map_unordered(
+        self, function: Callable[[Any], Any], tasks: Sequence[Any]
+    ) -> Iterator[tuple[int, Any]]:
+        if self.workers <= 1:
+            for i, task in enumerate(tasks):
+                yield i, function(task)
+            return
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
+            futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+
+
+@dataclass(frozen=True)
+class DaskExecutor:
+    """A Dask distributed cluster at ``address`` (``tcp://HOST:PORT``).
+
+    The workers must have fmssim installed (the same version); they need no shared files:
+    tasks carry compiled inputs, and results come back to this process, which saves them.
+    """
+
+    address: str
+    timeout_s: float = 10.0
+
+    @property
+    def description(self) -> str:
+        return f"dask, scheduler {self.address}"
+
+    def map_unordered(
+        self, function: Callable[[Any], Any], tasks: Sequence[Any]
+    ) -> Iterator[tuple[int, Any]]:
+        from distributed import Client, as_completed  # heavy: imported only when asked for
+
+        try:
+            client = Client(  # type: ignore[no-untyped-call]
+                self.address, timeout=self.timeout_s, set_as_default=False
+            )
+        except (OSError, TimeoutError) as exc:
+            message = f"{self.address}: cannot reach the Dask scheduler ({exc})"
+            raise SchedulerUnreachable(message) from None
+        with client:
+            futures = client.map(function, list(tasks), pure=False)
+            index = {f.key: i for i, f in enumerate(futures)}
+            for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
+                result = future.result()
+                yield index[future.key], result
+                future.release()

@@ -1,0 +1,123 @@
+"""Charts of a summary table as inline SVG text (matplotlib's SVG backend, no files, no network).
+
+Every chart draws, per variant, the mean of a KPI by planning year with its 95% interval as a
+band (a line and band over several years; a point and error bar when there is one year).
+Text stays text in the SVG (searchable, sharp at any zoom), and element ids are salted with a
+fixed string so the same summary gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("svg")  # no display needed; figures render straight to SVG text
+
+import matplotlib.pyplot as plt  # after choosing the backend
+import polars as pl
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+PALETTE = ("#1f5fa8", "#d1495b", "#2e933c", "#edae49", "#6c4f9e", "#00798c", "#8c564b", "#555555")
+DASHES = ("-", "--", ":", "-.")
+"""Line style per variant too, so variants with equal results still show one above another."""
+STYLE: dict[str, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "fmssim",
+    "font.size": 9,
+    "axes.grid": True,
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    """A horizontal reference line on a panel: a target or aspiration."""
+
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One small chart: a KPI of one group, every variant drawn on it."""
+
+    title: str
+    rows: pl.DataFrame
+    """Summary rows of this KPI and group (``variant, year, mean, ci_low, ci_high``)."""
+    share: bool
+    lines: tuple[Line, ...] = ()
+
+
+def colours(variants: Sequence[str]) -> dict[str, str]:
+    """A fixed colour per variant, in the order given (the same in every chart of a page)."""
+    return {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(variants)}
+
+
+def panels_svg(panels: Sequence[Panel], palette: dict[str, str], columns: int = 3) -> str:
+    """Small multiples of ``panels`` as one SVG element (empty string when none)."""
+    if not panels:
+        return ""
+    columns = min(columns, len(panels))
+    rows = -(-len(panels) // columns)
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]  # keys typed as literals
+        figure, axes = plt.subplots(
+            rows, columns, figsize=(3.4 * columns, 2.6 * rows), squeeze=False
+        )
+        for ax, panel in zip(axes.flat, panels, strict=False):
+            _draw(ax, panel, palette)
+        for ax in list(axes.flat)[len(panels) :]:
+            ax.set_visible(False)
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        if handles:
+            figure.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4))
+        figure.tight_layout(rect=(0.0, 0.08 if handles else 0.0, 1.0, 1.0))
+        return _svg(figure)
+
+
+def _draw(ax: Axes, panel: Panel, palette: dict[str, str]) -> None:
+    """Each variant's mean by year with its interval; reference lines dashed."""
+    for (variant,), part in panel.rows.sort("year").group_by(["variant"], maintain_order=True):
+        colour = palette.get(str(variant), PALETTE[-1])
+        order = list(palette).index(str(variant)) if str(variant) in palette else 0
+        years = part["year"].to_list()
+        mean, low, high = (part[c].to_numpy() for c in ("mean", "ci_low", "ci_high"))
+        if len(years) > 1:
+            style = DASHES[order % len(DASHES)]
+            ax.plot(years, mean, style, marker="o", markersize=3, color=colour, label=str(variant))
+            ax.fill_between(years, low, high, color=colour, alpha=0.15, linewidth=0)
+        else:  # one year: variants side by side around it
+            x = [years[0] + 0.1 * (order - (len(palette) - 1) / 2.0)]
+            errors = [[mean[0] - low[0]], [high[0] - mean[0]]] if low[0] == low[0] else None
+            ax.errorbar(x, mean, yerr=errors, fmt="o", capsize=4, color=colour, label=str(variant))
+    for line in panel.lines:
+        ax.axhline(line.value, color="#333333", linestyle="--", linewidth=1)
+        ax.annotate(
+            line.label,
+            (0.01, line.value),
+            xycoords=("axes fraction", "data"),
+            fontsize=7,
+            va="bottom",
+            color="#333333",
+        )
+    ax.set_title(panel.title, fontsize=9)
+    years = sorted(set(panel.rows["year"].to_list()))
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+    if panel.share:
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    plt.close(figure)
+    text = buffer.getvalue()
+    # The RDF metadata block (creator, date) is noise in a report and names web addresses.
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.DOTALL)
+    return text[text.index("<svg") :]
