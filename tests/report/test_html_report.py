@@ -79,6 +79,8 @@ def test_sections_for_the_areas_present(compared: Path) -> None:
     assert "pools.response" in page  # the assumptions table, from the resolved scenario
     assert page.count("<svg") == 4  # attainment, response, contact, backlog
     assert "fewer_response is lower than base" in page
+    assert ">aspiration 90%<" in page and ">aspiration 70%<" in page  # P1 and P2, dashed
+    assert ">target 90% in 10 s<" in page and ">target 80% in 60 s<" in page
 
 
 def test_workforce_and_investigation_areas_get_their_charts(compared: Path, tmp_path: Path) -> None:

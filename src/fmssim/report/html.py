@@ -155,14 +155,17 @@ def _attainment(summary: pl.DataFrame, document: dict[str, Any], palette: dict[s
     grades = _mapping(document, "dispatch", "grades")
     targets = {g: _mapping(grades, g).get("target_min") for g in grades}
     aims: dict[str, tuple[Line, ...]] = {
-        g: (Line(float(v), "aspiration"),) for g, v in _aspirations(document).items()
+        g: (Line(float(v), f"aspiration {v:.0%}"),) for g, v in _aspirations(document).items()
     }
     panels = _kpi_panels(summary, "dispatch", "attained_share", "{group} attended in time", aims)
     panels = [
         Panel(f"{p.title} (≤ {targets.get(p.title.split()[0])} min)", p.rows, p.share, p.lines)
         for p in panels
     ]
-    note = "Share of incidents of each grade attended within the grade's target, per year."
+    note = (
+        "Share of incidents of each grade attended within the grade's target, per year; "
+        "dashed: the force's aspiration, where the scenario states one (aspiration_share)."
+    )
     return _section("Attendance within target (SLA attainment)", note, panels, palette)
 
 

@@ -61,6 +61,9 @@ class Grade(Model):
     """Crime type created (a key of ``demand.crimes``)."""
     appointment: Appointment | None = None
     """Scheduled attendance instead of immediate dispatch (P4)."""
+    aspiration_share: Share | None = None
+    """Share of incidents the force aims to attend within ``target_min`` (e.g. an uplift
+    goal); drawn on the report's attainment charts, not used by the simulation."""
 
 
 class DispatchOptions(Model):
