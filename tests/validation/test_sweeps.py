@@ -2,8 +2,8 @@
 cluster, or killed with SIGKILL and resumed — and pairing sharpens comparisons.
 
 Laws checked (all deterministic, fixed seeds): a sweep's variant block is bit-identical to
-``fmssim run`` of that variant; local workers, a Dask LocalCluster on loopback and an
-interrupted-then-resumed sweep give identical per-replication tables, summaries and
+``fmssim run`` of that variant (apart from the distribution area only sweeps add); local
+workers, a Dask LocalCluster on loopback and an interrupted-then-resumed sweep give identical per-replication tables, summaries and
 comparisons; a resume reruns no finished chunk and loses none; under common random numbers
 the paired 95% interval of a staffing change is narrower than the unpaired one, and more
 officers never lower P1/P2 attainment (direction).
@@ -56,7 +56,9 @@ def assert_same(a: SweepResult, b: SweepResult) -> None:
 def test_a_variant_block_equals_fmssim_run_of_that_variant(reference: SweepResult) -> None:
     loaded = load_scenario(DISTRICT, variant="more_response", sets=SHORT)
     run = run_experiment(loaded).summary
-    block = reference.summary.filter(pl.col("variant") == "more_response")
+    block = reference.summary.filter(
+        (pl.col("variant") == "more_response") & (pl.col("area") != "response_distribution")
+    )
     assert_frame_equal(block, run, check_exact=True)
     reps = reference.replications
     assert reps.group_by("variant", "replication").len().height == 3 * 6

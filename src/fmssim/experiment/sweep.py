@@ -100,7 +100,8 @@ def run_sweep(
 def summarise(reps: pl.DataFrame, variants: Sequence[str]) -> pl.DataFrame:
     """The run summary of each variant: Welford in replication order, as ``fmssim run`` does.
 
-    So a variant's block is bit-identical to ``fmssim run --variant`` with the same seed.
+    So a variant's block is bit-identical to ``fmssim run --variant`` with the same seed
+    (plus the ``response_distribution`` area, which only sweeps compute).
     """
     parts = []
     for name in variants:
