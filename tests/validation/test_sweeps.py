@@ -3,10 +3,11 @@ cluster, or killed with SIGKILL and resumed — and pairing sharpens comparisons
 
 Laws checked (all deterministic, fixed seeds): a sweep's variant block is bit-identical to
 ``fmssim run`` of that variant (apart from the distribution area only sweeps add); local
-workers, a Dask LocalCluster on loopback and an interrupted-then-resumed sweep give identical per-replication tables, summaries and
-comparisons; a resume reruns no finished chunk and loses none; under common random numbers
-the paired 95% interval of a staffing change is narrower than the unpaired one, and more
-officers never lower P1/P2 attainment (direction).
+workers, a Dask LocalCluster on loopback and an interrupted-then-resumed sweep give
+identical per-replication tables, summaries and comparisons; a resume reruns no finished
+chunk and loses none; under common random numbers the paired 95% interval of a staffing
+change is narrower than the unpaired one, and more officers never lower P1/P2 attainment
+(direction).
 """
 
 from __future__ import annotations
