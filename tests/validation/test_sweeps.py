@@ -131,6 +131,7 @@ def test_sigkill_then_resume_loses_and_repeats_nothing(
     assert f"resumed: {len(before)} chunks were finished already" in resumed.stderr
     after = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in chunks.glob("*.parquet")}
     assert len(after) == 80 and all(after[name] == seen for name, seen in before.items())
+    assert not list(chunks.glob(".*.tmp"))  # a chunk half-written at the kill is cleared
 
     fresh = tmp_path / "fresh"
     clean = CliRunner().invoke(main, [*command[1:-3], "--out", str(fresh), "--quiet"])

@@ -118,6 +118,8 @@ def summarise(reps: pl.DataFrame, variants: Sequence[str]) -> pl.DataFrame:
 def _claim(folder: Path, plan: Plan, resume: bool) -> None:
     """Make ``folder`` this sweep's: a resume must find the same plan; a fresh run starts empty."""
     plan_file = folder / PLAN_FILE
+    for partial in (folder / CHUNK_FOLDER).glob(".*.tmp"):  # a chunk being written when killed
+        partial.unlink()
     if resume and plan_file.exists():
         earlier = Plan.from_json(plan_file.read_text(encoding="utf-8"))
         changes = plan.differences(earlier)
