@@ -234,7 +234,6 @@ def _engine_refused(error: BaseException | None) -> bool:
     return isinstance(error, EngineUnavailable)
 
 
-
 # Commands beyond a single run live in their own modules (fmssim.commands), registered here.
 from fmssim.commands.optimise import optimise  # noqa: E402
 from fmssim.commands.report import report  # noqa: E402
