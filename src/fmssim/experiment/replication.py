@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,9 @@ class Task:
     replication: int
     engine: str
     records_dir: Path | None = None
+    more_kpis: Callable[[Inputs, dict[str, pl.DataFrame]], pl.DataFrame] | None = None
+    """More KPIs from the replication's record tables (a module-level function, picklable);
+    sweeps add response-time distributions this way."""
 
 
 def run_replication(task: Task) -> pl.DataFrame:
@@ -55,4 +59,6 @@ def run_replication(task: Task) -> pl.DataFrame:
         kpis.append(
             contact_kpis(tables["contacts"], grid.year_bounds_min, grid.year_labels, per_channel)
         )
+    if task.more_kpis is not None:
+        kpis.append(task.more_kpis(inputs, tables))
     return pl.concat(kpis)
