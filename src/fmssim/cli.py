@@ -254,14 +254,12 @@ def _engine_refused(error: BaseException | None) -> bool:
     return isinstance(error, EngineUnavailable)
 
 
-# Commands beyond a single run live in their own modules; they use the helpers above.
+# Commands beyond a single run live in their own modules (fmssim.commands), registered here.
+from fmssim.commands.optimise import optimise  # noqa: E402
+from fmssim.commands.report import report  # noqa: E402
 from fmssim.commands.sweeps import compare, sweep  # noqa: E402
 
 main.add_command(compare)
 main.add_command(sweep)
-from fmssim.commands.report import report  # noqa: E402
-
-main.add_command(report)
-from fmssim.commands.optimise import optimise  # noqa: E402
-
 main.add_command(optimise)
+main.add_command(report)

@@ -67,7 +67,8 @@ def test_sections_for_the_areas_present(compared: Path) -> None:
     for heading in (
         "Verdicts against base",
         "Attendance within target",
-        "Response time distribution",
+        "Response time distribution by grade",
+        "Response time median and 90th percentile by year",
         "Contact service level",
         "Backlog trajectories",
         "Paired differences",
@@ -77,8 +78,12 @@ def test_sections_for_the_areas_present(compared: Path) -> None:
         assert f">{heading}" in page, heading
     assert "Workforce" not in page  # this scenario has no workforce model
     assert "pools.response" in page  # the assumptions table, from the resolved scenario
-    assert page.count("<svg") == 4  # attainment, response, contact, backlog
+    assert page.count("<svg") == 5  # attainment, distribution, percentiles, contact, backlog
     assert "fewer_response is lower than base" in page
+    assert "P1, 2019: share attended within" in page and "P3, 2020: share attended within" in page
+    assert ">target 15 min<" in page  # the P1 target marked on its distribution
+    assert ">aspiration 90%<" in page and ">aspiration 70%<" in page  # P1 and P2, dashed
+    assert ">target 90% in 10 s<" in page and ">target 80% in 60 s<" in page
 
 
 def test_workforce_and_investigation_areas_get_their_charts(compared: Path, tmp_path: Path) -> None:
@@ -152,7 +157,7 @@ def test_the_report_renders_in_chromium_with_its_charts(compared: Path, tmp_path
         driver.get((compared / "report.html").as_uri())
         assert driver.title == "District staffing options — fmssim report"
         charts = driver.find_elements("css selector", "div.chart svg")
-        assert len(charts) == 4
+        assert len(charts) == 5
         for chart in charts:  # laid out at a real size, with drawn lines and bands
             assert chart.size["width"] > 400 and chart.size["height"] > 150
             assert len(chart.find_elements("css selector", "path")) > 20

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from fmssim.analytics.distribution import response_distribution
 from fmssim.experiment.plan import Chunk, Plan
 from fmssim.experiment.replication import Task, run_replication
 from fmssim.model.inputs import Inputs
@@ -44,7 +45,7 @@ def run_chunk(task: ChunkTask) -> pl.DataFrame:
     """The chunk's replications, one after the other, as one long table."""
     parts = []
     for rep in range(task.chunk.start, task.chunk.stop):
-        kpis = run_replication(Task(task.inputs, rep, task.engine))
+        kpis = run_replication(Task(task.inputs, rep, task.engine, more_kpis=sweep_kpis))
         parts.append(
             kpis.select(
                 pl.lit(task.variant).alias("variant"),
@@ -57,6 +58,12 @@ def run_chunk(task: ChunkTask) -> pl.DataFrame:
             )
         )
     return pl.concat(parts) if parts else pl.DataFrame(schema=REPLICATION_SCHEMA)
+
+
+def sweep_kpis(inputs: Inputs, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """What a sweep adds to ``fmssim run``'s KPIs: response-time distributions per grade."""
+    grid = inputs.grid
+    return response_distribution(tables["incidents"], grid.year_bounds_min, grid.year_labels)
 
 
 def save_chunk(folder: Path, chunk: Chunk, table: pl.DataFrame) -> None:

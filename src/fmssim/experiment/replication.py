@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,9 @@ class Task:
     replication: int
     engine: str
     records_dir: Path | None = None
+    more_kpis: Callable[[Inputs, dict[str, pl.DataFrame]], pl.DataFrame] | None = None
+    """More KPIs from the replication's record tables (a module-level function, picklable);
+    sweeps add response-time distributions this way."""
 
 
 def run_replication(task: Task) -> pl.DataFrame:
@@ -61,4 +65,6 @@ def run_replication(task: Task) -> pl.DataFrame:
         )
     if cases is not None and result.cases is not None:
         kpis.append(investigation_kpis(inputs, cases, result.cases, grid.year_bounds_min))
+    if task.more_kpis is not None:
+        kpis.append(task.more_kpis(inputs, tables))
     return pl.concat(kpis)

@@ -100,7 +100,8 @@ def run_sweep(
 def summarise(reps: pl.DataFrame, variants: Sequence[str]) -> pl.DataFrame:
     """The run summary of each variant: Welford in replication order, as ``fmssim run`` does.
 
-    So a variant's block is bit-identical to ``fmssim run --variant`` with the same seed.
+    So a variant's block is bit-identical to ``fmssim run --variant`` with the same seed
+    (plus the ``response_distribution`` area, which only sweeps compute).
     """
     parts = []
     for name in variants:
@@ -117,6 +118,8 @@ def summarise(reps: pl.DataFrame, variants: Sequence[str]) -> pl.DataFrame:
 def _claim(folder: Path, plan: Plan, resume: bool) -> None:
     """Make ``folder`` this sweep's: a resume must find the same plan; a fresh run starts empty."""
     plan_file = folder / PLAN_FILE
+    for partial in (folder / CHUNK_FOLDER).glob(".*.tmp"):  # a chunk being written when killed
+        partial.unlink()
     if resume and plan_file.exists():
         earlier = Plan.from_json(plan_file.read_text(encoding="utf-8"))
         changes = plan.differences(earlier)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from fmssim.model.arrivals import nhpp_arrivals
@@ -114,25 +115,68 @@ def _empty() -> Arrays:
 
 
 def _merge(parts: list[Arrays]) -> ContactDraws:
+    """One arrival-ordered list of contacts from the channels' own (sorted) lists; equal
+    times keep channel order. Each contact's attempts move with it."""
     per_contact = ("created_min", "channel", "bot", "counts", "outcome_u", "crime_u")
     per_attempt = ("patience_min", "handling_min", "delay_min")
     joined = {k: np.concatenate([p[k] for p in parts]) for k in (*per_contact, *per_attempt)}
-    # each channel's arrivals are sorted already: a stable sort merges the runs, and keeps
-    # channel order between equal times
-    order = np.argsort(joined["created_min"], kind="stable")
-    counts = joined["counts"]
-    old_first = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    new_counts = counts[order]
-    first = np.concatenate(([0], np.cumsum(new_counts))).astype(np.int64)
-    gather = np.repeat(old_first[order] - first[:-1], new_counts) + np.arange(first[-1])
+    runs = np.cumsum([0] + [len(p["created_min"]) for p in parts]).astype(np.int64)
+    order = _merge_runs(joined["created_min"], runs)
+    counts = joined["counts"].astype(np.int64)
+    first = np.zeros(len(order) + 1, np.int64)
+    np.cumsum(counts[order], out=first[1:])
+    columns = tuple(joined[k] for k in per_attempt)
+    attempts = tuple(np.empty_like(c) for c in columns)  # numpy's allocator: huge pages
+    _gather_attempts(order, counts, first, columns, attempts)
     return ContactDraws(
         created_min=joined["created_min"][order],
         channel=joined["channel"][order].astype(np.int64),
         bot=joined["bot"][order].astype(bool),
         first=first,
-        patience_min=joined["patience_min"][gather],
-        handling_min=joined["handling_min"][gather],
-        delay_min=joined["delay_min"][gather],
+        patience_min=attempts[0],
+        handling_min=attempts[1],
+        delay_min=attempts[2],
         outcome_u=joined["outcome_u"][order],
         crime_u=joined["crime_u"][order],
     )
+
+
+@njit(cache=True)
+def _merge_runs(times: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """Positions of ``times`` in ascending order, where ``times[runs[k]:runs[k + 1]]`` are
+    each sorted already; ties go to the earlier run (what a stable sort would give)."""
+    k = len(runs) - 1
+    head = runs[:-1].copy()
+    order = np.empty(len(times), np.int64)
+    for out in range(len(times)):
+        best = -1
+        for r in range(k):
+            if head[r] < runs[r + 1] and (best < 0 or times[head[r]] < times[head[best]]):
+                best = r
+        order[out] = head[best]
+        head[best] += 1
+    return order
+
+
+@njit(cache=True)
+def _gather_attempts(
+    order: np.ndarray,
+    counts: np.ndarray,
+    first: np.ndarray,
+    columns: tuple[np.ndarray, ...],
+    out: tuple[np.ndarray, ...],
+) -> None:
+    """Write the per-attempt ``columns`` into ``out`` with each contact's attempts moved to
+    its new place."""
+    old_first = np.zeros(len(counts), np.int64)
+    for c in range(1, len(counts)):
+        old_first[c] = old_first[c - 1] + counts[c - 1]
+    a, b, c3 = columns
+    out_a, out_b, out_c = out
+    for new in range(len(order)):
+        old = order[new]
+        src, dst = old_first[old], first[new]
+        for j in range(counts[old]):
+            out_a[dst + j] = a[src + j]
+            out_b[dst + j] = b[src + j]
+            out_c[dst + j] = c3[src + j]

@@ -25,6 +25,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 PALETTE = ("#1f5fa8", "#d1495b", "#2e933c", "#edae49", "#6c4f9e", "#00798c", "#8c564b", "#555555")
+LOG_TICKS = (5, 15, 30, 60, 120, 240, 480, 1440)
+"""Labelled ticks on a time axis in minutes (the other thresholds are still plotted)."""
 DASHES = ("-", "--", ":", "-.")
 """Line style per variant too, so variants with equal results still show one above another."""
 STYLE: dict[str, Any] = {
@@ -52,6 +54,11 @@ class Panel:
     """Summary rows of this KPI and group (``variant, year, mean, ci_low, ci_high``)."""
     share: bool
     lines: tuple[Line, ...] = ()
+    """Horizontal reference lines (targets and aspirations of the KPI)."""
+    x: str = "year"
+    """The column on the x axis: ``year``, or a numeric column drawn on a log scale."""
+    vlines: tuple[Line, ...] = ()
+    """Vertical reference lines (e.g. a grade's attendance target on a time axis)."""
 
 
 def colours(variants: Sequence[str]) -> dict[str, str]:
@@ -81,20 +88,38 @@ def panels_svg(panels: Sequence[Panel], palette: dict[str, str], columns: int = 
 
 
 def _draw(ax: Axes, panel: Panel, palette: dict[str, str]) -> None:
-    """Each variant's mean by year with its interval; reference lines dashed."""
-    for (variant,), part in panel.rows.sort("year").group_by(["variant"], maintain_order=True):
+    """Each variant's mean against ``panel.x`` with its interval; reference lines dashed."""
+    for (variant,), part in panel.rows.sort(panel.x).group_by(["variant"], maintain_order=True):
         colour = palette.get(str(variant), PALETTE[-1])
         order = list(palette).index(str(variant)) if str(variant) in palette else 0
-        years = part["year"].to_list()
+        xs = part[panel.x].to_list()
         mean, low, high = (part[c].to_numpy() for c in ("mean", "ci_low", "ci_high"))
-        if len(years) > 1:
+        if len(xs) > 1:
             style = DASHES[order % len(DASHES)]
-            ax.plot(years, mean, style, marker="o", markersize=3, color=colour, label=str(variant))
-            ax.fill_between(years, low, high, color=colour, alpha=0.15, linewidth=0)
+            ax.plot(xs, mean, style, marker="o", markersize=3, color=colour, label=str(variant))
+            ax.fill_between(xs, low, high, color=colour, alpha=0.15, linewidth=0)
         else:  # one year: variants side by side around it
-            x = [years[0] + 0.1 * (order - (len(palette) - 1) / 2.0)]
+            x = [xs[0] + 0.1 * (order - (len(palette) - 1) / 2.0)]
             errors = [[mean[0] - low[0]], [high[0] - mean[0]]] if low[0] == low[0] else None
             ax.errorbar(x, mean, yerr=errors, fmt="o", capsize=4, color=colour, label=str(variant))
+    _reference_lines(ax, panel)
+    ax.set_title(panel.title, fontsize=9)
+    ticks = sorted(set(panel.rows[panel.x].to_list()))
+    if panel.x == "year":
+        ax.set_xticks(ticks, [str(y) for y in ticks])
+        ax.set_xlim(ticks[0] - 0.5, ticks[-1] + 0.5)
+    else:
+        ax.set_xscale("log")
+        shown = [t for t in ticks if t in LOG_TICKS]
+        ax.set_xticks(shown, [f"{t:g}" for t in shown])
+        ax.minorticks_off()
+        ax.set_xlabel(panel.x, fontsize=8)
+    if panel.share:
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+
+
+def _reference_lines(ax: Axes, panel: Panel) -> None:
+    """Targets and aspirations: horizontal lines on the KPI, vertical ones on the x axis."""
     for line in panel.lines:
         ax.axhline(line.value, color="#333333", linestyle="--", linewidth=1)
         ax.annotate(
@@ -105,12 +130,16 @@ def _draw(ax: Axes, panel: Panel, palette: dict[str, str]) -> None:
             va="bottom",
             color="#333333",
         )
-    ax.set_title(panel.title, fontsize=9)
-    years = sorted(set(panel.rows["year"].to_list()))
-    ax.set_xticks(years, [str(y) for y in years])
-    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
-    if panel.share:
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    for line in panel.vlines:
+        ax.axvline(line.value, color="#333333", linestyle="--", linewidth=1)
+        ax.annotate(
+            line.label,
+            (line.value, 0.02),
+            xycoords=("data", "axes fraction"),
+            fontsize=7,
+            ha="left",
+            color="#333333",
+        )
 
 
 def _svg(figure: Figure) -> str:

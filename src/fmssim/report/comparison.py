@@ -6,6 +6,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from fmssim.analytics.distribution import AREA
 from fmssim.report.console import format_value
 from fmssim.report.verdicts import verdicts
 
@@ -36,7 +37,8 @@ def print_comparison(comparison: pl.DataFrame, title: str, kpis: tuple[str, ...]
             )
         console.print(table)
     console.print("¹ variant − reference; shares in percentage points", highlight=False)
-    lines = verdicts(comparison)
+    # Distribution points are for charts; their KPIs' verdicts would drown the others.
+    lines = verdicts(comparison.filter(pl.col("area") != AREA))
     console.print(f"[bold]Verdicts[/bold] ({len(lines)} KPIs differ beyond their 95% interval):")
     for line in lines:
         console.print(f"  {line}", highlight=False, soft_wrap=True)

@@ -20,7 +20,7 @@ LOWER_IS_BETTER = (
     "backlog",
     "open_cases",
 )
-HIGHER_IS_BETTER = ("attained_share", "answered_within_target_share", "within_30_days")
+HIGHER_IS_BETTER = ("attained_share", "answered_within_target_share", "within_")
 
 
 def better_when_higher(kpi: str) -> bool | None:

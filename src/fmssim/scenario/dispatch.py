@@ -80,6 +80,9 @@ class Grade(Model):
     appointment: Appointment | None = None
     """Scheduled attendance instead of immediate dispatch (P4); such a grade is measured
     against its slot, so it takes no ``target_min``."""
+    aspiration_share: Share | None = None
+    """Share of incidents the force aims to attend within ``target_min`` (e.g. an uplift
+    goal); drawn on the report's attainment charts, not used by the simulation."""
 
 
 class DispatchOptions(Model):
