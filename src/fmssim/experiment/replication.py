@@ -11,9 +11,11 @@ from fmssim.analytics.contact import contact_kpis
 from fmssim.analytics.dispatch import dispatch_kpis
 from fmssim.analytics.pools import pool_kpis
 from fmssim.analytics.tables import contact_table, incident_table
+from fmssim.analytics.workforce import workforce_kpis, workforce_table
 from fmssim.engine.simulate import simulate
 from fmssim.model.inputs import Inputs
 from fmssim.report.files import atomic_parquet
+from fmssim.workforce.coupling import replication_inputs
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,14 @@ class Task:
 
 def run_replication(task: Task) -> pl.DataFrame:
     """The replication's KPI table; its records go to ``records_dir`` if given."""
-    inputs = task.inputs
+    inputs, monthly = replication_inputs(task.inputs, task.replication)
     grid = inputs.grid
     result = simulate(task.engine, inputs, task.replication)
     tables = {"incidents": incident_table(inputs, result.draws, result.incidents)}
     if result.contacts is not None:
         tables["contacts"] = contact_table(inputs, result.draws, result.contacts)
+    if monthly is not None and inputs.workforce is not None:
+        tables["workforce"] = workforce_table(monthly, inputs.workforce.month_labels)
     if task.records_dir is not None:
         for kind, table in tables.items():
             atomic_parquet(table, task.records_dir / kind / f"rep={task.replication:05d}.parquet")
@@ -55,4 +59,6 @@ def run_replication(task: Task) -> pl.DataFrame:
         kpis.append(
             contact_kpis(tables["contacts"], grid.year_bounds_min, grid.year_labels, per_channel)
         )
+    if monthly is not None and inputs.workforce is not None:
+        kpis.append(workforce_kpis(monthly, inputs.workforce.step_year, grid.year_labels))
     return pl.concat(kpis)

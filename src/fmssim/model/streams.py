@@ -28,6 +28,7 @@ class StreamKind(IntEnum):
     CONTACT_REDIAL_DELAY = 10
     CONTACT_OUTCOME = 11
     CONTACT_CRIME = 12
+    WORKFORCE = 13
 
 
 def entity_key(name: str) -> int:
