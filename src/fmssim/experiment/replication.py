@@ -15,7 +15,6 @@ from fmssim.analytics.workforce import workforce_kpis, workforce_table
 from fmssim.engine.simulate import simulate
 from fmssim.model.inputs import Inputs
 from fmssim.report.files import atomic_parquet
-from fmssim.workforce.coupling import replication_inputs
 
 
 @dataclass(frozen=True)
@@ -30,9 +29,9 @@ class Task:
 
 def run_replication(task: Task) -> pl.DataFrame:
     """The replication's KPI table; its records go to ``records_dir`` if given."""
-    inputs, monthly = replication_inputs(task.inputs, task.replication)
+    result = simulate(task.engine, task.inputs, task.replication)
+    inputs, monthly = result.inputs or task.inputs, result.workforce
     grid = inputs.grid
-    result = simulate(task.engine, inputs, task.replication)
     tables = {"incidents": incident_table(inputs, result.draws, result.incidents)}
     if result.contacts is not None:
         tables["contacts"] = contact_table(inputs, result.draws, result.contacts)

@@ -99,5 +99,7 @@ class Stochastic:
         return float(min(waiting, np.floor(free + 1e-9)))
 
     def leavers(self, officers: Floats, probability: Floats) -> Floats:
+        if not np.count_nonzero(probability):  # nobody can leave: no draw needed
+            return np.zeros(len(officers))
         n = np.rint(officers).astype(np.int64)
         return self.rng.binomial(n, probability).astype(np.float64)

@@ -162,14 +162,17 @@ def _allocate_tutors(
     t: int,
 ) -> list[Group]:
     """Give free tutor slots to waiting students, longest waiting first, per PDU."""
-    busy = np.zeros(len(plan.departments))
+    n = len(plan.departments)
+    busy, arriving = [0.0] * n, [0.0] * n
     for g in groups:
-        if _tutored(g, plan) and not g.waiting and not g.overflow:
+        if g.waiting:
+            if g.order[0] == t:
+                arriving[g.host] += g.n
+        elif not g.overflow and _tutored(g, plan):
             busy[g.host] += g.n
-        if g.waiting and g.order[0] == t:
-            out["needing_tutor"][t, g.host] += g.n
+    out["needing_tutor"][t] = arriving
     slots = plan.per_tutor * mode.tutors_allowed(experienced * plan.max_tutor_share)
-    free = np.maximum(slots - busy, 0.0)
+    free = np.maximum(slots - np.array(busy), 0.0).tolist()
     added: list[Group] = []
     for g in sorted((g for g in groups if g.waiting), key=lambda g: g.order):
         take = mode.admit(g.n, free[g.host])
@@ -200,25 +203,30 @@ def _record(
 ) -> None:
     """The step's stocks, and effective strength: deployable share × (experienced − capacity
     lost to tutors + students' capacity)."""
-    by_kind = {TRAINING: "in_training", TUTORED: "tutored", INDEPENDENT: "independent"}
-    student_capacity = np.zeros(len(plan.departments))
-    tutored_in_pdu = np.zeros(len(plan.departments))
+    n = len(plan.departments)
+    sums = {c: [0.0] * n for c in (*_BY_KIND.values(), "students", "students_waiting_for_tutor")}
+    capacity, in_pdu = [0.0] * n, [0.0] * n
     for g in groups:
-        route = plan.routes[g.route]
-        out["students"][t, g.dept] += g.n
+        sums["students"][g.dept] += g.n
         if g.waiting:
-            out["students_waiting_for_tutor"][t, g.host] += g.n
+            sums["students_waiting_for_tutor"][g.host] += g.n
             continue
+        route = plan.routes[g.route]
         kind = route.kinds[g.phase]
-        out[by_kind[kind]][t, g.dept] += g.n
-        student_capacity[g.dept] += route.capacity_share[g.phase] * g.n
+        sums[_BY_KIND[kind]][g.dept] += g.n
+        capacity[g.dept] += route.capacity_share[g.phase] * g.n
         if kind == TUTORED and not g.overflow:
-            tutored_in_pdu[g.host] += g.n
-    tutors = np.minimum(mode.tutors_needed(tutored_in_pdu, plan.per_tutor), experienced)
+            in_pdu[g.host] += g.n
+    for column, values in sums.items():
+        out[column][t] = values
+    tutors = np.minimum(mode.tutors_needed(np.array(in_pdu), plan.per_tutor), experienced)
     out["tutors_in_use"][t] = tutors
     out["experienced_fte"][t] = experienced
     lost = (1.0 - plan.tutor_capacity_share) * tutors
-    out["effective_fte"][t] = plan.deployable * (experienced - lost + student_capacity)
+    out["effective_fte"][t] = plan.deployable * (experienced - lost + np.array(capacity))
+
+
+_BY_KIND = {TRAINING: "in_training", TUTORED: "tutored", INDEPENDENT: "independent"}
 
 
 def _end_of_step(
@@ -232,17 +240,19 @@ def _end_of_step(
     """Leavers leave, students move on a step, programmes end: next step's experienced."""
     leavers = mode.leavers(experienced, plan.leave_per_step)
     out["experienced_leavers"][t] = leavers
-    for g in groups:
-        gone = float(
-            mode.leavers(np.array([g.n]), np.array([plan.routes[g.route].leave_per_step]))[0]
-        )
-        g.n -= gone
-        out["student_leavers"][t, g.dept] += gone
+    probability = np.array([plan.routes[g.route].leave_per_step for g in groups])
+    gone = mode.leavers(np.array([g.n for g in groups]), probability)  # one draw per group
+    left_by_dept, completed = [0.0] * len(experienced), [0.0] * len(experienced)
+    for g, left in zip(groups, gone.tolist(), strict=True):
+        g.n -= left
+        left_by_dept[g.dept] += left
         if g.waiting or g.n <= 0:
             continue
         _advance(g, plan, t + 1)
         if g.phase >= len(plan.routes[g.route].kinds):
-            out["completed"][t, g.dept] += g.n
+            completed[g.dept] += g.n
+    out["student_leavers"][t] = left_by_dept
+    out["completed"][t] += completed
     out["leavers"][t] = out["experienced_leavers"][t] + out["student_leavers"][t]
     result: NDArray[np.float64] = experienced - leavers + out["completed"][t]
     return result
