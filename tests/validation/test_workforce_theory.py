@@ -19,7 +19,7 @@ import pytest
 from scipy import stats
 from workforce_plans import constant_intake, plan, route
 
-from fmssim.analytics.manpower import markov_step, markov_steady_state, mt_g_inf_mean
+from fmssim.analytics.manpower import markov_steady_state, markov_step, mt_g_inf_mean
 from fmssim.analytics.theory import erlang_b
 from fmssim.workforce import Stochastic, run_pipeline
 from fmssim.workforce.plan import TUTORED, Cohort, Route, per_step
