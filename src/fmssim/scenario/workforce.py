@@ -96,6 +96,8 @@ class EntryRoute(Model):
     def _one_tutored_phase(self) -> EntryRoute:
         if sum(p.name == "tutored" for p in self.phases) > 1:
             raise ValueError("a route has at most one tutored phase")
+        if sum(p.months for p in self.phases) == 0:
+            raise ValueError("a route lasts at least one month")
         return self
 
 

@@ -87,6 +87,8 @@ class Monthly:
 def run_pipeline(plan: Plan, mode: Mode | None = None) -> Monthly:
     """Run the recursion over ``plan.n_steps`` steps (expected values when ``mode`` is None)."""
     mode = mode or Expected()
+    if any(sum(r.steps) == 0 for r in plan.routes):
+        raise ValueError("every route must last at least one step")
     shape = (plan.n_steps, len(plan.departments))
     out = Monthly(plan.departments, {c: np.zeros(shape) for c in COLUMNS})
     experienced = mode.start(plan.experienced)
@@ -102,9 +104,6 @@ def run_pipeline(plan: Plan, mode: Mode | None = None) -> Monthly:
             out["joiners"][t, group.dept] += group.n
             _settle(group, plan, t)
             groups.append(group)
-            if group.phase >= len(plan.routes[group.route].kinds):
-                out["completed"][t, group.dept] += group.n  # a route with no months at all
-        groups = [g for g in groups if g.phase < len(plan.routes[g.route].kinds)]
         groups = _allocate_tutors(groups, experienced, plan, mode, out, t)
         _record(groups, experienced, plan, mode, out, t)
         experienced = _end_of_step(groups, experienced, plan, mode, out, t)
@@ -119,16 +118,21 @@ def _group(cohort: Cohort, plan: Plan, order: tuple[int, int]) -> Group:
 
 
 def _placed(cohorts: list[Cohort], plan: Plan) -> list[Group]:
-    """Students already in the programme at step 0: aged without leavers or tutor limits."""
+    """Students already in the programme at step 0: aged without leavers or tutor limits.
+    Those whose programme ended before step 0 are left out (they are experienced officers
+    already, counted in the department's starting strength)."""
     groups = []
     for i, cohort in enumerate(cohorts):
         group = _group(cohort, plan, (cohort.step, i))
+        phases = len(plan.routes[group.route].kinds)
         _settle(group, plan, cohort.step)
         group.waiting = False
         for step in range(cohort.step, 0):
+            if group.phase >= phases:
+                break
             _advance(group, plan, step + 1)
             group.waiting = False
-        if group.phase < len(plan.routes[group.route].kinds):
+        if group.phase < phases:
             groups.append(group)
     return groups
 
