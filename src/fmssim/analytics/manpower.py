@@ -26,8 +26,8 @@ def markov_step(stock: Floats, transitions: Floats, recruits: Floats) -> Floats:
 def markov_steady_state(transitions: Floats, recruits: Floats) -> Floats:
     """n* = R r (I − P)⁻¹, the fixed point of :func:`markov_step` (every state must leak)."""
     size = transitions.shape[0]
-    out: Floats = np.linalg.solve((np.eye(size) - transitions).T, recruits)
-    return out
+    out = np.linalg.solve((np.eye(size) - transitions).T, recruits)
+    return np.asarray(out, dtype=np.float64)
 
 
 def mt_g_inf_mean(entries: Floats, survival: Floats) -> Floats:
