@@ -202,6 +202,7 @@ def test_more_effective_officers_never_lower_p1_attainment() -> None:
     fewer, fewer_factor = p1_and_factors(f"{rate}=0.30")
     assert np.all(more_factor >= fewer_factor) and np.any(more_factor > fewer_factor)
     diff = more - fewer
-    low, _ = t_interval(float(diff.mean()), float(diff.var(ddof=1)), len(diff))
+    low, high = t_interval(float(diff.mean()), float(diff.var(ddof=1)), len(diff))
+    print(f"P1 attained: +{diff.mean():.4f}, paired 95% interval [{low:.4f}, {high:.4f}]")
     assert diff.mean() > 0
     assert low >= 0 or np.all(diff >= 0), f"paired interval reaches {low:.4f}"

@@ -85,6 +85,12 @@ def test_expected_mode_reaches_the_manpower_steady_state() -> None:
     last = [monthly[c][-1, 0] for c in ("in_training", "tutored", "independent")]
     np.testing.assert_allclose(last, phase_totals(steady, ROUTES, states), rtol=1e-9)
     np.testing.assert_allclose(monthly["experienced_fte"][-1, 0], steady[0], rtol=1e-9)
+    print(
+        f"steady state: experienced {steady[0]:.4f} (pipeline "
+        f"{monthly['experienced_fte'][-1, 0]:.4f}), students by phase "
+        f"{np.round(phase_totals(steady, ROUTES, states), 4).tolist()} (pipeline "
+        f"{np.round(last, 4).tolist()})"
+    )
 
 
 # --- Mt/G/∞: students in the tutored phase under a seasonal intake ---------------------------
@@ -146,7 +152,12 @@ def test_tutored_students_follow_mt_g_infinity_on_average_in_stochastic_mode() -
     expected = mt_g_inf_tutored(cohorts)
     half = stats.t.ppf(0.5 + LEVEL / 2, reps - 1) * runs.std(axis=0, ddof=1) / np.sqrt(reps)
     for t in (3, 9, 20, 35, 47):
-        assert abs(runs[:, t].mean() - expected[t]) <= half[t], (t, runs[:, t].mean(), expected[t])
+        mean = runs[:, t].mean()
+        print(
+            f"step {t}: Mt/G/inf {expected[t]:.3f}, 99% interval "
+            f"[{mean - half[t]:.3f}, {mean + half[t]:.3f}]"
+        )
+        assert abs(mean - expected[t]) <= half[t], (t, mean, expected[t])
     assert np.all(runs == np.rint(runs)), "stochastic mode counts whole students"
 
 
@@ -195,4 +206,6 @@ def test_share_finding_no_tutor_is_erlang_b(lengths: list[int]) -> None:
     shares = np.array([loss_share(lengths, rep) for rep in range(ERLANG_REPS)])
     half = stats.t.ppf(0.5 + LEVEL / 2, ERLANG_REPS - 1) * shares.std(ddof=1) / np.sqrt(ERLANG_REPS)
     target = erlang_b(SLOTS, LOAD)
+    low, high = shares.mean() - half, shares.mean() + half
+    print(f"{lengths}: Erlang B {target:.4f}, 99% interval [{low:.4f}, {high:.4f}]")
     assert abs(shares.mean() - target) <= half, (shares.mean(), half, target)
