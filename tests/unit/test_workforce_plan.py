@@ -102,7 +102,7 @@ def test_stochastic_rosters_differ_by_replication_and_repeat_for_a_seed() -> Non
     inputs = compile_scenario(load_scenario(SMALL, variant="stochastic").scenario)
     first, m0 = replication_inputs(inputs, 0)
     again, _ = replication_inputs(inputs, 0)
-    other, m1 = replication_inputs(inputs, 1)
+    _, m1 = replication_inputs(inputs, 1)
     assert m0 is not None and m1 is not None
     np.testing.assert_array_equal(first.pools.change_units[0], again.pools.change_units[0])
     assert not np.array_equal(m0["leavers"], m1["leavers"])

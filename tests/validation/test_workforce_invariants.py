@@ -50,17 +50,14 @@ def assert_closes(m: Monthly) -> None:
         s[:-1] - m["student_leavers"][:-1] - m["completed"][:-1] + m["joiners"][1:],
         atol=1e-9,
     )
+    # waiting students count at their PDU, the rest where they are posted: equal force-wide
+    phases = m["in_training"] + m["tutored"] + m["independent"]
     np.testing.assert_allclose(
-        s, m["in_training"] + m["tutored"] + m["independent"] + _waiting_by_dept(m), atol=1e-9
+        s.sum(axis=1), (phases + m["students_waiting_for_tutor"]).sum(axis=1), atol=1e-9
     )
     assert np.all(m["tutors_in_use"] <= e + 1e-9)
     for column in ("students_waiting_for_tutor", "leavers", "effective_fte", "tutors_in_use"):
         assert np.all(m[column] >= -1e-9), column
-
-
-def _waiting_by_dept(m: Monthly) -> np.ndarray:
-    """Plans in these tests tutor each department's students in its own PDU."""
-    return m["students_waiting_for_tutor"]
 
 
 @st.composite

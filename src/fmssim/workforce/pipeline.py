@@ -64,7 +64,7 @@ class Group:
     overflow: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Monthly:
     """The pipeline's output: one (steps, departments) array per column of :data:`COLUMNS`."""
 
