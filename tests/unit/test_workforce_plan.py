@@ -11,6 +11,7 @@ import pytest
 from fmssim.model.compile import compile_scenario
 from fmssim.model.draws import draw
 from fmssim.scenario import load_scenario
+from fmssim.scenario.support import unsupported
 from fmssim.scenario.workforce import Workforce
 from fmssim.workforce.coupling import replication_inputs
 from fmssim.workforce.mode import Stochastic
@@ -114,3 +115,12 @@ def test_the_workforce_stream_leaves_other_draws_alone() -> None:
     a, b = draw(expected, 3).incidents, draw(stochastic, 3).incidents
     np.testing.assert_array_equal(a.created_min, b.created_min)
     np.testing.assert_array_equal(a.on_scene_min, b.on_scene_min)
+
+
+def test_investigators_scaled_by_a_department_stay_rejected() -> None:
+    corpus = Path(__file__).parents[1] / "cli" / "corpus" / "not_supported_investigations.yaml"
+    loaded = load_scenario(
+        corpus, sets=["investigations.departments.fcid.department=fcid"], check_support=False
+    )
+    keys = [key for key, _ in unsupported(loaded.scenario)]
+    assert "investigations.departments.fcid.department" in keys
