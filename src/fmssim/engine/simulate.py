@@ -17,6 +17,8 @@ from fmssim.engine.records import ContactOutcome, Outcome
 from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.draws import Draws, chain, draw
 from fmssim.model.inputs import Inputs
+from fmssim.workforce.coupling import replication_inputs
+from fmssim.workforce.pipeline import Monthly
 
 DispatchFn = Callable[[Inputs, Draws], Outcome]
 ContactFn = Callable[[Inputs, ContactDraws], ContactOutcome]
@@ -34,14 +36,20 @@ class Simulated:
     """With the chained incidents included."""
     contacts: ContactOutcome | None
     incidents: Outcome
+    inputs: Inputs | None = None
+    """The inputs the replication ran: with a stochastic workforce, its rosters are scaled by
+    this replication's pipeline."""
+    workforce: Monthly | None = None
+    """The replication's officer pipeline (None: no workforce)."""
 
 
 def simulate(engine: str, inputs: Inputs, replication: int) -> Simulated:
     """Draw and run replication ``replication`` of ``inputs`` with ``engine``."""
     run_contacts, run_dispatch = ENGINES[engine]
+    inputs, monthly = replication_inputs(inputs, replication)
     draws = draw(inputs, replication)
     contacts = None
     if draws.contacts is not None:
         contacts = run_contacts(inputs, draws.contacts)
         draws = chain(inputs, draws, contacts)
-    return Simulated(draws, contacts, run_dispatch(inputs, draws))
+    return Simulated(draws, contacts, run_dispatch(inputs, draws), inputs, monthly)

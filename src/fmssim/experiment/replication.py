@@ -12,6 +12,7 @@ from fmssim.analytics.contact import contact_kpis
 from fmssim.analytics.dispatch import dispatch_kpis
 from fmssim.analytics.pools import pool_kpis
 from fmssim.analytics.tables import contact_table, incident_table
+from fmssim.analytics.workforce import workforce_kpis, workforce_table
 from fmssim.engine.simulate import simulate
 from fmssim.model.inputs import Inputs
 from fmssim.report.files import atomic_parquet
@@ -32,12 +33,14 @@ class Task:
 
 def run_replication(task: Task) -> pl.DataFrame:
     """The replication's KPI table; its records go to ``records_dir`` if given."""
-    inputs = task.inputs
+    result = simulate(task.engine, task.inputs, task.replication)
+    inputs, monthly = result.inputs or task.inputs, result.workforce
     grid = inputs.grid
-    result = simulate(task.engine, inputs, task.replication)
     tables = {"incidents": incident_table(inputs, result.draws, result.incidents)}
     if result.contacts is not None:
         tables["contacts"] = contact_table(inputs, result.draws, result.contacts)
+    if monthly is not None and inputs.workforce is not None:
+        tables["workforce"] = workforce_table(monthly, inputs.workforce.month_labels)
     if task.records_dir is not None:
         for kind, table in tables.items():
             atomic_parquet(table, task.records_dir / kind / f"rep={task.replication:05d}.parquet")
@@ -59,6 +62,8 @@ def run_replication(task: Task) -> pl.DataFrame:
         kpis.append(
             contact_kpis(tables["contacts"], grid.year_bounds_min, grid.year_labels, per_channel)
         )
+    if monthly is not None and inputs.workforce is not None:
+        kpis.append(workforce_kpis(monthly, inputs.workforce.step_year, grid.year_labels))
     if task.more_kpis is not None:
         kpis.append(task.more_kpis(inputs, tables))
     return pl.concat(kpis)

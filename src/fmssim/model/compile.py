@@ -19,6 +19,7 @@ from fmssim.scenario.demand import HOURS_PER_WEEK, Stream
 from fmssim.scenario.dispatch import Appointment
 from fmssim.scenario.distributions import ZERO
 from fmssim.scenario.root import Scenario
+from fmssim.workforce.coupling import with_workforce
 
 
 def compile_scenario(s: Scenario) -> Inputs:
@@ -26,7 +27,7 @@ def compile_scenario(s: Scenario) -> Inputs:
     grid = build_grid(s.calendar)
     grades = _grades(s, grid)
     handlers, concurrency = _handler_pools(s, grid)
-    return Inputs(
+    inputs = Inputs(
         name=s.name,
         seed=s.experiment.seed,
         grid=grid,
@@ -41,6 +42,7 @@ def compile_scenario(s: Scenario) -> Inputs:
             [sorted(s.pools).index(p) for p in s.dispatch.options.p1_borrows_from], np.int64
         ),
     )
+    return with_workforce(s, inputs)
 
 
 def _grades(s: Scenario, grid: TimeGrid) -> GradeInputs:

@@ -29,6 +29,7 @@ class StreamKind(IntEnum):
     CONTACT_OUTCOME = 11
     CONTACT_CRIME = 12
     BOOKING_DELAY = 13
+    WORKFORCE = 14
 
 
 def entity_key(name: str) -> int:

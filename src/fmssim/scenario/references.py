@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from fmssim.scenario.departments import department_problems
 from fmssim.scenario.root import Scenario
 
 Problem = tuple[str, str]
@@ -13,7 +14,7 @@ Problem = tuple[str, str]
 
 def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
     """Names used but not defined, and provenance keys that name nothing in ``raw``."""
-    return [*_names(s), *_contact(s), *_provenance(s, raw)]
+    return [*_names(s), *_contact(s), *department_problems(s), *_provenance(s, raw)]
 
 
 def _names(s: Scenario) -> list[Problem]:

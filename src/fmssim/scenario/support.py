@@ -11,12 +11,14 @@ NOT_YET = "not supported yet"
 def unsupported(s: Scenario) -> list[Problem]:
     """Every key the scenario sets that no engine of this release simulates."""
     problems: list[Problem] = []
-    for key in ("workforce", "investigations"):
-        if getattr(s, key) is not None:
-            problems.append((key, f"{NOT_YET}: {key}"))
+    if s.investigations is not None:
+        problems.append(("investigations", f"{NOT_YET}: investigations"))
+    for name, dept in (s.investigations.departments if s.investigations else {}).items():
+        if dept.department is not None:  # workforce factors exist; investigations use them later
+            problems.append(_flag(f"investigations.departments.{name}.department"))
     if s.demand.crimes:
         problems.append(("demand.crimes", f"{NOT_YET}: demand.crimes"))
-    return [*problems, *_options(s), *_grades(s), *_pools(s), *_contact(s)]
+    return [*problems, *_options(s), *_grades(s), *_contact(s)]
 
 
 def _options(s: Scenario) -> list[Problem]:
@@ -49,28 +51,13 @@ def _grades(s: Scenario) -> list[Problem]:
     return problems
 
 
-def _pools(s: Scenario) -> list[Problem]:
-    """Pools rostered by shifts or scaled by the workforce model."""
-    problems: list[Problem] = []
-    for name, pool in s.pools.items():
-        key = f"pools.{name}"
-        if pool.department is not None:
-            problems.append(_flag(f"{key}.department"))
-    return problems
-
-
 def _contact(s: Scenario) -> list[Problem]:
-    """Crimes from contacts (investigations) and handler rosters scaled by the workforce."""
+    """Crimes from contacts (investigations)."""
     problems: list[Problem] = []
     for name, channel in s.demand.channels.items():
         key = f"demand.channels.{name}"
         if channel.crime_share > 0 or channel.crime_type is not None:
             problems.append(_flag(f"{key}.crime_share"))
-    pools = s.contact.pools if s.contact is not None else {}
-    for name, pool in pools.items():
-        key = f"contact.pools.{name}"
-        if pool.department is not None:
-            problems.append(_flag(f"{key}.department"))
     return problems
 
 
