@@ -85,7 +85,7 @@ def run(
         loaded = load_scenario(scenario, variant=variant, sets=cli_sets)
         # Imported only now: the engines load numba, which a bad scenario need not wait for.
         from fmssim.experiment import run_experiment
-        from fmssim.report.console import print_summary, progress_bar
+        from fmssim.report.console import print_headline, print_summary, progress_bar
 
         folder = _run_folder(out, scenario, loaded.variant)
         with progress_bar(quiet) as progress, _staged(folder, reserved=out is None) as staging:
@@ -96,6 +96,7 @@ def run(
         click.echo(warning, err=True)
     if not quiet:
         print_summary(result.summary, loaded.scenario.name, result.engine.name)
+        print_headline(result.summary, loaded.scenario.name)
     click.echo(f"run folder: {folder}", err=quiet)
 
 

@@ -113,6 +113,11 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "contact_pool_unknown_channel.yaml": ("contact.pools.handlers.channels", 11),
     "contact_profile_wrong_length.yaml": ("profiles.calls.values", 5),
     "contact_report_with_patience.yaml": ("demand.channels.online", 6),
+    # workforce
+    "workforce_allocation_sum.yaml": ("workforce", 14),
+    "workforce_no_pdu.yaml": ("workforce.departments.response", 16),
+    "workforce_unknown_department.yaml": ("pools.response.department", 13),
+    "workforce_unknown_route.yaml": ("workforce.intake.0.route", 22),
 }
 
 ERROR_FILE = {

@@ -20,6 +20,7 @@ from click.testing import CliRunner, Result
 from ruamel.yaml import YAML
 
 from fmssim.cli import main
+from fmssim.scenario import load_scenario
 
 ROOT = Path(__file__).parents[2]
 SHIPPED = sorted(p for p in (ROOT / "scenarios").rglob("*") if p.suffix in (".yaml", ".yml"))
@@ -109,9 +110,13 @@ def test_shipped_scenarios_match_the_printed_schema(
     """Editors given ``fmssim schema`` accept every file fmssim ships or writes.
 
     Profile ``file:`` entries carry no ``values`` (the loader reads them); the schema allows it.
+    A file that ``extends`` a base holds only its overrides, so it is checked as the loader
+    resolves it (base merged in).
     """
     text = (path or template).read_text(encoding="utf-8")
     document = _as_json(YAML(typ="safe", pure=True).load(text))
+    if path is not None and "extends" in document:
+        document = _as_json(load_scenario(path).document)
     errors = [
         f"{list(e.absolute_path)}: {e.message}" for e in schema_validator.iter_errors(document)
     ]

@@ -41,6 +41,7 @@ def incidents(rng: np.random.Generator, n: int) -> pl.DataFrame:
             "assigned_min": arrived,
             "arrived_min": arrived,
             "free_min": arrived + 30.0,
+            "diverted_min": np.full(n, np.nan),
             "wait_min": np.zeros(n),
             "response_min": arrived - created,
         }

@@ -24,6 +24,8 @@ from fmssim.model.case_draws import CaseDraws
 from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.draws import Draws, chain, draw
 from fmssim.model.inputs import Inputs
+from fmssim.workforce.coupling import replication_inputs
+from fmssim.workforce.pipeline import Monthly
 
 DispatchFn = Callable[[Inputs, Draws], Outcome]
 ContactFn = Callable[[Inputs, ContactDraws], ContactOutcome]
@@ -43,6 +45,11 @@ class Simulated:
     """With the chained incidents and the crimes they create included."""
     contacts: ContactOutcome | None
     incidents: Outcome
+    inputs: Inputs | None = None
+    """The inputs the replication ran: with a stochastic workforce, its rosters are scaled by
+    this replication's pipeline."""
+    workforce: Monthly | None = None
+    """The replication's officer pipeline (None: no workforce)."""
     cases: CaseOutcome | None = None
     """Investigation cases (None: the scenario has no investigations)."""
 
@@ -50,6 +57,7 @@ class Simulated:
 def simulate(engine: str, inputs: Inputs, replication: int) -> Simulated:
     """Draw and run replication ``replication`` of ``inputs`` with ``engine``."""
     run_contacts, run_dispatch = ENGINES[engine]
+    inputs, monthly = replication_inputs(inputs, replication)
     draws = draw(inputs, replication)
     contacts = None
     if draws.contacts is not None:
@@ -58,4 +66,4 @@ def simulate(engine: str, inputs: Inputs, replication: int) -> Simulated:
     incidents = run_dispatch(inputs, draws)
     draws = chain_cases(inputs, draws, incidents, contacts)
     cases = None if draws.cases is None else CASES[engine](inputs, draws.cases)
-    return Simulated(draws, contacts, incidents, cases)
+    return Simulated(draws, contacts, incidents, inputs, monthly, cases)

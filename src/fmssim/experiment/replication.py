@@ -13,6 +13,7 @@ from fmssim.analytics.dispatch import dispatch_kpis
 from fmssim.analytics.investigation import case_table, investigation_kpis
 from fmssim.analytics.pools import pool_kpis
 from fmssim.analytics.tables import contact_table, incident_table
+from fmssim.analytics.workforce import workforce_kpis, workforce_table
 from fmssim.engine.simulate import simulate
 from fmssim.model.inputs import Inputs
 from fmssim.report.files import atomic_parquet
@@ -33,15 +34,17 @@ class Task:
 
 def run_replication(task: Task) -> pl.DataFrame:
     """The replication's KPI table; its records go to ``records_dir`` if given."""
-    inputs = task.inputs
+    result = simulate(task.engine, task.inputs, task.replication)
+    inputs, monthly = result.inputs or task.inputs, result.workforce
     grid = inputs.grid
-    result = simulate(task.engine, inputs, task.replication)
     tables = {"incidents": incident_table(inputs, result.draws, result.incidents)}
     if result.contacts is not None:
         tables["contacts"] = contact_table(inputs, result.draws, result.contacts)
     cases = result.draws.cases
     if cases is not None and result.cases is not None and task.records_dir is not None:
         tables["cases"] = case_table(inputs, cases, result.cases, task.replication)
+    if monthly is not None and inputs.workforce is not None:
+        tables["workforce"] = workforce_table(monthly, inputs.workforce.month_labels)
     if task.records_dir is not None:
         for kind, table in tables.items():
             atomic_parquet(table, task.records_dir / kind / f"rep={task.replication:05d}.parquet")
@@ -65,6 +68,8 @@ def run_replication(task: Task) -> pl.DataFrame:
         )
     if cases is not None and result.cases is not None:
         kpis.append(investigation_kpis(inputs, cases, result.cases, grid.year_bounds_min))
+    if monthly is not None and inputs.workforce is not None:
+        kpis.append(workforce_kpis(monthly, inputs.workforce.step_year, grid.year_labels))
     if task.more_kpis is not None:
         kpis.append(task.more_kpis(inputs, tables))
     return pl.concat(kpis)

@@ -20,6 +20,7 @@ from fmssim.scenario.demand import HOURS_PER_WEEK, Stream
 from fmssim.scenario.dispatch import Appointment
 from fmssim.scenario.distributions import ZERO
 from fmssim.scenario.root import Scenario
+from fmssim.workforce.coupling import with_workforce
 
 
 def compile_scenario(s: Scenario) -> Inputs:
@@ -27,7 +28,7 @@ def compile_scenario(s: Scenario) -> Inputs:
     grid = build_grid(s.calendar)
     grades = _grades(s, grid)
     handlers, concurrency = _handler_pools(s, grid)
-    return Inputs(
+    inputs = Inputs(
         name=s.name,
         seed=s.experiment.seed,
         grid=grid,
@@ -43,6 +44,7 @@ def compile_scenario(s: Scenario) -> Inputs:
         ),
         investigations=investigation_inputs(s, _crime_rates(s, grid), grades.names),
     )
+    return with_workforce(s, inputs)
 
 
 def _crime_rates(s: Scenario, grid: TimeGrid) -> NDArray[np.float64]:

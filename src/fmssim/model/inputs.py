@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from fmssim.model.case_inputs import InvestigationInputs
 from fmssim.model.durations import DurationSpec
 from fmssim.model.timegrid import TimeGrid
+from fmssim.workforce.inputs import WorkforceInputs
 
 
 @dataclass(frozen=True)
@@ -127,5 +128,8 @@ class Inputs:
     p1_borrows_from: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     """Pools (indices, in the order listed) a waiting P1 may borrow a unit from when its own
     pool has none free; empty: no borrowing."""
+    workforce: WorkforceInputs | None = None
+    """The officer pipeline and the pools it scales (``workforce.coupling``); None: no
+    workforce, rosters as written."""
     investigations: InvestigationInputs | None = None
     """Investigation departments and crime types; None: no investigations."""

@@ -70,3 +70,34 @@ def print_summary(summary: pl.DataFrame, title: str, engine: str) -> None:
                 str(row["reps"]),
             )
         console.print(table)
+
+
+def print_headline(summary: pl.DataFrame, title: str) -> None:
+    """Per planning year (columns): P1/P2 attainment, 999 service level and effective
+    strength by department (rows); only for multi-year or workforce scenarios."""
+    from fmssim.report.headline import headline
+
+    data = headline(summary)
+    figures = [c for c in data.columns if c not in ("variant", "year")]
+    has_workforce = any(c.startswith("effective ") for c in figures)
+    if not figures or (data["year"].n_unique() < 2 and not has_workforce):
+        return
+    for (variant,), part in data.group_by(["variant"], maintain_order=True):
+        table = Table(title=f"{title} — {variant}: per planning year (means)")
+        table.add_column("figure")
+        years = part["year"].to_list()
+        for year in years:
+            table.add_column(str(year), justify="right")
+        for figure in figures:
+            values = part[figure].to_list()
+            cells = [_headline_cell(figure, v) for v in values]
+            table.add_row(figure, *cells)
+        Console().print(table)
+
+
+def _headline_cell(figure: str, value: float | None) -> str:
+    if value is None or math.isnan(value):
+        return "–"
+    if figure.startswith("effective "):
+        return f"{value:,.0f}"
+    return f"{100.0 * value:.1f}%"

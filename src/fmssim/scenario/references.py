@@ -6,6 +6,7 @@ import difflib
 from typing import Any
 
 from fmssim.scenario.demand import Channel
+from fmssim.scenario.departments import department_problems
 from fmssim.scenario.dispatch import Grade
 from fmssim.scenario.root import Scenario
 
@@ -15,7 +16,13 @@ Problem = tuple[str, str]
 
 def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
     """Names used but not defined, and provenance keys that name nothing in ``raw``."""
-    return [*_names(s), *_contact(s), *_crimes(s), *_provenance(s, raw)]
+    return [
+        *_names(s),
+        *_contact(s),
+        *department_problems(s),
+        *_crimes(s),
+        *_provenance(s, raw),
+    ]
 
 
 def _crimes(s: Scenario) -> list[Problem]:

@@ -1,0 +1,63 @@
+"""Workforce names across parts: departments, routes, PDUs and the pools they scale."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from fmssim.scenario.root import Scenario
+
+Problem = tuple[str, str]
+
+
+def department_problems(s: Scenario) -> list[Problem]:
+    """Departments and routes used but not defined; students with no PDU to tutor them."""
+    problems = [*_pools(s)]
+    w = s.workforce
+    if w is None:
+        return problems
+    for i, intake in enumerate(w.intake):
+        if intake.route not in w.routes:
+            problems.append(
+                (f"workforce.intake.{i}.route", _unknown("route", intake.route, w.routes))
+            )
+    for name in w.allocation:
+        if name not in w.departments:
+            key = f"workforce.allocation.{name}"
+            problems.append((key, _unknown("department", name, w.departments)))
+    tutored = any(p.name == "tutored" and p.months > 0 for r in w.routes.values() for p in r.phases)
+    for name, dept in w.departments.items():
+        key = f"workforce.departments.{name}"
+        host = dept.tutored_in or name
+        if dept.tutored_in is not None and dept.tutored_in not in w.departments:
+            problems.append(
+                (f"{key}.tutored_in", _unknown("department", dept.tutored_in, w.departments))
+            )
+        elif tutored and w.allocation.get(name, 0.0) > 0 and not w.departments[host].hosts_pdu:
+            where = "it" if host == name else host
+            problems.append((key, f"receives students but {where} hosts no PDU (hosts_pdu)"))
+    return problems
+
+
+def _pools(s: Scenario) -> list[Problem]:
+    """A pool's ``department`` names a workforce department."""
+    known = s.workforce.departments if s.workforce is not None else {}
+    problems: list[Problem] = []
+    pools: list[tuple[str, Any]] = [(f"pools.{n}", p) for n, p in s.pools.items()]
+    if s.contact is not None:
+        pools += [(f"contact.pools.{n}", p) for n, p in s.contact.pools.items()]
+    for key, pool in pools:
+        if pool.department is None:
+            continue
+        if s.workforce is None:
+            problems.append((f"{key}.department", "names a department, but there is no workforce"))
+        elif pool.department not in known:
+            problems.append((f"{key}.department", _unknown("department", pool.department, known)))
+    return problems
+
+
+def _unknown(what: str, name: str, known: dict[str, Any]) -> str:
+    hint = difflib.get_close_matches(name, list(known), n=1)
+    if hint:
+        return f"unknown {what} {name!r} (did you mean {hint[0]!r}?)"
+    return f"unknown {what} {name!r} (known: {', '.join(sorted(known)) or 'none defined'})"

@@ -1,0 +1,147 @@
+"""Coupling without touching the engines: effective strength scales rosters month by month.
+
+A pool with ``department: X`` has its rostered people multiplied by X's effective strength
+relative to the start month, ``factor(m) = effective_fte(m) / effective_fte(0)``, from the
+first instant of month m; then the pool's usual conversion to units rounds once:
+
+* dispatch pool: units = round(people × factor × (1 − double-crewed share / 2));
+* handler pool: answer slots = round(people × factor) × chat concurrency.
+
+Month starts become roster change times, which both engines already handle exactly. The
+warm-up and the start month keep factor 1, so with factor 1 everywhere the pools are
+bit-identical to the unscaled ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fmssim.model.inputs import Inputs, PoolInputs
+from fmssim.model.rosters import tile, weekly_steps
+from fmssim.model.streams import StreamKind, generator
+from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid
+from fmssim.scenario.root import Scenario
+from fmssim.workforce.inputs import ScaledPool, WorkforceInputs, factor_steps
+from fmssim.workforce.mode import Stochastic
+from fmssim.workforce.pipeline import Monthly, run_pipeline
+from fmssim.workforce.plan import build_plan, month_starts
+
+
+def with_workforce(s: Scenario, inputs: Inputs) -> Inputs:
+    """``inputs`` with the workforce compiled; in expected mode, pools already scaled."""
+    if s.workforce is None:
+        return inputs
+    grid = inputs.grid
+    plan = build_plan(s.workforce, s.calendar.start, s.calendar.end)
+    starts = month_starts(s.calendar.start, s.calendar.end)
+    step_min = np.array([(_midnight(m) - grid.origin).total_seconds() / 60.0 for m in starts])
+    clipped = np.maximum(step_min, grid.warmup_min)
+    year = np.searchsorted(grid.year_bounds_min, clipped, side="right") - 1
+    year[year >= len(grid.year_labels)] = -1
+    labels = tuple(m.strftime("%Y-%m") for m in starts)
+    workforce = WorkforceInputs(
+        plan, s.workforce.mode, step_min, year.astype(np.int64), _pools(s), labels
+    )
+    if workforce.mode == "expected":
+        workforce = replace(workforce, expected=run_pipeline(plan))
+    inputs = replace(inputs, workforce=workforce)
+    if workforce.expected is not None:
+        return scaled(inputs, workforce.expected)
+    return inputs
+
+
+def replication_inputs(inputs: Inputs, replication: int) -> tuple[Inputs, Monthly | None]:
+    """The inputs one replication runs, and its pipeline: in stochastic mode the pipeline is
+    drawn from the replication's own stream and the pools are rescaled by it."""
+    workforce = inputs.workforce
+    if workforce is None:
+        return inputs, None
+    if workforce.expected is not None:
+        return inputs, workforce.expected
+    rng = generator(inputs.seed, replication, StreamKind.WORKFORCE, "pipeline")
+    monthly = run_pipeline(workforce.plan, Stochastic(rng))
+    return scaled(inputs, monthly), monthly
+
+
+def scaled(inputs: Inputs, monthly: Monthly) -> Inputs:
+    """``inputs`` with every department pool's roster scaled by ``monthly``'s factors."""
+    workforce = inputs.workforce
+    if workforce is None:
+        return inputs
+    factors = monthly.factors()
+    pools, handlers = inputs.pools, inputs.handlers
+    for pool in workforce.pools:
+        times, values = factor_steps(workforce.step_min, factors[:, pool.department])
+        steps = _scaled_steps(pool, times, values, inputs.grid)
+        if pool.kind == "dispatch":
+            pools = _with_steps(pools, pool.index, steps)
+        else:
+            handlers = _with_steps(handlers, pool.index, steps)
+    return replace(inputs, pools=pools, handlers=handlers)
+
+
+def _pools(s: Scenario) -> tuple[ScaledPool, ...]:
+    assert s.workforce is not None
+    names = tuple(s.workforce.departments)
+    found = []
+    for i, name in enumerate(sorted(s.pools)):  # the compiler's dispatch pool order
+        pool = s.pools[name]
+        if pool.department is not None:
+            crew = 1.0 - pool.double_crewed_share / 2.0
+            weekly = weekly_steps(pool.roster)
+            found.append(ScaledPool("dispatch", i, names.index(pool.department), weekly, crew))
+    handlers = s.contact.pools if s.contact is not None else {}
+    for i, handler in enumerate(handlers.values()):
+        if handler.department is not None:
+            weekly = weekly_steps(handler.roster)
+            conc = float(handler.chat_concurrency)
+            found.append(ScaledPool("handlers", i, names.index(handler.department), weekly, conc))
+    return tuple(found)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+Tiled = tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]
+
+
+def _scaled_steps(
+    pool: ScaledPool, times: NDArray[np.float64], factors: NDArray[np.float64], grid: TimeGrid
+) -> Tiled:
+    """Change times and units of a pool whose people are multiplied by a step factor."""
+    starts, people = pool.weekly
+    which = np.arange(len(starts), dtype=np.int64)
+    week_min, week_step, _ = tile((starts, people), which, grid)
+    inside = times[(times > 0) & (times < grid.horizon_min)]
+    change = np.union1d(week_min, inside)
+    step = week_step[np.searchsorted(week_min, change, side="right") - 1]
+    factor = factors[np.searchsorted(times, change, side="right") - 1]
+    scaled_people = people[step] * factor
+    if pool.kind == "dispatch":
+        units = np.rint(scaled_people * pool.per_person).astype(np.int64)
+    else:
+        units = np.rint(scaled_people).astype(np.int64) * int(pool.per_person)
+    keep = np.concatenate(([True], np.diff(units) != 0))
+    change_min, change_units = change[keep], units[keep]
+    hours = np.arange(grid.n_hours) * MIN_PER_HOUR
+    per_hour = change_units[np.searchsorted(change_min, hours, side="right") - 1]
+    return change_min, change_units, per_hour
+
+
+def _with_steps(pools: PoolInputs, index: int, steps: Tiled) -> PoolInputs:
+    change_min = list(pools.change_min)
+    change_units = list(pools.change_units)
+    change_min[index], change_units[index] = steps[0], steps[1]
+    per_hour = pools.units_per_hour.copy()
+    per_hour[index] = steps[2]
+    return replace(
+        pools,
+        change_min=tuple(change_min),
+        change_units=tuple(change_units),
+        units_per_hour=per_hour,
+    )

@@ -1,0 +1,139 @@
+"""The workforce plan as plain numbers: departments, routes and intake cohorts in steps.
+
+A step is one month in the model (month 0 is the calendar's start month). The pipeline
+(:mod:`fmssim.workforce.pipeline`) reads only a :class:`Plan`, so tests can build plans with
+finer steps or random intakes directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fmssim.scenario.workforce import Workforce
+
+TRAINING, TUTORED, INDEPENDENT = 0, 1, 2
+PHASE_KIND = {"initial_training": TRAINING, "tutored": TUTORED, "independent": INDEPENDENT}
+
+
+@dataclass(frozen=True)
+class Route:
+    """An entry route: phases in order, with their lengths in steps."""
+
+    kinds: tuple[int, ...]
+    """``TRAINING``, ``TUTORED`` or ``INDEPENDENT`` per phase."""
+    steps: tuple[int, ...]
+    """Length of each phase in steps (0: skipped)."""
+    capacity_share: tuple[float, ...]
+    """Deployable share of a student's time in each phase."""
+    leave_per_step: float
+    """Probability that a student leaves in one step."""
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Students joining at the start of one step, on one route, posted to one department."""
+
+    step: int
+    """Step of joining; negative: already in the programme at the start."""
+    route: int
+    department: int
+    officers: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the pipeline needs, indexed by department and route number."""
+
+    departments: tuple[str, ...]
+    experienced: NDArray[np.float64]
+    """Experienced officers at step 0."""
+    leave_per_step: NDArray[np.float64]
+    deployable: NDArray[np.float64]
+    """Availability: deployable share of an officer's time."""
+    host: NDArray[np.int64]
+    """Department whose PDU tutors the students posted to each department."""
+    per_tutor: NDArray[np.int64]
+    """Students per tutor at most."""
+    max_tutor_share: NDArray[np.float64]
+    tutor_capacity_share: NDArray[np.float64]
+    overflow: NDArray[np.bool_]
+    """True: a student finding no free tutor slot is tutored outside the PDU (lost to it)."""
+    routes: tuple[Route, ...]
+    route_names: tuple[str, ...]
+    cohorts: tuple[Cohort, ...]
+    n_steps: int
+
+
+def per_step(annual: float, steps_per_year: float = 12.0) -> float:
+    """The probability per step equivalent to an annual rate: 1 − (1 − annual)^(1/steps)."""
+    return float(1.0 - (1.0 - annual) ** (1.0 / steps_per_year))
+
+
+def month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
+    """First day of every month the period touches, from ``start``'s month (step 0)."""
+    months = []
+    year, month = start.year, start.month
+    while dt.date(year, month, 1) < end:
+        months.append(dt.date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def build_plan(w: Workforce, start: dt.date, end: dt.date) -> Plan:
+    """The monthly plan of ``w`` over the calendar from ``start`` to ``end``."""
+    names = tuple(w.departments)
+    index = {n: i for i, n in enumerate(names)}
+    depts = [w.departments[n] for n in names]
+    route_names = tuple(w.routes)
+    routes = tuple(
+        Route(
+            kinds=tuple(PHASE_KIND[p.name] for p in r.phases),
+            steps=tuple(p.months for p in r.phases),
+            capacity_share=tuple(p.capacity_share for p in r.phases),
+            leave_per_step=per_step(r.leaver_rate_per_year),
+        )
+        for r in (w.routes[n] for n in route_names)
+    )
+    n_steps = len(month_starts(start, end))
+    return Plan(
+        departments=names,
+        experienced=np.array([d.experienced_fte for d in depts]),
+        leave_per_step=np.array([per_step(d.leaver_rate_per_year) for d in depts]),
+        deployable=np.array([d.availability.deployable for d in depts]),
+        host=np.array([index[d.tutored_in or n] for n, d in zip(names, depts, strict=True)]),
+        per_tutor=np.array([d.students_per_tutor for d in depts], dtype=np.int64),
+        max_tutor_share=np.array([d.max_tutor_share for d in depts]),
+        tutor_capacity_share=np.array([d.tutor_capacity_share for d in depts]),
+        overflow=np.array([d.when_no_tutor == "overflow" for d in depts]),
+        routes=routes,
+        route_names=route_names,
+        cohorts=_cohorts(w, start, index, route_names, n_steps),
+        n_steps=n_steps,
+    )
+
+
+def _cohorts(
+    w: Workforce, start: dt.date, index: dict[str, int], routes: tuple[str, ...], n_steps: int
+) -> tuple[Cohort, ...]:
+    """Every intake month split across departments by the allocation, in step order."""
+    cohorts = []
+    for intake in w.intake:
+        first = _step_of(intake.month, start)
+        last = _step_of(intake.until, start) if intake.until is not None else first
+        for step in range(first, min(last, n_steps - 1) + 1):
+            for dept, share in w.allocation.items():
+                if share > 0 and intake.officers > 0:
+                    cohorts.append(
+                        Cohort(
+                            step, routes.index(intake.route), index[dept], intake.officers * share
+                        )
+                    )
+    return tuple(sorted(cohorts, key=lambda c: (c.step, c.route, c.department)))
+
+
+def _step_of(month: dt.date, start: dt.date) -> int:
+    return (month.year - start.year) * 12 + month.month - start.month
