@@ -21,6 +21,8 @@ from fmssim.cli import main
 from fmssim.experiment.executors import LocalExecutor
 from fmssim.experiment.search import Search, levers_for, search
 from fmssim.experiment.sweep import run_sweep
+from fmssim.model.compile import compile_scenario
+from fmssim.scenario import load_scenario
 
 DISTRICT = Path(__file__).parents[2] / "scenarios" / "district_options.yaml"
 SETS = ("calendar.end=2019-03-01", "experiment.replications=4")
@@ -129,3 +131,19 @@ def test_the_command_prints_the_path_and_the_best_allocations(tmp_path: Path) ->
         "step-03",
     ]
     assert not list(itertools.chain(tmp_path.rglob("*.tmp")))
+
+
+WORKFORCE = Path(__file__).parents[2] / "scenarios" / "validation" / "workforce_pdu.yaml"
+
+
+def test_a_workforce_department_is_a_lever_of_officers_beyond_its_rosters() -> None:
+    """`--over response` on a workforce scenario adds officers to the response department
+    (``extra_fte``): its rosters grow by their share of the department's effective strength."""
+    (lever,) = levers_for(WORKFORCE, ["response"])
+    assert (lever.key, lever.start) == ("workforce.departments.response.extra_fte", 0)
+    short = "calendar.end=2019-02-01"
+    base = compile_scenario(load_scenario(WORKFORCE, sets=[short]).scenario)
+    more = compile_scenario(load_scenario(WORKFORCE, sets=[short, f"{lever.key}=6"]).scenario)
+    # 60 officers at 95% availability, tutors abstracted: 6 more raise the 12 units by ~10%
+    assert base.pools.change_units[0][0] == 12
+    assert more.pools.change_units[0][0] == 13

@@ -27,8 +27,8 @@ DEFAULT_OBJECTIVE = ("dispatch/P1/attained_share=1",)
     "over",
     required=True,
     metavar="DEPT,DEPT,...",
-    help="Where they may go: dispatch or handler pools of the scenario (their constant "
-    "on_duty), or dotted keys holding a number of officers.",
+    help="Where they may go: workforce departments (officers beyond their rosters), "
+    "dispatch or handler pools (their constant on_duty), or dotted keys holding a number.",
 )
 @click.option(
     "--step",

@@ -43,7 +43,7 @@ class Lever:
 
     name: str
     key: str
-    start: int
+    start: float
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Step:
 
     number: int
     added_to: str
-    allocation: tuple[int, ...]
+    allocation: tuple[float, ...]
     objective: float
     gain: float
     gain_low: float
@@ -70,10 +70,16 @@ class Search:
     terms: tuple[Term, ...]
     sets: tuple[str, ...] = ()
 
-    def arm(self, allocation: Sequence[int]) -> Arm:
-        name = " ".join(f"{lv.name}={n}" for lv, n in zip(self.levers, allocation, strict=True))
-        sets = tuple(f"{lv.key}={n}" for lv, n in zip(self.levers, allocation, strict=True))
+    def arm(self, allocation: Sequence[float]) -> Arm:
+        pairs = list(zip(self.levers, allocation, strict=True))
+        name = " ".join(f"{lv.name}={_number(n)}" for lv, n in pairs)
+        sets = tuple(f"{lv.key}={_number(n)}" for lv, n in pairs)
         return Arm(name, None, sets)
+
+
+def _number(n: float) -> str:
+    """A whole number without a decimal point (a headcount), else the shortest exact text."""
+    return str(int(n)) if float(n).is_integer() else repr(float(n))
 
 
 @dataclass(frozen=True)
@@ -86,14 +92,17 @@ class SearchResult:
 
 
 def levers_for(path: Path, names: Sequence[str], sets: Sequence[str] = ()) -> tuple[Lever, ...]:
-    """Each name as a lever: a dispatch pool, a contact handler pool, or a dotted key."""
+    """Each name as a lever: a dispatch pool, a contact handler pool, a workforce department
+    (officers added beyond its rosters, ``extra_fte``), or a dotted key."""
     document = load_scenario(path, sets=sets).document
     levers = []
     for name in names:
         key = _lever_key(document, name)
         value = _dotted(document, key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            message = f"{name}: expected a whole number of officers at {key}, found {value!r}"
+        if value is None and key.endswith(".extra_fte"):
+            value = 0  # a department with no officers added yet
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            message = f"{name}: expected a number of officers at {key}, found {value!r}"
             raise ScenarioError("--over", 0, key, message)
         levers.append(Lever(name, key, value))
     if len({lv.key for lv in levers}) != len(levers):
@@ -104,11 +113,13 @@ def levers_for(path: Path, names: Sequence[str], sets: Sequence[str] = ()) -> tu
 def _lever_key(document: dict[str, Any], name: str) -> str:
     if "." in name:
         return name
+    if name in ((document.get("workforce") or {}).get("departments") or {}):
+        return f"workforce.departments.{name}.extra_fte"
     if name in (document.get("pools") or {}):
         return f"pools.{name}.roster.on_duty"
     if name in ((document.get("contact") or {}).get("pools") or {}):
         return f"contact.pools.{name}.roster.on_duty"
-    message = "not a dispatch or handler pool of the scenario, nor a dotted key"
+    message = "not a dispatch or handler pool, nor a workforce department, nor a dotted key"
     raise ScenarioError("--over", 0, name, message)
 
 
@@ -176,7 +187,7 @@ class _Runner:
         levers = len(spec.levers)
         self.arms_total = 1 + spec.officers // spec.step * levers + levers * (levers - 1)
 
-    def evaluate(self, number: int, allocations: Sequence[tuple[int, ...]]) -> pl.DataFrame:
+    def evaluate(self, number: int, allocations: Sequence[tuple[float, ...]]) -> pl.DataFrame:
         arms = [self.spec.arm(a) for a in allocations]
         self.arms_now = len(arms)
         result = run_sweep(
@@ -209,11 +220,11 @@ def _check_terms(reps: pl.DataFrame, terms: tuple[Term, ...]) -> None:
         raise ScenarioError("--objective", 0, "objective", message)
 
 
-def _plus(allocation: tuple[int, ...], k: int, step: int) -> tuple[int, ...]:
+def _plus(allocation: tuple[float, ...], k: int, step: int) -> tuple[float, ...]:
     return tuple(n + step if i == k else n for i, n in enumerate(allocation))
 
 
-def _exchanges(spec: Search, current: tuple[int, ...]) -> list[tuple[int, ...]]:
+def _exchanges(spec: Search, current: tuple[float, ...]) -> list[tuple[float, ...]]:
     """Move one step of added officers from each lever to each other lever."""
     moves = []
     for a, lever in enumerate(spec.levers):

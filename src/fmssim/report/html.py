@@ -155,20 +155,28 @@ def _section(heading: str, note: str, panels: list[Panel], palette: dict[str, st
 
 def _attainment(summary: pl.DataFrame, document: dict[str, Any], palette: dict[str, str]) -> str:
     grades = _mapping(document, "dispatch", "grades")
-    targets = {g: _mapping(grades, g).get("target_min") for g in grades}
+    targets = {g: _target_text(_mapping(grades, g)) for g in grades}
     aims: dict[str, tuple[Line, ...]] = {
         g: (Line(float(v), f"aspiration {v:.0%}"),) for g, v in _aspirations(document).items()
     }
     panels = _kpi_panels(summary, "dispatch", "attained_share", "{group} attended in time", aims)
     panels = [
-        Panel(f"{p.title} (≤ {targets.get(p.title.split()[0])} min)", p.rows, p.share, p.lines)
+        Panel(f"{p.title} ({targets.get(p.title.split()[0], '')})", p.rows, p.share, p.lines)
         for p in panels
     ]
     note = (
-        "Share of incidents of each grade attended within the grade's target, per year; "
-        "dashed: the force's aspiration, where the scenario states one (aspiration_share)."
+        "Share of incidents of each grade attended within the grade's target (appointments: "
+        "by their booked slot), per year; dashed: the force's aspiration, where the scenario "
+        "states one (aspiration_share)."
     )
     return _section("Attendance within target (SLA attainment)", note, panels, palette)
+
+
+def _target_text(grade: dict[str, Any]) -> str:
+    """The attainment rule of a grade in words: its target, or its appointment slot."""
+    if grade.get("appointment") is not None:
+        return "by the booked slot"
+    return f"≤ {grade.get('target_min')} min"
 
 
 def _aspirations(document: dict[str, Any]) -> dict[str, Any]:

@@ -46,6 +46,10 @@ class WorkforceDepartment(Model):
     experienced_fte: Fte
     """Experienced (independent) officers at the start (the stochastic mode rounds to whole
     officers)."""
+    extra_fte: Fte = 0.0
+    """Officers added to the department beyond those its rosters describe (the lever
+    ``fmssim optimise --over DEPARTMENT`` moves): they are experienced officers from the
+    start, so the department's rosters grow by their share of its effective strength."""
     leaver_rate_per_year: Share = 0.0
     """Annual share of experienced officers who leave (monthly: 1 − (1 − rate)^(1/12))."""
     availability: Availability = Availability()

@@ -50,7 +50,7 @@ class WorkforceInputs:
         self, monthly: Monthly, department: str
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """A department's factor as a step function of time: (change minutes, factor from
-        then on). The first change is at 0 with factor 1 (warm-up and the start month);
+        then on). The first change is at 0 with the start month's factor (warm-up included);
         later changes are at month starts. For models that scale work rates (e.g.
         investigators) by the same rule as rosters."""
         d = self.plan.departments.index(department)
@@ -60,10 +60,11 @@ class WorkforceInputs:
 def factor_steps(
     step_min: NDArray[np.float64], factors: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """(0 and every later month start inside the run, factor from then on); 1 until the
-    second month."""
+    """(0 and every later month start inside the run, factor from then on); the start
+    month's factor (1 unless officers are added beyond the rosters) holds from 0, warm-up
+    included, until the second month."""
     later = step_min[1:] > 0
     return (
         np.concatenate(([0.0], step_min[1:][later])),
-        np.concatenate(([1.0], factors[1:][later])),
+        np.concatenate((factors[:1], factors[1:][later])),
     )

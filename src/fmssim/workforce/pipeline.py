@@ -70,15 +70,17 @@ class Monthly:
 
     departments: tuple[str, ...]
     values: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    unrostered: NDArray[np.float64] | None = None
+    """Effective strength at step 0 beyond what the rosters describe (``extra_fte``)."""
 
     def __getitem__(self, column: str) -> NDArray[np.float64]:
         return self.values[column]
 
     def factors(self) -> NDArray[np.float64]:
-        """Effective strength relative to step 0, per step and department (1 where step 0
-        has no effective strength)."""
+        """Effective strength relative to what the rosters describe (step 0 without the
+        extra officers), per step and department (1 where that is zero)."""
         eff = self.values["effective_fte"]
-        base = eff[0]
+        base = eff[0] if self.unrostered is None else eff[0] - self.unrostered
         safe = np.where(base > 0, base, 1.0)
         out: NDArray[np.float64] = np.where(base > 0, eff / safe, 1.0)
         return out
@@ -90,7 +92,8 @@ def run_pipeline(plan: Plan, mode: Mode | None = None) -> Monthly:
     if any(sum(r.steps) == 0 for r in plan.routes):
         raise ValueError("every route must last at least one step")
     shape = (plan.n_steps, len(plan.departments))
-    out = Monthly(plan.departments, {c: np.zeros(shape) for c in COLUMNS})
+    extra = None if plan.extra is None else plan.extra * plan.deployable
+    out = Monthly(plan.departments, {c: np.zeros(shape) for c in COLUMNS}, extra)
     experienced = mode.start(plan.experienced)
     cohorts = [c for c in mode.cohorts(plan.cohorts) if c.officers > 0]
     groups = _placed([c for c in cohorts if c.step < 0], plan)

@@ -66,6 +66,8 @@ class Plan:
     route_names: tuple[str, ...]
     cohorts: tuple[Cohort, ...]
     n_steps: int
+    extra: NDArray[np.float64] | None = None
+    """Of ``experienced``, the officers beyond those the rosters describe (None: none)."""
 
 
 def per_step(annual: float, steps_per_year: float = 12.0) -> float:
@@ -101,7 +103,7 @@ def build_plan(w: Workforce, start: dt.date, end: dt.date) -> Plan:
     n_steps = len(month_starts(start, end))
     return Plan(
         departments=names,
-        experienced=np.array([d.experienced_fte for d in depts]),
+        experienced=np.array([d.experienced_fte + d.extra_fte for d in depts]),
         leave_per_step=np.array([per_step(d.leaver_rate_per_year) for d in depts]),
         deployable=np.array([d.availability.deployable for d in depts]),
         host=np.array([index[d.tutored_in or n] for n, d in zip(names, depts, strict=True)]),
@@ -113,6 +115,7 @@ def build_plan(w: Workforce, start: dt.date, end: dt.date) -> Plan:
         route_names=route_names,
         cohorts=_cohorts(w, start, index, route_names, n_steps),
         n_steps=n_steps,
+        extra=np.array([d.extra_fte for d in depts]),
     )
 
 
