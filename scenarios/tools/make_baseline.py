@@ -31,6 +31,8 @@ TUNED = {
     "NC": 6.0,
     "P999": 300.0,
     "P101": 600.0,
+    "DAF": 31.0,
+    "CAF": 50.0,
 }
 GRADE_VOLUMES = {  # p1_volume .. p7_volume; P9 from total_logs_derived
     "P1": 196876,

@@ -118,7 +118,9 @@ def test_the_workforce_stream_leaves_other_draws_alone() -> None:
 
 
 def test_investigators_scaled_by_a_department_stay_rejected() -> None:
-    corpus = Path(__file__).parents[1] / "cli" / "corpus" / "not_supported_investigations.yaml"
+    corpus = (
+        Path(__file__).parents[1] / "cli" / "corpus" / "not_supported_investigation_workforce.yaml"
+    )
     loaded = load_scenario(
         corpus, sets=["investigations.departments.fcid.department=fcid"], check_support=False
     )

@@ -2,8 +2,10 @@
 
 Calibrated inputs (tuned, each listed under ``assumptions:`` in scenarios/baseline_2019.yaml):
 the call handlers' mean headcount (999 service level), 999 mean patience (999 abandonment),
-the response pool's mean headcount (P1/P2 attainment and medians) and each channel's grade
-mix (grade volumes). Taken from the document (``sources:``): channel volumes, 999 and 101
+the response pool's mean headcount (P1/P2 attainment and medians), each channel's grade
+mix (grade volumes) and the PPU departments' elapsed-time floors (open DA cases at the end
+of 2019, open child-abuse cases on average); their investigation streams are sized to the
+stated weekly throughput. Taken from the document (``sources:``): channel volumes, 999 and 101
 mean handling times, the 10-second 999 target, the P1/P2 targets. Everything else is an
 assumption, not tuned.
 
@@ -36,6 +38,27 @@ TARGETS = {
     ("dispatch", "P1", "response_median_min"): (12 + 55 / 60, 1.0, "p1_median_2019"),
     ("dispatch", "P2", "attained_share"): (0.39, 0.03, "p2_sla_attainment"),
     ("dispatch", "P2", "response_median_min"): (100.0, 10.0, "p2_median"),
+    # investigations: throughput within 5%, open cases within 10% (the issue's bands)
+    ("investigation", "ppu_domestic_abuse", "finalised_per_week"): (
+        1264.0,
+        0.05 * 1264.0,
+        "da_finalised_per_week",
+    ),
+    ("investigation", "ppu_domestic_abuse", "open_cases_end"): (
+        5300.0,
+        0.10 * 5300.0,
+        "da_open_investigations",
+    ),
+    ("investigation", "ppu_child_abuse", "finalised_per_week"): (
+        430.0,
+        0.05 * 430.0,
+        "ca_finalised_per_week",
+    ),
+    ("investigation", "ppu_child_abuse", "open_cases_mean"): (
+        2700.0,
+        0.10 * 2700.0,
+        "ca_open_investigations",
+    ),
 }
 VOLUMES = {  # annual volumes within 2%
     ("contact", "999"): (754_418, "c999_volume_2019"),

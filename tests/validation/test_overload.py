@@ -32,3 +32,24 @@ def test_overloaded_pool_is_reported(engine: str) -> None:
 def test_a_stable_pool_is_not_reported() -> None:
     result = run_experiment(load_scenario(TEXTBOOK, sets=SHORT))
     assert result.warnings == ()
+
+
+INVESTIGATIONS = TEXTBOOK.parent / "investigations.yaml"
+
+
+def test_overloaded_department_is_reported() -> None:
+    """Safeguarding at half its staff (effort capacity 8.5 a day for about 12.3 demanded):
+    cases queue for a slot for weeks, and the run says so; the volume department does not."""
+    sets = [
+        "calendar.end=2019-07-01",
+        "experiment.replications=2",
+        "investigations.departments.safeguarding.investigators_fte=10",
+    ]
+    result = run_experiment(load_scenario(INVESTIGATIONS, sets=sets))
+    assert len(result.warnings) == 1
+    assert "department safeguarding looks overloaded in 2019" in result.warnings[0]
+
+
+def test_a_stable_department_is_not_reported() -> None:
+    sets = ["calendar.end=2019-07-01", "experiment.replications=2"]
+    assert run_experiment(load_scenario(INVESTIGATIONS, sets=sets)).warnings == ()

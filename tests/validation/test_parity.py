@@ -61,6 +61,9 @@ def assert_replication_parity(inputs: Inputs, rep: int) -> None:
     assert reference.incidents.same_as(result.incidents), reference.incidents.first_difference(
         result.incidents
     )
+    assert (reference.cases is None) == (result.cases is None)
+    if reference.cases is not None and result.cases is not None:
+        assert reference.cases.same_as(result.cases), reference.cases.first_difference(result.cases)
 
 
 # --- shipped scenarios and the template -------------------------------------------------
@@ -76,7 +79,7 @@ def capped(path: Path, variant: str | None = None) -> LoadedScenario:
     parity does not care which part of the horizon is counted)."""
     loaded = load_scenario(path, variant)
     calendar, demand = loaded.scenario.calendar, loaded.scenario.demand
-    streams = [*demand.incidents.values(), *demand.channels.values()]
+    streams = [*demand.incidents.values(), *demand.channels.values(), *demand.crimes.values()]
     per_day = sum(s.annual_volume for s in streams) / 365.0
     days = (calendar.end - calendar.start).days + calendar.warmup_days
     if per_day * days <= MAX_EVENTS:

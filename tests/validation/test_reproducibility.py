@@ -62,3 +62,19 @@ def test_a_scenario_without_incidents_or_contacts_summarises() -> None:
         loaded = load_scenario(path, sets=["calendar.end=2019-01-05", "experiment.replications=2"])
         table = run_experiment(loaded).summary
         assert table.height > 0 and table["reps"].max() == 2
+
+
+def test_investigation_summary_is_identical_whatever_the_workers_and_engine() -> None:
+    """Investigation KPIs (crimes from incidents and contacts included) are bit-identical with
+    one or two workers and with either engine."""
+    chained = TEXTBOOK.parent / "crimes_chained.yaml"
+    sets = ["calendar.end=2019-01-14", "experiment.replications=3"]
+
+    def run(engine: str, workers: int) -> pl.DataFrame:
+        loaded = load_scenario(chained, sets=[*sets, f"experiment.engine={engine}"])
+        return run_experiment(loaded, workers=workers).summary
+
+    one = run("fast", 1)
+    assert one.filter(pl.col("area") == "investigation").height > 0
+    assert_frame_equal(one, run("fast", 2), check_exact=True)
+    assert_frame_equal(one, run("des", 2), check_exact=True)

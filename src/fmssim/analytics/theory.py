@@ -272,3 +272,17 @@ def _require_representable(p: float) -> None:
     """The closed forms lose all precision when γ(x, y) underflows (θ tiny next to cμ)."""
     if p < 1e-290:
         raise ValueError("closed form underflows for this small θ: use the birth–death form")
+
+
+def lps_wait_probability(lam: float, mu: float, k: int) -> float:
+    """Limited processor sharing, one server, cap ``k``, Poisson arrivals, exponential work:
+    an arrival waits for a slot with probability ρ^k (the number present is M/M/1's, PASTA)."""
+    return float((lam / mu) ** k)
+
+
+def lps_mean_sojourn(lam: float, mu: float) -> float:
+    """Mean time in system (wait for a slot plus shared service) of that queue: 1/(μ − λ),
+    the M/M/1 value, whatever the cap (the server works at full rate whenever busy)."""
+    if lam >= mu:
+        raise ValueError("unstable: lambda >= mu")
+    return 1.0 / (mu - lam)

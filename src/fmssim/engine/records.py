@@ -74,3 +74,19 @@ class ContactOutcome(Timeline):
     """The caller hung up before an answer."""
     released_min: NDArray[np.float64]
     """The handler finished with it."""
+
+
+@dataclass(frozen=True)
+class CaseOutcome(Timeline):
+    """Per-case times in minutes, indexed by case id (see
+    :class:`fmssim.model.case_draws.CaseDraws`); NaN where not reached (screened-out cases
+    are never allocated)."""
+
+    allocated_min: NDArray[np.float64]
+    """An investigator took the case (it held one of the investigator's caseload slots)."""
+    worked_min: NDArray[np.float64]
+    """The case's effort was complete."""
+    finalised_min: NDArray[np.float64]
+    """The case was finalised and its slot freed: its work done and its floor passed."""
+    investigator: NDArray[np.float64]
+    """Index of the investigator within the department; NaN while never allocated."""

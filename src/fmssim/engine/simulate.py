@@ -2,7 +2,10 @@
 
 Both engines run the same stages on the same draws: the contact stage; then, in the chained
 mode, the incidents handled contacts create are drawn (:func:`fmssim.model.draws.chain`);
-then the dispatch stage. Parity at each stage makes the next stage's draws identical too.
+then the dispatch stage; then the crimes that cleared incidents and handled contacts create
+are drawn (:func:`fmssim.model.case_chain.chain_cases`) and merged with the crime streams'
+cases and the initial backlogs; then the investigation stage. Parity at each stage makes
+the next stage's draws identical too.
 """
 
 from __future__ import annotations
@@ -12,8 +15,12 @@ from dataclasses import dataclass
 
 from fmssim.engine import des, fast
 from fmssim.engine.des.contact import run_contacts as des_contacts
+from fmssim.engine.des.investigation import run_cases as des_cases
 from fmssim.engine.fast.contact import run_contacts as fast_contacts
-from fmssim.engine.records import ContactOutcome, Outcome
+from fmssim.engine.fast.investigation import run_cases as fast_cases
+from fmssim.engine.records import CaseOutcome, ContactOutcome, Outcome
+from fmssim.model.case_chain import chain_cases
+from fmssim.model.case_draws import CaseDraws
 from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.draws import Draws, chain, draw
 from fmssim.model.inputs import Inputs
@@ -26,6 +33,8 @@ ENGINES: dict[str, tuple[ContactFn, DispatchFn]] = {
     "des": (des_contacts, des.run),
     "fast": (fast_contacts, fast.run),
 }
+CaseFn = Callable[[Inputs, CaseDraws], CaseOutcome]
+CASES: dict[str, CaseFn] = {"des": des_cases, "fast": fast_cases}
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,7 @@ class Simulated:
     """Everything one replication drew and produced."""
 
     draws: Draws
-    """With the chained incidents included."""
+    """With the chained incidents and the crimes they create included."""
     contacts: ContactOutcome | None
     incidents: Outcome
     inputs: Inputs | None = None
@@ -41,6 +50,8 @@ class Simulated:
     this replication's pipeline."""
     workforce: Monthly | None = None
     """The replication's officer pipeline (None: no workforce)."""
+    cases: CaseOutcome | None = None
+    """Investigation cases (None: the scenario has no investigations)."""
 
 
 def simulate(engine: str, inputs: Inputs, replication: int) -> Simulated:
@@ -52,4 +63,7 @@ def simulate(engine: str, inputs: Inputs, replication: int) -> Simulated:
     if draws.contacts is not None:
         contacts = run_contacts(inputs, draws.contacts)
         draws = chain(inputs, draws, contacts)
-    return Simulated(draws, contacts, run_dispatch(inputs, draws), inputs, monthly)
+    incidents = run_dispatch(inputs, draws)
+    draws = chain_cases(inputs, draws, incidents, contacts)
+    cases = None if draws.cases is None else CASES[engine](inputs, draws.cases)
+    return Simulated(draws, contacts, incidents, inputs, monthly, cases)

@@ -10,6 +10,7 @@ import polars as pl
 
 from fmssim.analytics.contact import contact_kpis
 from fmssim.analytics.dispatch import dispatch_kpis
+from fmssim.analytics.investigation import case_table, investigation_kpis
 from fmssim.analytics.pools import pool_kpis
 from fmssim.analytics.tables import contact_table, incident_table
 from fmssim.analytics.workforce import workforce_kpis, workforce_table
@@ -39,6 +40,9 @@ def run_replication(task: Task) -> pl.DataFrame:
     tables = {"incidents": incident_table(inputs, result.draws, result.incidents)}
     if result.contacts is not None:
         tables["contacts"] = contact_table(inputs, result.draws, result.contacts)
+    cases = result.draws.cases
+    if cases is not None and result.cases is not None and task.records_dir is not None:
+        tables["cases"] = case_table(inputs, cases, result.cases, task.replication)
     if monthly is not None and inputs.workforce is not None:
         tables["workforce"] = workforce_table(monthly, inputs.workforce.month_labels)
     if task.records_dir is not None:
@@ -62,6 +66,8 @@ def run_replication(task: Task) -> pl.DataFrame:
         kpis.append(
             contact_kpis(tables["contacts"], grid.year_bounds_min, grid.year_labels, per_channel)
         )
+    if cases is not None and result.cases is not None:
+        kpis.append(investigation_kpis(inputs, cases, result.cases, grid.year_bounds_min))
     if monthly is not None and inputs.workforce is not None:
         kpis.append(workforce_kpis(monthly, inputs.workforce.step_year, grid.year_labels))
     if task.more_kpis is not None:

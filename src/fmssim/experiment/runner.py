@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from fmssim.analytics.investigation import backlog_warnings
 from fmssim.analytics.pools import overload_warnings
 from fmssim.experiment.engines import Choice, choose_engine
 from fmssim.experiment.replication import Task, run_replication
@@ -71,6 +72,7 @@ def run_experiment(
     if out_dir is not None:
         write_run_folder(out_dir, loaded.document, manifest, table)
     warnings = tuple(overload_warnings(table, _incidents_per_pool(table, inputs)))
+    warnings += tuple(backlog_warnings(table))
     return RunResult(table, choice, manifest, out_dir, warnings)
 
 

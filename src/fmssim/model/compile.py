@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from fmssim.model.compile_cases import investigation_inputs
 from fmssim.model.durations import duration_spec
 from fmssim.model.inputs import (
     AppointmentSpec,
@@ -41,8 +42,15 @@ def compile_scenario(s: Scenario) -> Inputs:
         p1_borrows_from=np.array(
             [sorted(s.pools).index(p) for p in s.dispatch.options.p1_borrows_from], np.int64
         ),
+        investigations=investigation_inputs(s, _crime_rates(s, grid), grades.names),
     )
     return with_workforce(s, inputs)
+
+
+def _crime_rates(s: Scenario, grid: TimeGrid) -> NDArray[np.float64]:
+    """Hourly rate of each crime stream, shape (types, hours)."""
+    rates = [stream_rate_per_hour(c, s, grid) for c in s.demand.crimes.values()]
+    return np.array(rates).reshape(len(rates), grid.n_hours)
 
 
 def _grades(s: Scenario, grid: TimeGrid) -> GradeInputs:

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from fmssim.engine.records import ContactOutcome
 from fmssim.model.appointments import book
 from fmssim.model.arrivals import nhpp_arrivals
+from fmssim.model.case_draws import CaseDraws, draw_cases
 from fmssim.model.contact_draws import ContactDraws, draw_contacts
 from fmssim.model.inputs import Inputs
 from fmssim.model.streams import StreamKind, generator
@@ -55,12 +56,15 @@ class Draws:
     replication: int
     incidents: IncidentDraws
     contacts: ContactDraws | None = None
+    cases: CaseDraws | None = None
+    """Investigation cases (None: the scenario has no investigations)."""
 
 
 def draw(inputs: Inputs, replication: int) -> Draws:
     """Draw replication ``replication`` of ``inputs`` from its named streams."""
     contacts = draw_contacts(inputs, replication) if inputs.channels.names else None
-    return Draws(replication, _incidents(inputs, replication), contacts)
+    cases = draw_cases(inputs, replication)
+    return Draws(replication, _incidents(inputs, replication), contacts, cases)
 
 
 def chain(inputs: Inputs, draws: Draws, contacts: ContactOutcome) -> Draws:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from fmssim.model.case_inputs import InvestigationInputs
 from fmssim.model.durations import DurationSpec
 from fmssim.model.timegrid import TimeGrid
 from fmssim.workforce.inputs import WorkforceInputs
@@ -130,3 +131,5 @@ class Inputs:
     workforce: WorkforceInputs | None = None
     """The officer pipeline and the pools it scales (``workforce.coupling``); None: no
     workforce, rosters as written."""
+    investigations: InvestigationInputs | None = None
+    """Investigation departments and crime types; None: no investigations."""

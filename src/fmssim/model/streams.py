@@ -30,6 +30,14 @@ class StreamKind(IntEnum):
     CONTACT_CRIME = 12
     BOOKING_DELAY = 13
     WORKFORCE = 14
+    CASE_ARRIVALS = 15
+    CASE_SCREENING = 16
+    CASE_RISK = 17
+    CASE_EFFORT = 18
+    CASE_FLOOR = 19
+    BACKLOG_AGE = 20
+    BACKLOG_EFFORT = 21
+    INCIDENT_CRIME = 22
 
 
 def entity_key(name: str) -> int:

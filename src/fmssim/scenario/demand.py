@@ -107,7 +107,8 @@ class Channel(Stream):
     grade_mix: GradeMix = {}
     """Share of handled contacts that become an incident of each grade."""
     crime_share: Share = 0.0
-    """Share of handled contacts that also create a recorded crime."""
+    """Share of handled contacts that also create a recorded crime, at the instant the handler
+    releases the contact."""
     crime_type: str | None = None
     """Crime type created by ``crime_share`` (a key of ``demand.crimes``)."""
 
@@ -129,9 +130,19 @@ class CrimeStream(Stream):
     screened_out_share: Share = 0.0
     """Share filed without investigation."""
     duration_days: Distribution | None = None
-    """Investigation effort time of one case, in days, when worked alone by one investigator."""
+    """Investigation effort of one case, in days, when worked alone by one investigator at
+    ``availability`` 1 (required unless every case is screened out)."""
     risk_levels: dict[str, Share] = {}
-    """Optional share by risk level (e.g. ``{high: 0.1, medium: 0.4, standard: 0.5}``)."""
+    """Optional share by risk level, most urgent first (e.g. ``{high: 0.1, medium: 0.4,
+    standard: 0.5}``); shares add up to 1. Cases waiting for allocation are taken most
+    urgent first (by position in this list), then in creation order."""
+
+    @model_validator(mode="after")
+    def _risk_shares_sum_to_one(self) -> CrimeStream:
+        total = sum(self.risk_levels.values())
+        if self.risk_levels and abs(total - 1.0) > 1e-9:
+            raise ValueError(f"risk_levels shares add up to {total:.4f}, not 1")
+        return self
 
 
 class Demand(Model):

@@ -73,7 +73,8 @@ class Grade(Model):
     write_up_min: Distribution = ZERO
     """Time after leaving the scene before the unit is free again, in minutes."""
     crime_share: Share = 0.0
-    """Share of incidents that create a recorded crime for investigation."""
+    """Share of incidents that create a recorded crime for investigation, at the instant the
+    unit leaves the scene (at creation for a grade no pool attends)."""
     crime_type: str | None = None
     """Crime type created (a key of ``demand.crimes``)."""
     appointment: Appointment | None = None

@@ -18,20 +18,29 @@ class Backlog(Model):
     open_cases: Cases
     """Open cases at the start."""
     age_days: Distribution
-    """Age of those cases at the start, in days."""
+    """Age of those cases at the start (minute 0, the start of the warm-up), in days."""
+    remaining_days: Distribution
+    """Effort each of those cases still needs, in days of one investigator's sole attention
+    (at ``availability`` 1)."""
 
 
 class Department(Model):
     """An investigation department: investigators sharing effort across their open cases."""
 
-    investigators_fte: Annotated[float, Field(ge=0.0, le=100_000.0)]
-    """Investigators (before the workforce model scales them)."""
+    investigators_fte: Annotated[float, Field(gt=0.0, le=100_000.0)]
+    """Investigators, in FTE (before the workforce model scales them). The department has
+    ``round(investigators_fte)`` (at least 1) investigators, each holding up to
+    ``caseload_cap`` cases, and works ``investigators_fte × availability`` days of effort
+    per day in all, shared equally among the investigators."""
     availability: Share = 1.0
-    """Share of investigator time spent on investigation."""
+    """Share of investigator time spent on investigation (attendance, restrictions,
+    abstractions)."""
     caseload_cap: Annotated[int, Field(ge=1, le=1000)]
     """At most this many open cases per investigator; new cases wait when all are full."""
     min_elapsed_days: Distribution | None = None
-    """Optional floor on a case's open time (waiting for forensics or a charging decision)."""
+    """Optional floor on a case's open time, from its creation (waiting for forensics or a
+    charging decision); a case whose work is done before its floor keeps its investigator's
+    caseload slot until the floor passes."""
     backlog: Backlog | None = None
     """Cases open at the start."""
     department: str | None = None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from fmssim.scenario.demand import Channel
 from fmssim.scenario.departments import department_problems
+from fmssim.scenario.dispatch import Grade
 from fmssim.scenario.root import Scenario
 
 Problem = tuple[str, str]
@@ -14,7 +16,38 @@ Problem = tuple[str, str]
 
 def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
     """Names used but not defined, and provenance keys that name nothing in ``raw``."""
-    return [*_names(s), *_contact(s), *department_problems(s), *_provenance(s, raw)]
+    return [
+        *_names(s),
+        *_contact(s),
+        *department_problems(s),
+        *_crimes(s),
+        *_provenance(s, raw),
+    ]
+
+
+def _crimes(s: Scenario) -> list[Problem]:
+    """Crime types routed to existing departments, with an effort unless all screened out."""
+    problems: list[Problem] = []
+    departments = s.investigations.departments if s.investigations is not None else {}
+    for name, crime in s.demand.crimes.items():
+        key = f"demand.crimes.{name}"
+        if crime.department not in departments:
+            problems.append(
+                (f"{key}.department", _unknown("department", crime.department, departments))
+            )
+        if crime.duration_days is None and crime.screened_out_share < 1.0:
+            problems.append((f"{key}.duration_days", "needed unless screened_out_share is 1"))
+    creators: list[tuple[str, Grade | Channel]] = [
+        *((f"dispatch.grades.{n}", g) for n, g in s.dispatch.grades.items()),
+        *((f"demand.channels.{n}", c) for n, c in s.demand.channels.items()),
+    ]
+    for key, creator in creators:
+        if creator.crime_type is not None and creator.crime_type not in s.demand.crimes:
+            unknown = _unknown("crime type", creator.crime_type, s.demand.crimes)
+            problems.append((f"{key}.crime_type", unknown))
+        elif creator.crime_share > 0 and creator.crime_type is None:
+            problems.append((f"{key}.crime_share", "above 0, so give the crime_type it creates"))
+    return problems
 
 
 def _names(s: Scenario) -> list[Problem]:

@@ -11,14 +11,10 @@ NOT_YET = "not supported yet"
 def unsupported(s: Scenario) -> list[Problem]:
     """Every key the scenario sets that no engine of this release simulates."""
     problems: list[Problem] = []
-    if s.investigations is not None:
-        problems.append(("investigations", f"{NOT_YET}: investigations"))
     for name, dept in (s.investigations.departments if s.investigations else {}).items():
-        if dept.department is not None:  # workforce factors exist; investigations use them later
+        if dept.department is not None:  # the engines take rate steps; not wired to it yet
             problems.append(_flag(f"investigations.departments.{name}.department"))
-    if s.demand.crimes:
-        problems.append(("demand.crimes", f"{NOT_YET}: demand.crimes"))
-    return [*problems, *_options(s), *_grades(s), *_contact(s)]
+    return [*problems, *_options(s)]
 
 
 def _options(s: Scenario) -> list[Problem]:
@@ -36,28 +32,6 @@ def _options(s: Scenario) -> list[Problem]:
         level = s.dispatch.priority_of("P1")
         if any(s.dispatch.priority_of(g) == level for g in s.dispatch.grades if g != "P1"):
             problems.append(_flag(en_route, "(when another grade shares P1's priority)"))
-    return problems
-
-
-def _grades(s: Scenario) -> list[Problem]:
-    """Grade policies beyond units sent straight away, with no crime created."""
-    problems: list[Problem] = []
-    for name, grade in s.dispatch.grades.items():
-        key = f"dispatch.grades.{name}"
-        if grade.crime_share > 0:
-            problems.append(_flag(f"{key}.crime_share"))
-        if grade.crime_type is not None:
-            problems.append(_flag(f"{key}.crime_type"))
-    return problems
-
-
-def _contact(s: Scenario) -> list[Problem]:
-    """Crimes from contacts (investigations)."""
-    problems: list[Problem] = []
-    for name, channel in s.demand.channels.items():
-        key = f"demand.channels.{name}"
-        if channel.crime_share > 0 or channel.crime_type is not None:
-            problems.append(_flag(f"{key}.crime_share"))
     return problems
 
 

@@ -1,0 +1,100 @@
+"""Investigations as SimPy processes: a case arrives, waits for a caseload slot, is worked
+(sharing its investigator's effort), waits for its elapsed-time floor, and is finalised."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from fmssim.engine.des.caseload import (
+    ALLOCATE,
+    ARRIVE,
+    FLOOR,
+    RATE,
+    Desk,
+    Investigator,
+    change_rate,
+    start,
+)
+from fmssim.engine.des.clock import Clock
+from fmssim.engine.records import CaseOutcome
+from fmssim.model.case_draws import CaseDraws
+from fmssim.model.inputs import Inputs
+
+Process = Generator[simpy.Event, Any, None]
+
+
+def run_cases(inputs: Inputs, draws: CaseDraws) -> CaseOutcome:
+    """Simulate every department to the horizon and return every case's timeline."""
+    inv = inputs.investigations
+    out = CaseOutcome.empty(len(draws))
+    if inv is None:
+        return out
+    clock = Clock()
+    for d in range(len(inv.names)):
+        times, rates = inv.rate_steps(d)
+        investigators = [Investigator() for _ in range(int(inv.investigators[d]))]
+        desk = Desk(clock, int(inv.cap[d]), float(rates[0]), investigators)
+        clock.process(rate_steps(desk, times, rates))
+        mine = np.flatnonzero((draws.department == d) & ~draws.screened)
+        clock.process(source(desk, mine, draws, out))
+    clock.run(until=inputs.grid.horizon_min)
+    return out
+
+
+def rate_steps(desk: Desk, times: np.ndarray, rates: np.ndarray) -> Process:
+    """Changes the department's work rate at each step of its rate function."""
+    for when, rate in zip(times[1:], rates[1:], strict=True):
+        yield desk.clock.at(float(when), RATE)
+        change_rate(desk, float(rate))
+
+
+def source(desk: Desk, ids: np.ndarray, draws: CaseDraws, out: CaseOutcome) -> Process:
+    """Brings every case of the department in at its entry time, in id order."""
+    entered = draws.entered_min
+    for i in ids:
+        yield desk.clock.at(float(entered[i]), ARRIVE)
+        desk.clock.process(case(desk, int(i), draws, out))
+
+
+def case(desk: Desk, i: int, draws: CaseDraws, out: CaseOutcome) -> Process:
+    """One case: wait for a slot, be worked, wait for the floor, free the slot."""
+    clock = desk.clock
+    grant = clock.event()
+    heapq.heappush(desk.queue, (int(draws.risk[i]), i, float(draws.effort_min[i]), grant))
+    request_allocation(desk)
+    j, done = yield grant
+    out.allocated_min[i] = clock.now
+    out.investigator[i] = j
+    yield done
+    out.worked_min[i] = clock.now
+    floor_at = draws.created_min[i] + draws.floor_min[i]
+    if floor_at > clock.now:
+        yield clock.at(floor_at, FLOOR)
+    out.finalised_min[i] = clock.now
+    desk.set_open(j, desk.investigators[j].open - 1)
+    request_allocation(desk)
+
+
+def request_allocation(desk: Desk) -> None:
+    """Allocate once, after every other event of this instant."""
+    if desk.allocation_pending:
+        return
+    desk.allocation_pending = True
+    desk.clock.at(desk.clock.now, ALLOCATE).callbacks.append(lambda _: allocate(desk))
+
+
+def allocate(desk: Desk) -> None:
+    """Waiting cases, most urgent first then oldest, each to the investigator with the
+    fewest open cases (lowest index on ties), while one is below the cap."""
+    desk.allocation_pending = False
+    while desk.queue:
+        j = desk.fewest_open()
+        if j < 0:
+            break
+        _, i, effort, grant = heapq.heappop(desk.queue)
+        grant.succeed((j, start(desk, j, i, effort)))
