@@ -65,7 +65,7 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "negative_headcount.yaml": ("pools.response.roster.on_duty", 12),
     "negative_rate.yaml": ("demand.incidents.P1.annual_volume", 6),
     "not_a_number.yaml": ("demand.incidents.P1.annual_volume", 6),
-    "not_supported_investigation_workforce.yaml": (
+    "investigation_department_without_workforce.yaml": (
         "investigations.departments.fcid.department",
         15,
     ),

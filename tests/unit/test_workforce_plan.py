@@ -11,7 +11,6 @@ import pytest
 from fmssim.model.compile import compile_scenario
 from fmssim.model.draws import draw
 from fmssim.scenario import load_scenario
-from fmssim.scenario.support import unsupported
 from fmssim.scenario.workforce import Workforce
 from fmssim.workforce.coupling import replication_inputs
 from fmssim.workforce.mode import Stochastic
@@ -117,12 +116,17 @@ def test_the_workforce_stream_leaves_other_draws_alone() -> None:
     np.testing.assert_array_equal(a.on_scene_min, b.on_scene_min)
 
 
-def test_investigators_scaled_by_a_department_stay_rejected() -> None:
-    corpus = (
-        Path(__file__).parents[1] / "cli" / "corpus" / "not_supported_investigation_workforce.yaml"
-    )
-    loaded = load_scenario(
-        corpus, sets=["investigations.departments.fcid.department=fcid"], check_support=False
-    )
-    keys = [key for key, _ in unsupported(loaded.scenario)]
-    assert "investigations.departments.fcid.department" in keys
+def test_investigators_follow_their_workforce_department() -> None:
+    """An investigation department with ``department: response`` has its work rate scaled by
+    response's factor from each month start (the same step function as its rosters)."""
+    desk = "{investigators_fte: 10, caseload_cap: 5, department: response}"
+    effort = "{kind: exponential, mean: 10}"
+    crimes = f"{{volume: {{annual_volume: 2000, department: desk, duration_days: {effort}}}}}"
+    sets = [f"investigations={{departments: {{desk: {desk}}}}}", f"demand.crimes={crimes}"]
+    inputs = compile_scenario(load_scenario(SMALL, sets=sets).scenario)
+    workforce, cases = inputs.workforce, inputs.investigations
+    assert workforce is not None and workforce.expected is not None and cases is not None
+    times, factor = workforce.factor_steps(workforce.expected, "response")
+    np.testing.assert_array_equal(cases.change_min[0], times)
+    np.testing.assert_array_equal(cases.change_factor[0], factor)
+    assert len(times) > 3 and not np.all(factor == 1.0)

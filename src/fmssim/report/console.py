@@ -73,8 +73,9 @@ def print_summary(summary: pl.DataFrame, title: str, engine: str) -> None:
 
 
 def print_headline(summary: pl.DataFrame, title: str) -> None:
-    """Per planning year (columns): P1/P2 attainment, 999 service level and effective
-    strength by department (rows); only for multi-year or workforce scenarios."""
+    """Per planning year (columns): P1/P2 attainment, 999 service level, investigation
+    backlog and effective strength by department (rows); only for multi-year or workforce
+    scenarios."""
     from fmssim.report.headline import headline
 
     data = headline(summary)
@@ -98,6 +99,6 @@ def print_headline(summary: pl.DataFrame, title: str) -> None:
 def _headline_cell(figure: str, value: float | None) -> str:
     if value is None or math.isnan(value):
         return "–"
-    if figure.startswith("effective "):
+    if figure.startswith(("effective ", "open cases ")):
         return f"{value:,.0f}"
     return f"{100.0 * value:.1f}%"

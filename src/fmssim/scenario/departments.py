@@ -40,12 +40,16 @@ def department_problems(s: Scenario) -> list[Problem]:
 
 
 def _pools(s: Scenario) -> list[Problem]:
-    """A pool's ``department`` names a workforce department."""
+    """A pool's (or investigation department's) ``department`` names a workforce department."""
     known = s.workforce.departments if s.workforce is not None else {}
     problems: list[Problem] = []
     pools: list[tuple[str, Any]] = [(f"pools.{n}", p) for n, p in s.pools.items()]
     if s.contact is not None:
         pools += [(f"contact.pools.{n}", p) for n, p in s.contact.pools.items()]
+    if s.investigations is not None:
+        pools += [
+            (f"investigations.departments.{n}", d) for n, d in s.investigations.departments.items()
+        ]
     for key, pool in pools:
         if pool.department is None:
             continue

@@ -11,9 +11,6 @@ NOT_YET = "not supported yet"
 def unsupported(s: Scenario) -> list[Problem]:
     """Every key the scenario sets that no engine of this release simulates."""
     problems: list[Problem] = []
-    for name, dept in (s.investigations.departments if s.investigations else {}).items():
-        if dept.department is not None:  # the engines take rate steps; not wired to it yet
-            problems.append(_flag(f"investigations.departments.{name}.department"))
     return [*problems, *_options(s)]
 
 

@@ -44,7 +44,13 @@ def with_workforce(s: Scenario, inputs: Inputs) -> Inputs:
     year[year >= len(grid.year_labels)] = -1
     labels = tuple(m.strftime("%Y-%m") for m in starts)
     workforce = WorkforceInputs(
-        plan, s.workforce.mode, step_min, year.astype(np.int64), _pools(s), labels
+        plan,
+        s.workforce.mode,
+        step_min,
+        year.astype(np.int64),
+        _pools(s),
+        labels,
+        investigators=_investigators(s),
     )
     if workforce.mode == "expected":
         workforce = replace(workforce, expected=run_pipeline(plan))
@@ -68,7 +74,8 @@ def replication_inputs(inputs: Inputs, replication: int) -> tuple[Inputs, Monthl
 
 
 def scaled(inputs: Inputs, monthly: Monthly) -> Inputs:
-    """``inputs`` with every department pool's roster scaled by ``monthly``'s factors."""
+    """``inputs`` with every department pool's roster, and every coupled investigation
+    department's work rate, scaled by ``monthly``'s factors."""
     workforce = inputs.workforce
     if workforce is None:
         return inputs
@@ -81,7 +88,24 @@ def scaled(inputs: Inputs, monthly: Monthly) -> Inputs:
             pools = _with_steps(pools, pool.index, steps)
         else:
             handlers = _with_steps(handlers, pool.index, steps)
-    return replace(inputs, pools=pools, handlers=handlers)
+    cases = inputs.investigations
+    for d, department in workforce.investigators if cases is not None else ():
+        assert cases is not None
+        cases = cases.with_rate_steps(d, *factor_steps(workforce.step_min, factors[:, department]))
+    return replace(inputs, pools=pools, handlers=handlers, investigations=cases)
+
+
+def _investigators(s: Scenario) -> tuple[tuple[int, int], ...]:
+    """Investigation departments (in the compiler's order) scaled by a workforce department."""
+    assert s.workforce is not None
+    if s.investigations is None:
+        return ()
+    names = tuple(s.workforce.departments)
+    return tuple(
+        (d, names.index(dept.department))
+        for d, dept in enumerate(s.investigations.departments.values())
+        if dept.department is not None
+    )
 
 
 def _pools(s: Scenario) -> tuple[ScaledPool, ...]:

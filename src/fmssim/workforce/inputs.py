@@ -45,6 +45,9 @@ class WorkforceInputs:
     """``YYYY-MM`` of each step."""
     expected: Monthly | None = None
     """The pipeline in expected mode (the one every replication uses in that mode)."""
+    investigators: tuple[tuple[int, int], ...] = ()
+    """(investigation department, workforce department) pairs: the investigators' work rate
+    follows the workforce department's factor."""
 
     def factor_steps(
         self, monthly: Monthly, department: str
