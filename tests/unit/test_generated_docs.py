@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fmssim.report.reference import markdown_assumptions, markdown_cli, markdown_reference
+from fmssim.analytics import contact, dispatch, investigation, pools, workforce
+from fmssim.analytics.catalogue import AREAS
+from fmssim.report.reference import (
+    markdown_assumptions,
+    markdown_cli,
+    markdown_kpis,
+    markdown_reference,
+)
 
 ROOT = Path(__file__).parents[2]
 
@@ -39,3 +46,21 @@ def test_every_model_field_is_documented() -> None:
     for line in markdown_reference().splitlines():
         if line.startswith("| `"):
             assert not line.rstrip().endswith("|  |"), line
+
+
+def test_the_kpi_reference_is_current() -> None:
+    page = (ROOT / "docs" / "reference" / "kpis.md").read_text()
+    assert page == markdown_kpis(), "run: python -m fmssim.report.reference"
+
+
+def test_the_catalogue_lists_exactly_the_kpis_each_area_produces() -> None:
+    produced = {
+        "contact": contact.KPIS,
+        "dispatch": dispatch.KPIS,
+        "pools": pools.KPIS,
+        "workforce": workforce.KPIS,
+        "investigation": investigation.KPIS,
+    }
+    for area, kpis in produced.items():
+        assert list(AREAS[area].kpis) == list(kpis), area
+    assert set(AREAS) == {*produced, "response_distribution"}
