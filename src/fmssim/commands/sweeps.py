@@ -48,7 +48,9 @@ def compare(scenario: Path, names: tuple[str, ...], listed: bool, **options: Any
         result, folder = _sweep(scenario, lambda: variant_arms(names), "compare", options)
     if not options["quiet"]:
         from fmssim.report.comparison import print_comparison
+        from fmssim.report.console import print_headline
 
+        print_headline(result.summary, _title(result))  # per variant and year (multi-year)
         print_comparison(result.comparison, _title(result), HEADLINE_KPIS)
     click.echo(f"run folder: {folder}", err=options["quiet"])
 
