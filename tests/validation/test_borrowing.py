@@ -22,8 +22,8 @@ import numpy as np
 import polars as pl
 import pytest
 from numpy.typing import NDArray
+from paired_laws import assert_higher, kpi_per_replication
 
-from fmssim.analytics.intervals import t_interval
 from fmssim.engine import des, fast
 from fmssim.engine.records import Outcome
 from fmssim.experiment.replication import Task, run_replication
@@ -92,23 +92,11 @@ def test_borrowed_units_count_for_the_lender() -> None:
     assert busy(on, "response") < busy(off, "response")
 
 
-def p1_attained(*sets: str) -> NDArray[np.float64]:
-    """P1 attained share per replication (fast engine; parity holds it to the reference)."""
-    i = inputs(*sets)
-    values = []
-    for rep in range(REPS):
-        kpis = run_replication(Task(i, rep, "fast"))
-        row = kpis.filter(pl.col("group") == "P1", pl.col("kpi") == "attained_share")
-        values.append(row["value"].item())
-    return np.array(values)
-
-
 def test_borrowing_never_lowers_p1_attainment() -> None:
-    diff = p1_attained(ON) - p1_attained()
-    low, high = t_interval(float(diff.mean()), float(diff.var(ddof=1)), len(diff))
-    print(f"P1 attained, on − off: {diff.mean():.4f}, paired 95% interval [{low:.4f}, {high:.4f}]")
-    assert diff.mean() > 0
-    assert low >= 0 or np.all(diff >= 0), f"paired interval reaches {low:.4f}"
+    on = kpi_per_replication(inputs(ON), REPS, "P1", "attained_share")
+    off = kpi_per_replication(inputs(), REPS, "P1", "attained_share")
+    mean, low, high = assert_higher(on, off)
+    print(f"P1 attained, on − off: {mean:.4f}, paired 95% interval [{low:.4f}, {high:.4f}]")
 
 
 def test_multi_unit_p1_with_borrowing_is_rejected() -> None:

@@ -10,10 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import polars as pl
+from paired_laws import assert_higher, kpi_per_replication
 
-from fmssim.analytics.intervals import t_interval
-from fmssim.experiment.replication import Task, run_replication
 from fmssim.model.compile import compile_scenario
 from fmssim.scenario import load_scenario
 
@@ -25,28 +23,16 @@ SHORT = "calendar.end=2019-03-01"
 def p1_attained(*sets: str) -> np.ndarray:
     """P1 attained share per replication."""
     inputs = compile_scenario(load_scenario(TEXTBOOK, sets=[SHORT, *sets]).scenario)
-    values = []
-    for rep in range(REPS):
-        kpis = run_replication(Task(inputs, rep, "fast"))
-        row = kpis.filter(pl.col("group") == "P1", pl.col("kpi") == "attained_share")
-        values.append(row["value"].item())
-    return np.array(values)
-
-
-def assert_better(better: np.ndarray, worse: np.ndarray) -> None:
-    diff = better - worse
-    low, _ = t_interval(float(diff.mean()), float(diff.var(ddof=1)), len(diff))
-    assert diff.mean() > 0
-    assert low >= 0 or np.all(diff >= 0), f"paired interval reaches {low:.4f}"
+    return kpi_per_replication(inputs, REPS, "P1", "attained_share")
 
 
 def test_more_officers_never_worse() -> None:
     base = p1_attained()
     more = p1_attained("pools.response.roster.on_duty=6")
-    assert_better(more, base)
+    assert_higher(more, base)
 
 
 def test_more_demand_never_better() -> None:
     base = p1_attained()
     busier = p1_attained("demand.incidents.P2.annual_volume=15000")
-    assert_better(base, busier)
+    assert_higher(base, busier)

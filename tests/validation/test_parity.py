@@ -269,6 +269,13 @@ def snapped(draws: Draws, step: float) -> Draws:
     return replace(draws, incidents=replace(d, created_min=created))
 
 
+def assert_random_parity(scenario: Scenario, rep: int, step: float | None) -> None:
+    """Parity on replication ``rep`` of ``scenario``, arrivals snapped to ``step`` minutes."""
+    inputs = compile_scenario(scenario)
+    draws = draw(inputs, rep)
+    assert_parity(inputs, draws if step is None else snapped(draws, step))
+
+
 @settings(DETERMINISTIC, max_examples=300)
 @given(
     scenario=scenarios(),
@@ -276,9 +283,7 @@ def snapped(draws: Draws, step: float) -> Draws:
     step=st.sampled_from([None, 1.0, 15.0, 60.0]),
 )
 def test_random_scenarios(scenario: Scenario, rep: int, step: float | None) -> None:
-    inputs = compile_scenario(scenario)
-    draws = draw(inputs, rep)
-    assert_parity(inputs, draws if step is None else snapped(draws, step))
+    assert_random_parity(scenario, rep, step)
 
 
 @settings(DETERMINISTIC, max_examples=300)
@@ -289,9 +294,7 @@ def test_random_scenarios(scenario: Scenario, rep: int, step: float | None) -> N
 )
 def test_random_multi_unit_scenarios(scenario: Scenario, rep: int, step: float | None) -> None:
     """Grades needing one to three units: strict queue, units held and freed together."""
-    inputs = compile_scenario(scenario)
-    draws = draw(inputs, rep)
-    assert_parity(inputs, draws if step is None else snapped(draws, step))
+    assert_random_parity(scenario, rep, step)
 
 
 @settings(DETERMINISTIC, max_examples=300)
@@ -302,9 +305,7 @@ def test_random_multi_unit_scenarios(scenario: Scenario, rep: int, step: float |
 )
 def test_random_borrowing_scenarios(scenario: Scenario, rep: int, step: float | None) -> None:
     """P1 borrowing from listed pools (its own pool may be listed too), mixed units needed."""
-    inputs = compile_scenario(scenario)
-    draws = draw(inputs, rep)
-    assert_parity(inputs, draws if step is None else snapped(draws, step))
+    assert_random_parity(scenario, rep, step)
 
 
 @settings(DETERMINISTIC, max_examples=300)
@@ -315,9 +316,7 @@ def test_random_borrowing_scenarios(scenario: Scenario, rep: int, step: float | 
 )
 def test_random_en_route_scenarios(scenario: Scenario, rep: int, step: float | None) -> None:
     """A waiting P1 takes a unit travelling to a less urgent job, mixed units needed."""
-    inputs = compile_scenario(scenario)
-    draws = draw(inputs, rep)
-    assert_parity(inputs, draws if step is None else snapped(draws, step))
+    assert_random_parity(scenario, rep, step)
 
 
 # --- exact ties -----------------------------------------------------------------------------

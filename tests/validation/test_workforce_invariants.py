@@ -18,12 +18,11 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paired_laws import assert_higher, kpi_per_replication
 from polars.testing import assert_frame_equal
 from workforce_plans import constant_intake, plan, route
 
-from fmssim.analytics.intervals import t_interval
 from fmssim.experiment import run_experiment
-from fmssim.experiment.replication import Task, run_replication
 from fmssim.model.compile import compile_scenario
 from fmssim.scenario import load_scenario
 from fmssim.workforce import Monthly, Plan, Stochastic, run_pipeline
@@ -187,12 +186,8 @@ def test_a_larger_intake_costs_capacity_first_then_adds_it(max_share: float) -> 
 def p1_and_factors(*sets: str) -> tuple[np.ndarray, np.ndarray]:
     inputs = compile_scenario(load_scenario(SMALL, sets=list(sets)).scenario)
     assert inputs.workforce is not None and inputs.workforce.expected is not None
-    values = []
-    for rep in range(6):
-        kpis = run_replication(Task(inputs, rep, "fast"))
-        row = kpis.filter(pl.col("group") == "P1", pl.col("kpi") == "attained_share")
-        values.append(row["value"].item())
-    return np.array(values), inputs.workforce.expected.factors()[:, 0]
+    p1 = kpi_per_replication(inputs, 6, "P1", "attained_share")
+    return p1, inputs.workforce.expected.factors()[:, 0]
 
 
 def test_more_effective_officers_never_lower_p1_attainment() -> None:
@@ -200,11 +195,8 @@ def test_more_effective_officers_never_lower_p1_attainment() -> None:
     more, more_factor = p1_and_factors(f"{rate}=0.02")
     fewer, fewer_factor = p1_and_factors(f"{rate}=0.30")
     assert np.all(more_factor >= fewer_factor) and np.any(more_factor > fewer_factor)
-    diff = more - fewer
-    low, high = t_interval(float(diff.mean()), float(diff.var(ddof=1)), len(diff))
-    print(f"P1 attained: +{diff.mean():.4f}, paired 95% interval [{low:.4f}, {high:.4f}]")
-    assert diff.mean() > 0
-    assert low >= 0 or np.all(diff >= 0), f"paired interval reaches {low:.4f}"
+    mean, low, high = assert_higher(more, fewer)
+    print(f"P1 attained: +{mean:.4f}, paired 95% interval [{low:.4f}, {high:.4f}]")
 
 
 def test_stochastic_workforce_summary_is_the_same_whatever_the_workers() -> None:
