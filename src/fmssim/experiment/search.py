@@ -97,10 +97,8 @@ def levers_for(path: Path, names: Sequence[str], sets: Sequence[str] = ()) -> tu
     document = load_scenario(path, sets=sets).document
     levers = []
     for name in names:
-        key = _lever_key(document, name)
-        value = _dotted(document, key)
-        if value is None and key.endswith(".extra_fte"):
-            value = 0  # a department with no officers added yet
+        key, default = _lever_key(document, name)
+        value = _dotted(document, key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             message = f"{name}: expected a number of officers at {key}, found {value!r}"
             raise ScenarioError("--over", 0, key, message)
@@ -110,24 +108,25 @@ def levers_for(path: Path, names: Sequence[str], sets: Sequence[str] = ()) -> tu
     return tuple(levers)
 
 
-def _lever_key(document: dict[str, Any], name: str) -> str:
+def _lever_key(document: dict[str, Any], name: str) -> tuple[str, Any]:
+    """The dotted key a lever moves, and its value when the scenario leaves it out."""
     if "." in name:
-        return name
+        return name, None
     if name in ((document.get("workforce") or {}).get("departments") or {}):
-        return f"workforce.departments.{name}.extra_fte"
+        return f"workforce.departments.{name}.extra_fte", 0  # no officers added yet
     if name in (document.get("pools") or {}):
-        return f"pools.{name}.roster.on_duty"
+        return f"pools.{name}.roster.on_duty", None
     if name in ((document.get("contact") or {}).get("pools") or {}):
-        return f"contact.pools.{name}.roster.on_duty"
+        return f"contact.pools.{name}.roster.on_duty", None
     message = "not a dispatch or handler pool, nor a workforce department, nor a dotted key"
     raise ScenarioError("--over", 0, name, message)
 
 
-def _dotted(document: Any, key: str) -> Any:
+def _dotted(document: Any, key: str, default: Any = None) -> Any:
     node = document
     for part in key.split("."):
         node = node.get(part) if isinstance(node, dict) else None
-    return node
+    return default if node is None else node
 
 
 def search(

@@ -179,9 +179,9 @@ def _merge(parts: list[dict[str, NDArray[np.float64]]], inputs: Inputs) -> Incid
         empty = np.zeros(0)
         return IncidentDraws(empty, np.zeros(0, np.int64), empty, empty, empty)
     stacked = {k: np.concatenate([p[k] for p in parts]) for k in (*KEYS, "booking_delay_min")}
-    stacked = _sorted(stacked)
     if any(spec is not None for spec in inputs.grades.appointment):
-        stacked = _sorted(_booked(stacked, inputs))
+        stacked = _booked(stacked, inputs)
+    stacked = _sorted(stacked)
     booked = stacked.get("booked_min")
     return IncidentDraws(
         created_min=stacked["created_min"],
@@ -197,14 +197,21 @@ def _merge(parts: list[dict[str, NDArray[np.float64]]], inputs: Inputs) -> Incid
 
 
 def _sorted(columns: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]:
-    order = np.lexsort((columns["contact"], columns["grade"], columns["created_min"]))
+    """By queue entry (``created_min``), then grade, then contact; after booking, equal
+    entries keep their creation order."""
+    keys = [columns["contact"], columns["grade"], columns["created_min"]]
+    if "booked_min" in columns:
+        booked = columns["booked_min"]
+        keys.insert(0, np.where(np.isnan(booked), columns["created_min"], booked))
+    order = np.lexsort(keys)
     return {k: v[order] for k, v in columns.items()}
 
 
 def _booked(
     columns: dict[str, NDArray[np.float64]], inputs: Inputs
 ) -> dict[str, NDArray[np.float64]]:
-    """Book each appointment grade's incidents (in creation order) into their slots."""
+    """Book each appointment grade's incidents (in creation order: time, then contact) into
+    their slots; ``created_min`` becomes their planned departure."""
     created = columns["created_min"]
     booked, slot = np.full(len(created), np.nan), np.full(len(created), np.nan)
     origin = inputs.grid.origin
@@ -214,6 +221,7 @@ def _booked(
         if spec is None:
             continue
         rows = np.flatnonzero(columns["grade"] == g)
+        rows = rows[np.lexsort((columns["contact"][rows], created[rows]))]  # creation order
         slot[rows] = book(created[rows] + columns["booking_delay_min"][rows], spec, of_day)
         booked[rows] = created[rows]
         due[rows] = np.maximum(created[rows], _departure(slot[rows], columns["travel_min"][rows]))

@@ -43,20 +43,13 @@ def run(inputs: Inputs, draws: Draws) -> Outcome:
         part = d if every else _take(d, ids)
         level = _levels(level_of_grade, part.grade)
         assigned = out.assigned_min if every else np.full(len(part), np.nan)
-        if inputs.p1_takes_en_route:
-            diverted = out.diverted_min if every else np.full(len(part), np.nan)
-            _divert(
-                inputs,
-                k,
-                part,
-                level,
-                (n_levels, _p1_level(inputs, k, level_of_grade)),
-                (assigned, diverted),
-            )
-            if not every:
-                out.diverted_min[ids] = diverted
-        else:
-            _dispatch(inputs, k, part, level, n_levels, assigned)
+        diverted = out.diverted_min  # written only by the diversion kernel
+        if inputs.p1_takes_en_route and not every:
+            diverted = np.full(len(part), np.nan)
+        queues = (n_levels, _p1_level(inputs, k, level_of_grade))
+        _dispatch(inputs, k, part, level, queues, (assigned, diverted))
+        if diverted is not out.diverted_min:
+            out.diverted_min[ids] = diverted
         timeline_into(columns, every, ids, assigned, jobs, inputs.grid.horizon_min)
     return out
 
@@ -142,7 +135,7 @@ def _p1_level(inputs: Inputs, k: int, level_of_grade: NDArray[np.int64]) -> int:
     return int(level_of_grade[g.names.index("P1")])
 
 
-def _divert(
+def _dispatch(
     inputs: Inputs,
     k: int,
     d: IncidentDraws,
@@ -150,55 +143,25 @@ def _divert(
     queues: tuple[int, int],
     out: tuple[NDArray[np.float64], NDArray[np.float64]],
 ) -> None:
-    """Pool ``k`` through the kernel where a waiting P1 may take a travelling unit."""
-    diversion_into(
-        out[0],
-        out[1],
-        d.created_min,
-        level,
-        inputs.grades.units_needed[d.grade],
-        (d.travel_min, d.on_scene_min, d.write_up_min),
-        queues,
-        (inputs.pools.change_min[k], inputs.pools.change_units[k]),
-        inputs.grid.horizon_min,
-    )
-
-
-def _dispatch(
-    inputs: Inputs,
-    k: int,
-    d: IncidentDraws,
-    level: NDArray[np.int64],
-    n_levels: int,
-    assigned: NDArray[np.float64],
-) -> None:
     """Write the allocation times of incidents ``d``, all attended by pool ``k``, into
-    ``assigned`` (NaN-filled). Pools with multi-unit grades take the crews kernel."""
-    g = inputs.grades
-    if np.any(g.units_needed[g.pool == k] > 1):
-        crews_into(
-            assigned,
-            np.empty(len(d), np.int64),
-            d.created_min,
-            level,
-            g.units_needed[d.grade],
-            (d.travel_min, d.on_scene_min, d.write_up_min),
-            n_levels,
-            inputs.pools.change_min[k],
-            inputs.pools.change_units[k],
-            inputs.grid.horizon_min,
+    ``out[0]`` (NaN-filled), through the kernel the pool needs: the diversion kernel when a
+    waiting P1 may take a travelling unit (which also writes ``out[1]``, when an incident lost
+    its unit), the crews kernel for multi-unit grades, else the single-unit kernel.
+    ``queues`` is (number of levels, level of P1 or -1)."""
+    g, pools, horizon = inputs.grades, inputs.pools, inputs.grid.horizon_min
+    assigned, diverted = out
+    jobs = (d.travel_min, d.on_scene_min, d.write_up_min)
+    roster = (pools.change_min[k], pools.change_units[k])
+    n_levels = queues[0]
+    if inputs.p1_takes_en_route:
+        units = g.units_needed[d.grade]
+        diversion_into(
+            assigned, diverted, d.created_min, level, units, jobs, queues, roster, horizon
         )
-        return
-    dispatch_into(
-        assigned,
-        np.empty(len(d), np.int64),
-        d.created_min,
-        level,
-        d.travel_min,
-        d.on_scene_min,
-        d.write_up_min,
-        n_levels,
-        inputs.pools.change_min[k],
-        inputs.pools.change_units[k],
-        inputs.grid.horizon_min,
-    )
+    elif np.any(g.units_needed[g.pool == k] > 1):
+        order = np.empty(len(d), np.int64)
+        units = g.units_needed[d.grade]
+        crews_into(assigned, order, d.created_min, level, units, jobs, n_levels, *roster, horizon)
+    else:
+        order = np.empty(len(d), np.int64)
+        dispatch_into(assigned, order, d.created_min, level, *jobs, n_levels, *roster, horizon)

@@ -16,16 +16,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from fmssim.engine.fast.keyed_heap import tpop, tpush
+from fmssim.engine.fast.keyed_heap import _earlier, tpop, tpush
 
 INF = np.inf
-
-
-@njit(cache=True, inline="always")
-def _before(a: int, b: int, key: np.ndarray) -> bool:
-    if key[a] != key[b]:
-        return bool(key[a] < key[b])
-    return a < b
 
 
 @njit(cache=True)
@@ -34,7 +27,7 @@ def _fix(heap: np.ndarray, pos: np.ndarray, size: int, j: int, key: np.ndarray) 
     k = pos[j]
     while k > 0:
         parent = (k - 1) >> 1
-        if not _before(heap[k], heap[parent], key):
+        if not _earlier(heap[k], heap[parent], key):
             break
         heap[k], heap[parent] = heap[parent], heap[k]
         pos[heap[k]] = k
@@ -45,9 +38,9 @@ def _fix(heap: np.ndarray, pos: np.ndarray, size: int, j: int, key: np.ndarray) 
         if left >= size:
             break
         child = left
-        if left + 1 < size and _before(heap[left + 1], heap[left], key):
+        if left + 1 < size and _earlier(heap[left + 1], heap[left], key):
             child = left + 1
-        if not _before(heap[child], heap[k], key):
+        if not _earlier(heap[child], heap[k], key):
             break
         heap[k], heap[child] = heap[child], heap[k]
         pos[heap[k]] = k
