@@ -19,6 +19,7 @@ KPIS = (
     "response_median_min",
     "response_p90_min",
     "response_mean_min",
+    "pre_dispatch_mean_min",
     "wait_mean_min",
     "lost_unit_share",
     "units_busy_mean",
@@ -42,6 +43,7 @@ def dispatch_kpis(
         response_median_min=pl.col("response_min").filter(attended).median(),
         response_p90_min=pl.col("response_min").filter(attended).quantile(0.9, "linear"),
         response_mean_min=pl.col("response_min").filter(attended).mean(),
+        pre_dispatch_mean_min=pl.col("pre_dispatch_min").mean(),
         wait_mean_min=pl.col("wait_min").filter(pl.col("wait_min").is_not_nan()).mean(),
         lost_unit_share=pl.col("diverted_min").is_not_nan().mean(),
         has_target=pl.col("target_min").is_not_nan().any(),
@@ -62,3 +64,34 @@ def units_busy(records: pl.DataFrame, bounds_min: NDArray[np.float64]) -> pl.Dat
     end = records["free_min"].to_numpy()
     units = records["units"].to_numpy().astype(np.float64)
     return busy_per_year(records["grade"], start, end, bounds_min, "units_busy_mean", units)
+
+
+TYPE_KPIS = (
+    "incidents",
+    "attended_share",
+    "attendance_mean_min",
+    "attendance_median_min",
+    "immediate_attendance_mean_min",
+    "rerouted_share",
+)
+
+
+def type_kpis(
+    records: pl.DataFrame, bounds_min: NDArray[np.float64], labels: tuple[int, ...]
+) -> pl.DataFrame:
+    """Long table for area ``incident_type``, group = incident type (typed incidents only)."""
+    typed = records.filter(pl.col("type").is_not_null())
+    counted = with_year(typed, bounds_min).filter(pl.col("year_index") >= 0)
+    attended = pl.col("arrived_min").is_not_nan()
+    immediate = attended & pl.col("slot_min").is_nan() & pl.col("pool").ne("")
+    table = aggregate(
+        counted,
+        ["year_index", "type"],
+        incidents=pl.len().cast(pl.Float64),
+        attended_share=attended.mean(),
+        attendance_mean_min=pl.col("response_min").filter(attended).mean(),
+        attendance_median_min=pl.col("response_min").filter(attended).median(),
+        immediate_attendance_mean_min=pl.col("response_min").filter(immediate).mean(),
+        rerouted_share=(pl.col("grade").cast(pl.String) != pl.col("graded").cast(pl.String)).mean(),
+    ).rename({"type": "group"})
+    return long_table(table, "incident_type", TYPE_KPIS, labels)

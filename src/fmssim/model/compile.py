@@ -7,6 +7,7 @@ from numpy.typing import NDArray
 
 from fmssim.model.compile_cases import investigation_inputs
 from fmssim.model.durations import duration_spec
+from fmssim.model.incident_types import type_inputs
 from fmssim.model.inputs import (
     AppointmentSpec,
     ChannelInputs,
@@ -73,6 +74,8 @@ def _grades(s: Scenario, grid: TimeGrid) -> GradeInputs:
         write_up=tuple(duration_spec(g.write_up_min) for g in grades),
         units_needed=np.array([g.units_needed for g in grades], dtype=np.int64),
         appointment=tuple(_appointment(g.appointment) for g in grades),
+        pre_dispatch=tuple(duration_spec(g.pre_dispatch_min) for g in grades),
+        types=type_inputs(s.dispatch, names),
     )
 
 

@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from fmssim.model.case_inputs import InvestigationInputs
 from fmssim.model.durations import DurationSpec
+from fmssim.model.incident_types import TypeInputs
 from fmssim.model.timegrid import TimeGrid
 from fmssim.workforce.inputs import WorkforceInputs
 
@@ -48,6 +49,10 @@ class GradeInputs:
     appointment: tuple[AppointmentSpec | None, ...] = ()
     """Per grade: booked into slots (see :mod:`fmssim.model.appointments`), or None; empty:
     no grade is."""
+    pre_dispatch: tuple[DurationSpec, ...] = ()
+    """Per grade: time from creation to ready for dispatch; empty: none anywhere."""
+    types: TypeInputs | None = None
+    """Incident types within grades and their routing; None: incidents have no type."""
 
 
 @dataclass(frozen=True)

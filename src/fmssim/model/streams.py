@@ -38,6 +38,10 @@ class StreamKind(IntEnum):
     BACKLOG_AGE = 20
     BACKLOG_EFFORT = 21
     INCIDENT_CRIME = 22
+    # 23-26: dispatch rules (issue 13, engine side)
+    INCIDENT_TYPE = 27
+    INCIDENT_ROUTE = 28
+    PRE_DISPATCH = 29
 
 
 def entity_key(name: str) -> int:

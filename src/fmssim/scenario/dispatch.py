@@ -5,25 +5,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from fmssim.scenario.base import Model, Positive, Share
 from fmssim.scenario.distributions import ZERO, Distribution
-
-GRADE_NAME = re.compile(r"^P[1-9]$")
-
-
-def _grade_name(name: str) -> str:
-    if not GRADE_NAME.match(name):
-        raise ValueError("grade names are P1 to P9")
-    return name
-
-
-GradeName = Annotated[str, AfterValidator(_grade_name)]
-"""P1 to P9; checked per key so an error points at the grade's own line."""
+from fmssim.scenario.grade_names import GradeName
+from fmssim.scenario.incident_types import IncidentType
 
 
 class Appointment(Model):
@@ -66,6 +55,11 @@ class Grade(Model):
     """Units sent to each incident. An incident needing k units starts only when k units of
     its pool are free at once; they are held for the whole job and freed together, and the
     queue is strict (nobody behind it is served while it waits)."""
+    pre_dispatch_min: Distribution = ZERO
+    """Time from the log's creation until it is ready for dispatch, in minutes: risk review,
+    call-backs, waiting until the caller can be seen. It holds no unit; the incident joins its
+    pool's queue only when it is over, and response time = pre-dispatch + wait for a unit +
+    travel. Only for grades a pool attends immediately (not appointments)."""
     travel_min: Distribution = ZERO
     """Travel time from assignment to arrival on scene, in minutes."""
     on_scene_min: Distribution = ZERO
@@ -83,6 +77,14 @@ class Grade(Model):
     aspiration_share: Share | None = None
     """Share of incidents the force aims to attend within ``target_min`` (e.g. an uplift
     goal); drawn on the report's attainment charts, not used by the simulation."""
+
+    @model_validator(mode="after")
+    def _pre_dispatch(self) -> Grade:
+        if self.pre_dispatch_min != ZERO and (self.pool is None or self.appointment is not None):
+            raise ValueError(
+                "pre_dispatch_min applies only to a grade a pool attends without appointment"
+            )
+        return self
 
 
 class DispatchOptions(Model):
@@ -103,6 +105,9 @@ class Dispatch(Model):
     """Grade policies by name, P1 to P9."""
     options: DispatchOptions = DispatchOptions()
     """Optional dispatch practices."""
+    incident_types: dict[str, IncidentType] = {}
+    """Incident types within grades (domestic abuse, mental health, ...) by name: each
+    type's share of each grade, its own times and routing. Empty: incidents have no type."""
 
     def priority_of(self, name: str) -> int:
         """Queue priority of a grade (explicit, or its number)."""
