@@ -17,6 +17,7 @@ from fmssim.model.inputs import (
 )
 from fmssim.model.rosters import tile, weekly_steps
 from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid, build_grid
+from fmssim.model.workload import handler_job_hours, pool_job_hours
 from fmssim.scenario.demand import HOURS_PER_WEEK, Stream
 from fmssim.scenario.dispatch import Appointment
 from fmssim.scenario.distributions import ZERO
@@ -125,7 +126,7 @@ def _pools(s: Scenario, grid: TimeGrid) -> PoolInputs:
     tiled = []
     for name in names:
         pool = s.pools[name]
-        starts, people = weekly_steps(pool.roster)
+        starts, people = weekly_steps(pool.roster, s.profiles, pool_job_hours(s, name))
         units = np.rint(people * (1.0 - pool.double_crewed_share / 2.0)).astype(np.int64)
         tiled.append(tile((starts, people), units, grid))
     return _pool_inputs(names, tiled, grid)
@@ -137,7 +138,8 @@ def _handler_pools(s: Scenario, grid: TimeGrid) -> tuple[PoolInputs, NDArray[np.
     names = tuple(pools)
     tiled = []
     for name in names:
-        starts, people = weekly_steps(pools[name].roster)
+        job = handler_job_hours(s, name)
+        starts, people = weekly_steps(pools[name].roster, s.profiles, job)
         slots = np.rint(people).astype(np.int64) * pools[name].chat_concurrency
         tiled.append(tile((starts, people), slots, grid))
     concurrency = np.array([pools[n].chat_concurrency for n in names], dtype=np.int64)

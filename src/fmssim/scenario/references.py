@@ -68,7 +68,23 @@ def _names(s: Scenario) -> list[Problem]:
     for pool in s.dispatch.options.p1_borrows_from:
         if pool not in s.pools:
             problems.append(("dispatch.options.p1_borrows_from", _unknown("pool", pool, s.pools)))
-    return [*problems, *_appointments(s)]
+    return [*problems, *_appointments(s), *_roster_profiles(s)]
+
+
+def _roster_profiles(s: Scenario) -> list[Problem]:
+    """A roster derived from strength follows a profile the scenario defines."""
+    handlers = s.contact.pools if s.contact is not None else {}
+    rosters = [
+        *((f"pools.{n}", p.roster) for n, p in s.pools.items()),
+        *((f"contact.pools.{n}", p.roster) for n, p in handlers.items()),
+    ]
+    return [
+        (f"{key}.roster.strength.follows", _unknown("profile", r.strength.follows, s.profiles))
+        for key, r in rosters
+        if r.strength is not None
+        and r.strength.follows is not None
+        and r.strength.follows not in s.profiles
+    ]
 
 
 def _appointments(s: Scenario) -> list[Problem]:

@@ -24,6 +24,7 @@ from fmssim.model.inputs import Inputs, PoolInputs
 from fmssim.model.rosters import tile, weekly_steps
 from fmssim.model.streams import StreamKind, generator
 from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid
+from fmssim.model.workload import handler_job_hours, pool_job_hours
 from fmssim.scenario.root import Scenario
 from fmssim.workforce.inputs import ScaledPool, WorkforceInputs, factor_steps
 from fmssim.workforce.mode import Stochastic
@@ -116,12 +117,12 @@ def _pools(s: Scenario) -> tuple[ScaledPool, ...]:
         pool = s.pools[name]
         if pool.department is not None:
             crew = 1.0 - pool.double_crewed_share / 2.0
-            weekly = weekly_steps(pool.roster)
+            weekly = weekly_steps(pool.roster, s.profiles, pool_job_hours(s, name))
             found.append(ScaledPool("dispatch", i, names.index(pool.department), weekly, crew))
     handlers = s.contact.pools if s.contact is not None else {}
-    for i, handler in enumerate(handlers.values()):
+    for i, (hname, handler) in enumerate(handlers.items()):
         if handler.department is not None:
-            weekly = weekly_steps(handler.roster)
+            weekly = weekly_steps(handler.roster, s.profiles, handler_job_hours(s, hname))
             conc = float(handler.chat_concurrency)
             found.append(ScaledPool("handlers", i, names.index(handler.department), weekly, conc))
     return tuple(found)
