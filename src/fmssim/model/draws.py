@@ -176,7 +176,7 @@ def _durations(
     on_scene, pre = g.on_scene[grade], g.pre_dispatch[grade] if g.pre_dispatch else None
     if types is not None and kind != NO_TYPE:
         on_scene = types.on_scene[kind] or on_scene
-        pre = types.pre_dispatch[kind] or pre
+        pre = types.pre_dispatch[kind].get(grade, pre)
 
     def rng(stream_kind: StreamKind) -> np.random.Generator:
         return generator(inputs.seed, rep, stream_kind, stream)

@@ -33,8 +33,8 @@ class TypeInputs:
     an incident stays in its grade when its draw is at or above the last column."""
     on_scene: tuple[DurationSpec | None, ...]
     """Per type: its own time on scene, or None for the grade's."""
-    pre_dispatch: tuple[DurationSpec | None, ...]
-    """Per type: its own pre-dispatch time, or None for the grade's."""
+    pre_dispatch: tuple[dict[int, DurationSpec], ...]
+    """Per type: its own pre-dispatch time by grade index (grades not in it: the grade's)."""
     crime_share: NDArray[np.float64]
     """Per type: share creating a crime; NaN for the grade's."""
     crime_type: tuple[str | None, ...]
@@ -66,7 +66,8 @@ def type_inputs(d: Dispatch, grade_names: tuple[str, ...]) -> TypeInputs | None:
             None if k.on_scene_min is None else duration_spec(k.on_scene_min) for k in kinds
         ),
         pre_dispatch=tuple(
-            None if k.pre_dispatch_min is None else duration_spec(k.pre_dispatch_min) for k in kinds
+            {grade_names.index(g): duration_spec(d) for g, d in k.pre_dispatch_min.items()}
+            for k in kinds
         ),
         crime_share=np.array([np.nan if k.crime_share is None else k.crime_share for k in kinds]),
         crime_type=tuple(k.crime_type for k in kinds),

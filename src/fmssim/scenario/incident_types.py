@@ -54,9 +54,10 @@ class IncidentType(Model):
     every grade some type names, the shares of all types must add up to 1."""
     on_scene_min: Distribution | None = None
     """Time on scene for this type, in minutes (default: the grade's)."""
-    pre_dispatch_min: Distribution | None = None
-    """Time from creation to ready for dispatch for this type (default: the grade's); only
-    where the grade allows a pre-dispatch stage."""
+    pre_dispatch_min: dict[GradeName, Distribution] = {}
+    """Time from creation to ready for dispatch for this type, per grade (default: the
+    grade's own); e.g. domestic abuse waiting until the caller can be seen safely. Only for
+    grades with a pre-dispatch stage (a pool attends, not by appointment)."""
     crime_share: Share | None = None
     """Share of this type's incidents that create a recorded crime (default: the grade's)."""
     crime_type: str | None = None
@@ -78,8 +79,7 @@ def type_problems(
         for grade, share in kind.grade_share.items():
             totals[grade] = totals.get(grade, 0.0) + share
         problems += _names(key, kind, grades, crimes)
-        if kind.pre_dispatch_min is not None:
-            problems += _pre_dispatch(key, kind, grades)
+        problems += _pre_dispatch(key, kind, grades)
     problems += [
         ("dispatch.incident_types", f"shares of {grade} add up to {total:.4g}, not 1")
         for grade, total in totals.items()
@@ -115,7 +115,11 @@ def _pre_dispatch(
 ) -> list[tuple[str, str]]:
     """A type's own pre-dispatch time only on grades a pool attends without appointment."""
     return [
-        (f"{key}.pre_dispatch_min", f"grade {g} has no pre-dispatch stage (no pool, or booked)")
-        for g in kind.grade_share
+        (f"{key}.pre_dispatch_min.{g}", f"grade {g} has no pre-dispatch stage (no pool, or booked)")
+        for g in kind.pre_dispatch_min
         if g in grades and (grades[g].pool is None or grades[g].appointment is not None)
+    ] + [
+        (f"{key}.pre_dispatch_min.{g}", "not in this type's grade_share")
+        for g in kind.pre_dispatch_min
+        if g not in kind.grade_share
     ]
