@@ -77,7 +77,7 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "type_unknown_crime.yaml": ("dispatch.incident_types.domestic_abuse.crime_type", 12),
     "type_route_share_above_one.yaml": ("dispatch.incident_types.domestic_abuse.routing.P3", 12),
     "pre_dispatch_without_pool.yaml": ("dispatch.grades.P9", 9),
-    "strength_unknown_profile.yaml": ("pools.response.roster.strength.follows", 15),
+    "strength_unknown_profile.yaml": ("pools.response.roster.strength.follows", 16),
     "not_supported_en_route_with_borrowing.yaml": ("dispatch.options.p1_takes_en_route_unit", 11),
     "not_utf8.yaml": ("(top level)", 2),
     "profile_bad_number_csv.yaml": ("profiles.typo.file", 15),
