@@ -23,7 +23,7 @@ import numpy as np
 
 HERE = Path(__file__).parent
 TUNED = {
-    "PD1": 4.5,
+    "PD1": 3.8,
     "PD2": 190.0,
     "P2NOW": 0.46,
     "PD3": 60.0,
@@ -31,6 +31,7 @@ TUNED = {
     "DAR2": 0.15,
     "DAR3": 0.30,
     "VAC": 0.03,
+    "IDLE": 42.0,
     "ABS": 0.22,
     "scene": 130.0,
     "p1": 10.5,

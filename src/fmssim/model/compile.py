@@ -14,6 +14,7 @@ from fmssim.model.inputs import (
     GradeInputs,
     Inputs,
     PoolInputs,
+    TravelScaling,
 )
 from fmssim.model.rosters import tile, weekly_steps
 from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid, build_grid
@@ -45,8 +46,24 @@ def compile_scenario(s: Scenario) -> Inputs:
             [sorted(s.pools).index(p) for p in s.dispatch.options.p1_borrows_from], np.int64
         ),
         investigations=investigation_inputs(s, _crime_rates(s, grid), grades.names),
+        travel_scaling=_travel_scaling(s),
     )
     return with_workforce(s, inputs)
+
+
+def _travel_scaling(s: Scenario) -> TravelScaling | None:
+    """Pools whose travel follows the square-root law (None: none does)."""
+    names = sorted(s.pools)
+    scaled = [(i, s.pools[n].travel_scaling, n) for i, n in enumerate(names)]
+    found = [(i, t, n) for i, t, n in scaled if t is not None]
+    if not found:
+        return None
+    return TravelScaling(
+        pool=np.array([i for i, _, _ in found], np.int64),
+        reference_idle=np.array([t.reference_idle_units for _, t, _ in found]),
+        exponent=np.array([t.exponent for _, t, _ in found]),
+        job_hours=np.array([pool_job_hours(s, n) for _, _, n in found]),
+    )
 
 
 def _crime_rates(s: Scenario, grid: TimeGrid) -> NDArray[np.float64]:

@@ -114,6 +114,18 @@ class ChannelInputs:
 
 
 @dataclass(frozen=True)
+class TravelScaling:
+    """Pools whose travel follows the square-root law (:mod:`fmssim.model.travel`)."""
+
+    pool: NDArray[np.int64]
+    reference_idle: NDArray[np.float64]
+    """Idle units at which a pool's drawn travel applies unchanged."""
+    exponent: NDArray[np.float64]
+    job_hours: NDArray[np.float64]
+    """The pool's mean job (travel + on scene + write-up), in hours."""
+
+
+@dataclass(frozen=True)
 class Inputs:
     """A compiled scenario."""
 
@@ -138,3 +150,5 @@ class Inputs:
     workforce, rosters as written."""
     investigations: InvestigationInputs | None = None
     """Investigation departments and crime types; None: no investigations."""
+    travel_scaling: TravelScaling | None = None
+    """Pools whose travel shortens as more units are idle; None: travel as drawn."""

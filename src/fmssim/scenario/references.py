@@ -96,6 +96,14 @@ def _appointments(s: Scenario) -> list[Problem]:
             problems.append((f"{key}.target_min", "an appointment is measured against its slot"))
         if grade.appointment is not None and grade.pool is None:
             problems.append((f"{key}.appointment", "needs a pool to attend the appointments"))
+        pool = s.pools.get(grade.pool or "")
+        if grade.appointment is not None and pool is not None and pool.travel_scaling is not None:
+            problems.append(
+                (
+                    f"pools.{grade.pool}.travel_scaling",
+                    f"not for a pool attending {name} by appointment",
+                )
+            )
     return problems
 
 
