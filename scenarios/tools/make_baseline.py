@@ -23,7 +23,7 @@ import numpy as np
 
 HERE = Path(__file__).parent
 TUNED = {
-    "PD1": 3.8,
+    "PD1": 4.0,
     "PD2": 190.0,
     "P2NOW": 0.46,
     "PD3": 60.0,
