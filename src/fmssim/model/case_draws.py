@@ -43,6 +43,11 @@ class CaseDraws:
     """Minimum open time from creation (0 without a floor)."""
     screened: NDArray[np.bool_]
     """Filed without investigation: never allocated."""
+    stages: NDArray[np.int64]
+    """Outside stages the case needs: bit ``s`` for its department's stage ``s``."""
+    stage_min: NDArray[np.float64]
+    """Shape (cases, S), S the most stages of any department: time stage ``s`` takes over
+    the case once it starts on it (0 where not needed)."""
     source: NDArray[np.int64]
     """Where the case came from, and the tie-break at equal creation times: department d's
     backlog is d; type k's own stream is D + k; type k created by grade g's incidents or
@@ -51,6 +56,14 @@ class CaseDraws:
 
     def __len__(self) -> int:
         return len(self.created_min)
+
+    @property
+    def spell_min(self) -> NDArray[np.float64]:
+        """Effort of each spell of work: a case needing ``m`` outside stages is worked in
+        ``m + 1`` equal spells, one before each stage and one after the last."""
+        spells = np.bitwise_count(self.stages).astype(np.float64) + 1.0
+        result: NDArray[np.float64] = self.effort_min / spells
+        return result
 
     @property
     def entered_min(self) -> NDArray[np.float64]:
@@ -95,6 +108,8 @@ def _backlog(inputs: Inputs, inv: InvestigationInputs, rep: int, d: int) -> Part
         "effort_min": inv.backlog_effort[d].sample(effort_rng, n),
         "floor_min": _floors(inputs, inv, rep, d, name + BACKLOG, n),
         "screened": np.zeros(n, dtype=np.bool_),
+        "stages": np.zeros(n, np.int64),
+        "stage_min": np.zeros((n, max_stages(inv))),
     }
 
 
@@ -113,16 +128,45 @@ def typed_cases(
     if len(t.risk_cdf[k]):
         u = generator(seed, rep, StreamKind.CASE_RISK, name).random(n)
         risk = np.minimum(np.searchsorted(t.risk_cdf[k], u, side="right"), len(t.risk_cdf[k]) - 1)
+    effort = t.effort[k].sample(generator(seed, rep, StreamKind.CASE_EFFORT, name), n)
+    if len(t.risk_effort[k]):
+        effort = effort * t.risk_effort[k][risk]
     return {
         "created_min": created,
         "source": np.full(n, source),
         "department": np.full(n, d),
         "ctype": np.full(n, k),
         "risk": risk,
-        "effort_min": t.effort[k].sample(generator(seed, rep, StreamKind.CASE_EFFORT, name), n),
+        "effort_min": effort,
         "floor_min": _floors(inputs, inv, rep, d, name, n),
         "screened": screened,
+        **_stages(inputs, rep, k, name, n),
     }
+
+
+def max_stages(inv: InvestigationInputs) -> int:
+    """The most outside stages of any department (the width of ``stage_min``)."""
+    return max((len(names) for names in inv.stage_names), default=0)
+
+
+def _stages(inputs: Inputs, rep: int, k: int, stream: str, n: int) -> Part:
+    """Which stages each case needs (a uniform per case and stage) and their times."""
+    inv = inputs.investigations
+    assert inv is not None
+    d = int(inv.types.department[k])
+    mask = np.zeros(n, np.int64)
+    times = np.zeros((n, max_stages(inv)))
+    for s, stage in enumerate(inv.stage_names[d]):
+        share = inv.types.stage_share[k][s]
+        if share <= 0:
+            continue
+        name = f"{stream}@{stage}"
+        need = generator(inputs.seed, rep, StreamKind.CASE_STAGE, name).random(n) < share
+        spec = inv.stage_time[d][s]
+        took = spec.sample(generator(inputs.seed, rep, StreamKind.CASE_STAGE_TIME, name), n)
+        mask |= need.astype(np.int64) << s
+        times[:, s] = np.where(need, took, 0.0)
+    return {"stages": mask, "stage_min": times}
 
 
 def _floors(
@@ -145,6 +189,9 @@ def merge_cases(parts: list[Part]) -> CaseDraws:
     each part."""
     keys = ("created_min", "source", "department", "ctype", "risk", "effort_min", "floor_min")
     stacked = {k: np.concatenate([p[k] for p in parts]) if parts else np.zeros(0) for k in keys}
+    stages = np.concatenate([p["stages"] for p in parts]) if parts else np.zeros(0, np.int64)
+    width = parts[0]["stage_min"].shape[1] if parts else 0
+    stage_min = np.concatenate([p["stage_min"] for p in parts]) if parts else np.zeros((0, width))
     screened = np.concatenate([p["screened"] for p in parts]) if parts else np.zeros(0, np.bool_)
     order = np.lexsort((stacked["source"], stacked["created_min"]))
     ints = {
@@ -155,5 +202,7 @@ def merge_cases(parts: list[Part]) -> CaseDraws:
         effort_min=stacked["effort_min"][order].astype(np.float64),
         floor_min=stacked["floor_min"][order].astype(np.float64),
         screened=screened[order].astype(np.bool_),
+        stages=stages[order].astype(np.int64),
+        stage_min=np.ascontiguousarray(stage_min[order], dtype=np.float64),
         **ints,
     )

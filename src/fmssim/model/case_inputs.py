@@ -34,6 +34,11 @@ class CrimeTypeInputs:
     """Per type: risk levels, most urgent first (empty: no levels)."""
     risk_cdf: tuple[NDArray[np.float64], ...]
     """Per type: cumulative shares of ``risk_names``."""
+    risk_effort: tuple[NDArray[np.float64], ...]
+    """Per type: effort multiplier of each risk level (empty: no levels)."""
+    stage_share: tuple[NDArray[np.float64], ...]
+    """Per type: share of its cases needing each stage of its department (in the
+    department's stage order)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,12 @@ class InvestigationInputs:
     """Per department: rate factor from the matching change time on."""
     floor: tuple[DurationSpec | None, ...]
     """Minimum open time from creation, in minutes (None: no floor)."""
+    stage_names: tuple[tuple[str, ...], ...]
+    """Per department: its outside stages, in the order a case passes through them."""
+    stage_servers: tuple[NDArray[np.int64], ...]
+    """Per department: cases each stage handles at once (-1: no limit)."""
+    stage_time: tuple[tuple[DurationSpec, ...], ...]
+    """Per department and stage: time the stage takes over one case, in minutes."""
     backlog_cases: NDArray[np.int64]
     backlog_age: tuple[DurationSpec, ...]
     backlog_effort: tuple[DurationSpec, ...]

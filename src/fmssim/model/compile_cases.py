@@ -38,6 +38,14 @@ def investigation_inputs(
             None if d.min_elapsed_days is None else duration_spec(d.min_elapsed_days, MIN_PER_DAY)
             for d in depts
         ),
+        stage_names=tuple(tuple(d.stages) for d in depts),
+        stage_servers=tuple(
+            np.array([-1 if g.servers is None else g.servers for g in d.stages.values()], np.int64)
+            for d in depts
+        ),
+        stage_time=tuple(
+            tuple(duration_spec(g.days, MIN_PER_DAY) for g in d.stages.values()) for d in depts
+        ),
         backlog_cases=np.array([0 if b is None else b.open_cases for b in backlogs], np.int64),
         backlog_age=tuple(
             NO_AGE if b is None else duration_spec(b.age_days, MIN_PER_DAY) for b in backlogs
@@ -64,6 +72,7 @@ def _types(
     s: Scenario, departments: tuple[str, ...], crime_rates: NDArray[np.float64]
 ) -> CrimeTypeInputs:
     crimes = [s.demand.crimes[n] for n in s.demand.crimes]
+    assert s.investigations is not None
     return CrimeTypeInputs(
         names=tuple(s.demand.crimes),
         department=np.array([departments.index(c.department) for c in crimes], dtype=np.int64),
@@ -72,4 +81,13 @@ def _types(
         effort=tuple(duration_spec(c.duration_days or ZERO, MIN_PER_DAY) for c in crimes),
         risk_names=tuple(tuple(c.risk_levels) for c in crimes),
         risk_cdf=tuple(np.cumsum(list(c.risk_levels.values())) for c in crimes),
+        risk_effort=tuple(
+            np.array([c.risk_effort.get(r, 1.0) for r in c.risk_levels]) for c in crimes
+        ),
+        stage_share=tuple(
+            np.array(
+                [c.stages.get(g, 0.0) for g in s.investigations.departments[c.department].stages]
+            )
+            for c in crimes
+        ),
     )

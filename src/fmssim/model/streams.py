@@ -38,6 +38,9 @@ class StreamKind(IntEnum):
     BACKLOG_AGE = 20
     BACKLOG_EFFORT = 21
     INCIDENT_CRIME = 22
+    # 37-43: investigations (issue 15)
+    CASE_STAGE = 37
+    CASE_STAGE_TIME = 38
 
 
 def entity_key(name: str) -> int:

@@ -24,6 +24,19 @@ class Backlog(Model):
     (at ``availability`` 1)."""
 
 
+class Stage(Model):
+    """An outside step a case waits for between spells of investigative work (a charging
+    decision, forensic results, a partner agency), with its own capacity and delay. The case
+    keeps its investigator's caseload slot while it waits, but takes none of the
+    investigator's effort."""
+
+    servers: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    """Cases the stage handles at once (first come first served); ``null``: no limit (a
+    pure delay)."""
+    days: Distribution
+    """Time the stage takes over one case once it starts on it, in days."""
+
+
 class Department(Model):
     """An investigation department: investigators sharing effort across their open cases."""
 
@@ -41,6 +54,10 @@ class Department(Model):
     """Optional floor on a case's open time, from its creation (waiting for forensics or a
     charging decision); a case whose work is done before its floor keeps its investigator's
     caseload slot until the floor passes."""
+    stages: Annotated[dict[str, Stage], Field(max_length=16)] = {}  # noqa: RUF012
+    """Outside stages by name, in the order a case passes through them. A case that needs
+    ``m`` of them (``demand.crimes.*.stages``) is worked in ``m + 1`` equal spells, one
+    before each stage and one after the last."""
     backlog: Backlog | None = None
     """Cases open at the start."""
     department: str | None = None

@@ -111,11 +111,17 @@ def complete(desk: Desk, j: int, version: int) -> None:
 
 def start(desk: Desk, j: int, case: int, effort: float) -> simpy.Event:
     """Investigator ``j`` takes ``case``; the event fires when its effort is complete."""
+    desk.set_open(j, desk.investigators[j].open + 1)
+    return resume(desk, j, case, effort)
+
+
+def resume(desk: Desk, j: int, case: int, effort: float) -> simpy.Event:
+    """Investigator ``j`` works ``effort`` more on ``case``, which already holds one of its
+    slots (a spell after an outside stage); the event fires when that effort is done."""
     inv = desk.investigators[j]
     advance(inv, desk.clock.now, desk.rate)
     done = desk.clock.event()
     heapq.heappush(inv.working, (inv.virtual + effort, case, done))
-    desk.set_open(j, inv.open + 1)
     schedule(desk, j)
     return done
 

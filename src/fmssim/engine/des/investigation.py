@@ -1,5 +1,6 @@
 """Investigations as SimPy processes: a case arrives, waits for a caseload slot, is worked
-(sharing its investigator's effort), waits for its elapsed-time floor, and is finalised."""
+(sharing its investigator's effort) in spells between the outside stages it needs, waits
+for its elapsed-time floor, and is finalised."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from fmssim.engine.des.case_stages import OnEnd, Stages, join
 from fmssim.engine.des.caseload import (
     ALLOCATE,
     ARRIVE,
@@ -18,6 +20,7 @@ from fmssim.engine.des.caseload import (
     Desk,
     Investigator,
     change_rate,
+    resume,
     start,
 )
 from fmssim.engine.des.clock import Clock
@@ -39,9 +42,10 @@ def run_cases(inputs: Inputs, draws: CaseDraws) -> CaseOutcome:
         times, rates = inv.rate_steps(d)
         investigators = [Investigator() for _ in range(int(inv.investigators[d]))]
         desk = Desk(clock, int(inv.cap[d]), float(rates[0]), investigators)
+        stages = Stages(clock, [int(c) for c in inv.stage_servers[d]], out.stage_wait_min)
         clock.process(rate_steps(desk, times, rates))
         mine = np.flatnonzero((draws.department == d) & ~draws.screened)
-        clock.process(source(desk, mine, draws, out))
+        clock.process(source(desk, stages, mine, draws, out))
     clock.run(until=inputs.grid.horizon_min)
     return out
 
@@ -53,24 +57,37 @@ def rate_steps(desk: Desk, times: np.ndarray, rates: np.ndarray) -> Process:
         change_rate(desk, float(rate))
 
 
-def source(desk: Desk, ids: np.ndarray, draws: CaseDraws, out: CaseOutcome) -> Process:
+def source(
+    desk: Desk, stages: Stages, ids: np.ndarray, draws: CaseDraws, out: CaseOutcome
+) -> Process:
     """Brings every case of the department in at its entry time, in id order."""
-    entered = draws.entered_min
+    entered, spell = draws.entered_min, draws.spell_min
     for i in ids:
         yield desk.clock.at(float(entered[i]), ARRIVE)
-        desk.clock.process(case(desk, int(i), draws, out))
+        desk.clock.process(case(desk, stages, int(i), float(spell[i]), draws, out))
 
 
-def case(desk: Desk, i: int, draws: CaseDraws, out: CaseOutcome) -> Process:
-    """One case: wait for a slot, be worked, wait for the floor, free the slot."""
+def case(
+    desk: Desk, stages: Stages, i: int, spell: float, draws: CaseDraws, out: CaseOutcome
+) -> Process:
+    """One case: wait for a slot, be worked in spells between its outside stages, wait for
+    the floor, free the slot."""
     clock = desk.clock
     grant = clock.event()
-    heapq.heappush(desk.queue, (int(draws.risk[i]), i, float(draws.effort_min[i]), grant))
+    heapq.heappush(desk.queue, (int(draws.risk[i]), i, spell, grant))
     request_allocation(desk)
     j, done = yield grant
     out.allocated_min[i] = clock.now
     out.investigator[i] = j
+    out.stage_wait_min[i] = 0.0
     yield done
+    need = int(draws.stages[i])
+    for s in range(len(stages.servers)):
+        if need >> s & 1:
+            back = clock.event()
+            join(stages, s, i, float(draws.stage_min[i, s]), _back(desk, j, i, spell, back))
+            done = yield back
+            yield done
     out.worked_min[i] = clock.now
     floor_at = draws.created_min[i] + draws.floor_min[i]
     if floor_at > clock.now:
@@ -78,6 +95,16 @@ def case(desk: Desk, i: int, draws: CaseDraws, out: CaseOutcome) -> Process:
     out.finalised_min[i] = clock.now
     desk.set_open(j, desk.investigators[j].open - 1)
     request_allocation(desk)
+
+
+def _back(desk: Desk, j: int, i: int, spell: float, back: simpy.Event) -> OnEnd:
+    """When the stage is done: the investigator works the next spell at once, and the case
+    learns the event of that spell's end."""
+
+    def on_end() -> None:
+        back.succeed(resume(desk, j, i, spell))
+
+    return on_end
 
 
 def request_allocation(desk: Desk) -> None:

@@ -16,24 +16,26 @@ def run_cases(inputs: Inputs, draws: CaseDraws) -> CaseOutcome:
     out = CaseOutcome.empty(len(draws))
     if inv is None:
         return out
-    entered = draws.entered_min
+    entered, spell = draws.entered_min, draws.spell_min
     risk = draws.risk.astype(np.float64)
     for d in range(len(inv.names)):
         ids = np.flatnonzero((draws.department == d) & ~draws.screened)
-        columns = [np.full(len(ids), np.nan) for _ in range(4)]
+        a, b, c, e, f = (np.full(len(ids), np.nan) for _ in range(5))
+        columns = (a, b, c, e, f)
         times, rates = inv.rate_steps(d)
+        servers = np.ascontiguousarray(inv.stage_servers[d], dtype=np.int64)
         caseload_into(
-            columns[0],
-            columns[1],
-            columns[2],
-            columns[3],
+            columns,
             (
                 entered[ids],
                 draws.created_min[ids],
                 draws.floor_min[ids],
                 risk[ids],
-                draws.effort_min[ids],
+                spell[ids],
             ),
+            draws.stages[ids],
+            np.ascontiguousarray(draws.stage_min[ids][:, : len(servers)], dtype=np.float64),
+            servers,
             int(inv.investigators[d]),
             int(inv.cap[d]),
             np.ascontiguousarray(times, dtype=np.float64),
@@ -41,7 +43,13 @@ def run_cases(inputs: Inputs, draws: CaseDraws) -> CaseOutcome:
             inputs.grid.horizon_min,
         )
         for target, column in zip(
-            (out.allocated_min, out.worked_min, out.finalised_min, out.investigator),
+            (
+                out.allocated_min,
+                out.worked_min,
+                out.finalised_min,
+                out.investigator,
+                out.stage_wait_min,
+            ),
             columns,
             strict=True,
         ):

@@ -1,0 +1,45 @@
+"""Checks across the investigation parts of a scenario: crime types' stages and risk effort
+name things their department and type define, and no work is routed to a closed stage."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from fmssim.scenario.root import Scenario
+
+Problem = tuple[str, str]
+
+
+def investigation_problems(s: Scenario) -> list[Problem]:
+    """Stages and risk levels named but not defined; stages with no capacity that cases
+    are routed to."""
+    if s.investigations is None:
+        return []
+    problems: list[Problem] = []
+    departments = s.investigations.departments
+    for name, crime in s.demand.crimes.items():
+        key = f"demand.crimes.{name}"
+        for level in crime.risk_effort:
+            if level not in crime.risk_levels:
+                problems.append(
+                    (f"{key}.risk_effort.{level}", _unknown("risk level", level, crime.risk_levels))
+                )
+        dept = departments.get(crime.department)
+        if dept is None:
+            continue
+        for stage, share in crime.stages.items():
+            if stage not in dept.stages:
+                problems.append((f"{key}.stages.{stage}", _unknown("stage", stage, dept.stages)))
+            elif share > 0 and dept.stages[stage].servers == 0:
+                where = f"investigations.departments.{crime.department}.stages.{stage}.servers"
+                problems.append((where, f"is 0, but {key} routes cases to it"))
+    return problems
+
+
+def _unknown(what: str, name: str, known: Iterable[str]) -> str:
+    names = list(known)
+    hint = difflib.get_close_matches(name, names, n=1)
+    if hint:
+        return f"unknown {what} {name!r} (did you mean {hint[0]!r}?)"
+    return f"unknown {what} {name!r} (known: {', '.join(sorted(names)) or 'none defined'})"
