@@ -1,6 +1,7 @@
 """Direction laws for investigations, with common random numbers (paired differences).
 
-More investigators never grow the backlog; more demand never shrinks it. Each test asks,
+More investigators never grow the backlog; more demand never shrinks it; slower charging
+decisions or fewer charging servers never shrink it. Each test asks,
 per department, that the paired 95% interval of (larger − smaller) mean open cases and mean
 wait for allocation lie on the right side of zero (or every replication agree), and the mean
 difference be strictly so. (A year-end snapshot is too noisy for a 10% change.)
@@ -62,3 +63,19 @@ def test_more_demand_never_shrinks_the_backlog(kpi: str) -> None:
         if kpi == "allocation_wait_mean_days" and not more[d].any():
             continue  # nobody waits even with more demand: nothing to grow
         assert_higher(more[d], base[d])
+
+
+def test_slower_charging_decisions_never_shrink_the_backlog() -> None:
+    """Doubling the charging stage's mean time (2 → 4 days) never lowers the safeguarding
+    department's open cases (cases at the stage keep their slots)."""
+    slower = "investigations.departments.safeguarding.stages.charging.days.mean=4"
+    base, more = backlog("open_cases_mean"), backlog("open_cases_mean", slower)
+    assert_higher(more["safeguarding"], base["safeguarding"])
+
+
+def test_fewer_charging_servers_never_shrink_the_backlog() -> None:
+    """Fewer charging-stage servers (4 → 3, utilisation about 0.62 → 0.82) never lower the
+    safeguarding open cases."""
+    fewer = "investigations.departments.safeguarding.stages.charging.servers=3"
+    base, less = backlog("open_cases_mean"), backlog("open_cases_mean", fewer)
+    assert_higher(less["safeguarding"], base["safeguarding"])

@@ -109,7 +109,7 @@ def test_most_urgent_first() -> None:
     table = cases("fast", 3).filter(pl.col("department") == "safeguarding", ~pl.col("backlog"))
     rank = {"high": 0, "medium": 1, "standard": 2}
     ranked = table.with_columns(rank=pl.col("risk").replace_strict(rank, return_dtype=pl.Int64))
-    allocated = ranked.filter(pl.col("wait_min") > 0)
+    allocated = ranked.filter(pl.col("allocated_min").is_not_nan(), pl.col("wait_min") > 0)
     assert allocated.height > 0
     for row in allocated.iter_rows(named=True):
         t = row["allocated_min"]
