@@ -31,8 +31,16 @@ TUNED = {
     "NC": 6.0,
     "P999": 300.0,
     "P101": 600.0,
-    "DAF": 31.0,
-    "CAF": 50.0,
+    "DAE": 1.1,
+    "DAPS": 0.075,
+    "DAPD": 400.0,
+    "DACAP": 16.0,
+    "DAR": 1.5,
+    "CAE": 2.3,
+    "CAPS": 0.3,
+    "CAPD": 120.0,
+    "CACAP": 20.0,
+    "CAR": 1.2,
 }
 GRADE_VOLUMES = {  # p1_volume .. p7_volume; P9 from total_logs_derived
     "P1": 196876,

@@ -72,6 +72,12 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "crime_unknown_department.yaml": ("demand.crimes.burglary.department", 8),
     "crime_without_effort.yaml": ("demand.crimes.burglary.duration_days", 6),
     "crime_share_without_type.yaml": ("dispatch.grades.P1.crime_share", 9),
+    "crime_share_above_one.yaml": ("dispatch.grades.P1.crime_share", 14),
+    "case_stage_zero_servers.yaml": (
+        "investigations.departments.fcid.stages.forensics.servers",
+        19,
+    ),
+    "case_stage_unknown.yaml": ("demand.crimes.burglary.stages.forensic", 10),
     "not_supported_en_route_with_borrowing.yaml": ("dispatch.options.p1_takes_en_route_unit", 11),
     "not_utf8.yaml": ("(top level)", 2),
     "profile_bad_number_csv.yaml": ("profiles.typo.file", 15),

@@ -108,8 +108,7 @@ def _backlog(inputs: Inputs, inv: InvestigationInputs, rep: int, d: int) -> Part
         "effort_min": inv.backlog_effort[d].sample(effort_rng, n),
         "floor_min": _floors(inputs, inv, rep, d, name + BACKLOG, n),
         "screened": np.zeros(n, dtype=np.bool_),
-        "stages": np.zeros(n, np.int64),
-        "stage_min": np.zeros((n, max_stages(inv))),
+        **_stages(inputs, rep, d, inv.backlog_stages[d], name + BACKLOG, n),
     }
 
 
@@ -140,7 +139,7 @@ def typed_cases(
         "effort_min": effort,
         "floor_min": _floors(inputs, inv, rep, d, name, n),
         "screened": screened,
-        **_stages(inputs, rep, k, name, n),
+        **_stages(inputs, rep, d, t.stage_share[k], name, n),
     }
 
 
@@ -149,15 +148,17 @@ def max_stages(inv: InvestigationInputs) -> int:
     return max((len(names) for names in inv.stage_names), default=0)
 
 
-def _stages(inputs: Inputs, rep: int, k: int, stream: str, n: int) -> Part:
-    """Which stages each case needs (a uniform per case and stage) and their times."""
+def _stages(
+    inputs: Inputs, rep: int, d: int, shares: NDArray[np.float64], stream: str, n: int
+) -> Part:
+    """Which of department ``d``'s stages each case needs (a uniform per case and stage,
+    against ``shares``) and their times."""
     inv = inputs.investigations
     assert inv is not None
-    d = int(inv.types.department[k])
     mask = np.zeros(n, np.int64)
     times = np.zeros((n, max_stages(inv)))
     for s, stage in enumerate(inv.stage_names[d]):
-        share = inv.types.stage_share[k][s]
+        share = shares[s]
         if share <= 0:
             continue
         name = f"{stream}@{stage}"

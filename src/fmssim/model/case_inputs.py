@@ -65,6 +65,8 @@ class InvestigationInputs:
     stage_time: tuple[tuple[DurationSpec, ...], ...]
     """Per department and stage: time the stage takes over one case, in minutes."""
     backlog_cases: NDArray[np.int64]
+    backlog_stages: tuple[NDArray[np.float64], ...]
+    """Per department: share of its backlog needing each of its stages."""
     backlog_age: tuple[DurationSpec, ...]
     backlog_effort: tuple[DurationSpec, ...]
     target_min: float

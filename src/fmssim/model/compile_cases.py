@@ -47,6 +47,10 @@ def investigation_inputs(
             tuple(duration_spec(g.days, MIN_PER_DAY) for g in d.stages.values()) for d in depts
         ),
         backlog_cases=np.array([0 if b is None else b.open_cases for b in backlogs], np.int64),
+        backlog_stages=tuple(
+            np.array([0.0 if b is None else b.stages.get(g, 0.0) for g in d.stages])
+            for b, d in zip(backlogs, depts, strict=True)
+        ),
         backlog_age=tuple(
             NO_AGE if b is None else duration_spec(b.age_days, MIN_PER_DAY) for b in backlogs
         ),

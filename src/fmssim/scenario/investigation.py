@@ -22,6 +22,9 @@ class Backlog(Model):
     remaining_days: Distribution
     """Effort each of those cases still needs, in days of one investigator's sole attention
     (at ``availability`` 1)."""
+    stages: dict[str, Share] = {}  # noqa: RUF012
+    """Share of those cases that still need each outside stage of the department (drawn
+    independently, with the stage's full time)."""
 
 
 class Stage(Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from fmssim.scenario.investigation import Department
 from fmssim.scenario.root import Scenario
 
 Problem = tuple[str, str]
@@ -18,6 +19,10 @@ def investigation_problems(s: Scenario) -> list[Problem]:
         return []
     problems: list[Problem] = []
     departments = s.investigations.departments
+    for name, dept in departments.items():
+        key = f"investigations.departments.{name}"
+        routed = {} if dept.backlog is None else dept.backlog.stages
+        problems += _routes(f"{key}.backlog", routed, dept, key)
     for name, crime in s.demand.crimes.items():
         key = f"demand.crimes.{name}"
         for level in crime.risk_effort:
@@ -25,15 +30,24 @@ def investigation_problems(s: Scenario) -> list[Problem]:
                 problems.append(
                     (f"{key}.risk_effort.{level}", _unknown("risk level", level, crime.risk_levels))
                 )
-        dept = departments.get(crime.department)
-        if dept is None:
+        routed_to = departments.get(crime.department)
+        if routed_to is None:
             continue
-        for stage, share in crime.stages.items():
-            if stage not in dept.stages:
-                problems.append((f"{key}.stages.{stage}", _unknown("stage", stage, dept.stages)))
-            elif share > 0 and dept.stages[stage].servers == 0:
-                where = f"investigations.departments.{crime.department}.stages.{stage}.servers"
-                problems.append((where, f"is 0, but {key} routes cases to it"))
+        where = f"investigations.departments.{crime.department}"
+        problems += _routes(key, crime.stages, routed_to, where)
+    return problems
+
+
+def _routes(key: str, routed: dict[str, float], dept: Department, where: str) -> list[Problem]:
+    """Stages named under ``key`` exist in ``dept`` (at ``where``) and can take cases."""
+    problems: list[Problem] = []
+    for stage, share in routed.items():
+        if stage not in dept.stages:
+            problems.append((f"{key}.stages.{stage}", _unknown("stage", stage, dept.stages)))
+        elif share > 0 and dept.stages[stage].servers == 0:
+            problems.append(
+                (f"{where}.stages.{stage}.servers", f"is 0, but {key} routes cases to it")
+            )
     return problems
 
 
