@@ -1,7 +1,8 @@
 """Engine parity for investigations: both engines give identical case records.
 
 Random small scenarios (hypothesis) with every part switched on — several departments and
-crime types, caps, risk levels, screening, floors, backlogs, any effort distribution and a
+crime types, caps, risk levels (with their own effort), screening, floors, outside stages
+(limited and unlimited servers), major incidents, backlogs, any effort distribution and a
 work rate that steps in time (as the workforce model will make it) — often with creation
 times snapped to a grid so that arrivals, completions, floors and rate changes coincide;
 then hand-built cases where events tie exactly.
@@ -84,6 +85,12 @@ def departments(draw: st.DrawFn, name: str) -> dict[str, Any]:
                 "days": draw(stage_times()),
             }
             for k in range(draw(st.integers(1, 3)))
+        }
+    if draw(st.booleans()):
+        dept["major_incidents"] = {
+            "per_year": draw(st.sampled_from([5.0, 30.0, 100.0])),
+            "team_fte": draw(st.sampled_from([0.2, 1.0, 3.0])),
+            "weeks": draw(stage_times()),
         }
     if draw(st.booleans()):
         dept["backlog"] = {

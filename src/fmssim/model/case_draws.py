@@ -8,13 +8,14 @@ backlog, its department), so adding a type or a department never shifts the othe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from fmssim.model.arrivals import nhpp_arrivals
+from fmssim.model.case_capacity import major_incident_steps
 from fmssim.model.case_inputs import InvestigationInputs
 from fmssim.model.inputs import Inputs
 from fmssim.model.streams import StreamKind, generator
@@ -54,6 +55,10 @@ class CaseDraws:
     channel c's contacts is D + T + g or D + T + G + c (D departments, T types, G grades;
     see :func:`source_kind`)."""
 
+    capacity: tuple[tuple[NDArray[np.float64], NDArray[np.float64]], ...] = ()
+    """Per department: (times, share of capacity left after major incidents) from each
+    time on (empty: none; see :mod:`fmssim.model.case_capacity`)."""
+
     def __len__(self) -> int:
         return len(self.created_min)
 
@@ -82,7 +87,8 @@ def draw_cases(inputs: Inputs, rep: int) -> CaseDraws | None:
         rng = generator(inputs.seed, rep, StreamKind.CASE_ARRIVALS, name)
         created = nhpp_arrivals(inv.types.rate_per_hour[k], inputs.grid.horizon_min, rng)
         parts.append(typed_cases(inputs, rep, k, created, name, len(inv.names) + k))
-    return merge_cases(parts)
+    capacity = tuple(major_incident_steps(inputs, rep, d) for d in range(len(inv.names)))
+    return replace(merge_cases(parts), capacity=capacity)
 
 
 def source_kind(inputs: Inputs, source: NDArray[np.int64]) -> NDArray[np.str_]:
@@ -181,7 +187,7 @@ def _floors(
 
 def as_part(draws: CaseDraws) -> Part:
     """``draws`` as one part, to merge with more cases."""
-    return {f.name: getattr(draws, f.name) for f in fields(draws)}
+    return {f.name: getattr(draws, f.name) for f in fields(draws) if f.name != "capacity"}
 
 
 def merge_cases(parts: list[Part]) -> CaseDraws:
@@ -195,9 +201,7 @@ def merge_cases(parts: list[Part]) -> CaseDraws:
     stage_min = np.concatenate([p["stage_min"] for p in parts]) if parts else np.zeros((0, width))
     screened = np.concatenate([p["screened"] for p in parts]) if parts else np.zeros(0, np.bool_)
     order = np.lexsort((stacked["source"], stacked["created_min"]))
-    ints = {
-        k: stacked[k][order].astype(np.int64) for k in ("department", "ctype", "risk", "source")
-    }
+    ints = [stacked[k][order].astype(np.int64) for k in ("department", "ctype", "risk", "source")]
     return CaseDraws(
         created_min=stacked["created_min"][order].astype(np.float64),
         effort_min=stacked["effort_min"][order].astype(np.float64),
@@ -205,5 +209,8 @@ def merge_cases(parts: list[Part]) -> CaseDraws:
         screened=screened[order].astype(np.bool_),
         stages=stages[order].astype(np.int64),
         stage_min=np.ascontiguousarray(stage_min[order], dtype=np.float64),
-        **ints,
+        department=ints[0],
+        ctype=ints[1],
+        risk=ints[2],
+        source=ints[3],
     )

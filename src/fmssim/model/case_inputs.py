@@ -64,6 +64,12 @@ class InvestigationInputs:
     """Per department: cases each stage handles at once (-1: no limit)."""
     stage_time: tuple[tuple[DurationSpec, ...], ...]
     """Per department and stage: time the stage takes over one case, in minutes."""
+    major_per_hour: NDArray[np.float64]
+    """Per department: major incidents per hour (0: none)."""
+    major_share: NDArray[np.float64]
+    """Per department: share of its capacity each major incident takes away."""
+    major_duration: tuple[DurationSpec, ...]
+    """Per department: how long each major incident keeps its team, in minutes."""
     backlog_cases: NDArray[np.int64]
     backlog_stages: tuple[NDArray[np.float64], ...]
     """Per department: share of its backlog needing each of its stages."""

@@ -12,6 +12,8 @@ from fmssim.scenario.distributions import ZERO
 from fmssim.scenario.root import Scenario
 
 NO_AGE = DurationSpec("fixed", 0.0)
+HOURS_PER_YEAR = 365.0 * 24.0
+MIN_PER_WEEK = 7.0 * MIN_PER_DAY
 
 
 def investigation_inputs(
@@ -45,6 +47,26 @@ def investigation_inputs(
         ),
         stage_time=tuple(
             tuple(duration_spec(g.days, MIN_PER_DAY) for g in d.stages.values()) for d in depts
+        ),
+        major_per_hour=np.array(
+            [
+                0.0 if d.major_incidents is None else d.major_incidents.per_year / HOURS_PER_YEAR
+                for d in depts
+            ]
+        ),
+        major_share=np.array(
+            [
+                0.0
+                if d.major_incidents is None
+                else d.major_incidents.team_fte / d.investigators_fte
+                for d in depts
+            ]
+        ),
+        major_duration=tuple(
+            NO_AGE
+            if d.major_incidents is None
+            else duration_spec(d.major_incidents.weeks, MIN_PER_WEEK)
+            for d in depts
         ),
         backlog_cases=np.array([0 if b is None else b.open_cases for b in backlogs], np.int64),
         backlog_stages=tuple(

@@ -40,6 +40,20 @@ class Stage(Model):
     """Time the stage takes over one case once it starts on it, in days."""
 
 
+class MajorIncidents(Model):
+    """Major investigations (a homicide, a complex abuse case) that take a team out of the
+    department's volume work for weeks: a pre-emptive draw on its capacity. Cases in hand
+    keep their effort done and resume as the team returns (work is conserved)."""
+
+    per_year: Annotated[float, Field(ge=0.0, le=100_000.0)]
+    """Major incidents a year (a Poisson stream)."""
+    team_fte: Annotated[float, Field(gt=0.0, le=100_000.0)]
+    """Investigators (FTE) each one takes out of the department."""
+    weeks: Distribution
+    """How long each keeps its team, in weeks. While several overlap, their teams add up
+    (at most the whole department)."""
+
+
 class Department(Model):
     """An investigation department: investigators sharing effort across their open cases."""
 
@@ -61,6 +75,8 @@ class Department(Model):
     """Outside stages by name, in the order a case passes through them. A case that needs
     ``m`` of them (``demand.crimes.*.stages``) is worked in ``m + 1`` equal spells, one
     before each stage and one after the last."""
+    major_incidents: MajorIncidents | None = None
+    """Major investigations drawing teams out of the department."""
     backlog: Backlog | None = None
     """Cases open at the start."""
     department: str | None = None

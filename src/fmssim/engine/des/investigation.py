@@ -25,6 +25,7 @@ from fmssim.engine.des.caseload import (
 )
 from fmssim.engine.des.clock import Clock
 from fmssim.engine.records import CaseOutcome
+from fmssim.model.case_capacity import rate_steps as department_rate
 from fmssim.model.case_draws import CaseDraws
 from fmssim.model.inputs import Inputs
 
@@ -39,7 +40,7 @@ def run_cases(inputs: Inputs, draws: CaseDraws) -> CaseOutcome:
         return out
     clock = Clock()
     for d in range(len(inv.names)):
-        times, rates = inv.rate_steps(d)
+        times, rates = department_rate(inv, draws.capacity, d)
         investigators = [Investigator() for _ in range(int(inv.investigators[d]))]
         desk = Desk(clock, int(inv.cap[d]), float(rates[0]), investigators)
         stages = Stages(clock, [int(c) for c in inv.stage_servers[d]], out.stage_wait_min)

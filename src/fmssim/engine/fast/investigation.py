@@ -6,6 +6,7 @@ import numpy as np
 
 from fmssim.engine.fast.caseload import caseload_into
 from fmssim.engine.records import CaseOutcome
+from fmssim.model.case_capacity import rate_steps
 from fmssim.model.case_draws import CaseDraws
 from fmssim.model.inputs import Inputs
 
@@ -22,7 +23,7 @@ def run_cases(inputs: Inputs, draws: CaseDraws) -> CaseOutcome:
         ids = np.flatnonzero((draws.department == d) & ~draws.screened)
         a, b, c, e, f = (np.full(len(ids), np.nan) for _ in range(5))
         columns = (a, b, c, e, f)
-        times, rates = inv.rate_steps(d)
+        times, rates = rate_steps(inv, draws.capacity, d)
         servers = np.ascontiguousarray(inv.stage_servers[d], dtype=np.int64)
         caseload_into(
             columns,
