@@ -78,6 +78,11 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
         19,
     ),
     "case_stage_unknown.yaml": ("demand.crimes.burglary.stages.forensic", 10),
+    "eligibility_unknown_class.yaml": ("investigations.departments.ppu.eligibility.abuse.high", 20),
+    "eligibility_unknown_crime_type.yaml": (
+        "investigations.departments.ppu.eligibility.abuses",
+        19,
+    ),
     "not_supported_en_route_with_borrowing.yaml": ("dispatch.options.p1_takes_en_route_unit", 11),
     "not_utf8.yaml": ("(top level)", 2),
     "profile_bad_number_csv.yaml": ("profiles.typo.file", 15),

@@ -35,7 +35,7 @@ def run(
         np.array(need, np.int64),
         np.array(times, np.float64).reshape(len(a), len(servers)),
         np.array(servers, np.int64),
-        n_inv,
+        (np.ones(len(a), np.int64), np.zeros(n_inv, np.int64)),
         cap,
         np.array(steps[0]),
         np.array(steps[1]),

@@ -16,8 +16,11 @@ import polars as pl
 import pytest
 from paired_laws import assert_higher
 
+from fmssim.analytics.investigation import case_table
+from fmssim.engine.simulate import simulate
 from fmssim.experiment.replication import Task, run_replication
 from fmssim.model.compile import compile_scenario
+from fmssim.model.inputs import Inputs
 from fmssim.scenario import load_scenario
 
 SCENARIO = Path(__file__).parents[2] / "scenarios" / "validation" / "investigations.yaml"
@@ -79,3 +82,25 @@ def test_fewer_charging_servers_never_shrink_the_backlog() -> None:
     fewer = "investigations.departments.safeguarding.stages.charging.servers=3"
     base, less = backlog("open_cases_mean"), backlog("open_cases_mean", fewer)
     assert_higher(less["safeguarding"], base["safeguarding"])
+
+
+def test_a_pip2_shortage_shows_as_waits_for_their_cases() -> None:
+    """Fewer PIP2 detectives (40% → 20% of safeguarding, the same total) never shorten the
+    wait for allocation of the high-risk abuse cases only they may take."""
+    inputs_base = compile_scenario(load_scenario(SCENARIO, sets=[SHORT]).scenario)
+    fewer = "investigations.departments.safeguarding.classes={pip2: 0.2, staff: 0.8}"
+    inputs_short = compile_scenario(load_scenario(SCENARIO, sets=[SHORT, fewer]).scenario)
+    base, short = high_risk_wait(inputs_base), high_risk_wait(inputs_short)
+    assert_higher(short, base)
+
+
+def high_risk_wait(inputs: Inputs) -> np.ndarray:
+    """Mean wait for allocation (days) of high-risk abuse cases, per replication."""
+    values = []
+    for rep in range(REPS):
+        result = simulate("fast", inputs, rep)
+        assert result.draws.cases is not None and result.cases is not None
+        table = case_table(inputs, result.draws.cases, result.cases, rep)
+        high = table.filter(pl.col("risk") == "high", pl.col("allocated_min").is_not_nan())
+        values.append(high["wait_min"].mean() / 1440.0)
+    return np.array(values)

@@ -87,6 +87,12 @@ def departments(draw: st.DrawFn, name: str) -> dict[str, Any]:
             for k in range(draw(st.integers(1, 3)))
         }
     if draw(st.booleans()):
+        dept["classes"] = draw(
+            st.sampled_from(
+                [{"pip2": 0.5, "staff": 0.5}, {"pip2": 0.3, "staff": 0.5, "student": 0.2}]
+            )
+        )
+    if draw(st.booleans()):
         dept["major_incidents"] = {
             "per_year": draw(st.sampled_from([5.0, 30.0, 100.0])),
             "team_fte": draw(st.sampled_from([0.2, 1.0, 3.0])),
@@ -118,7 +124,14 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             crime["risk_levels"] = {"high": 0.3, "standard": 0.7}
             if draw(st.booleans()):
                 crime["risk_effort"] = {"high": 2.5}
-        stages = depts[crime["department"]].get("stages", {})
+        dept = depts[crime["department"]]
+        if dept.get("classes") and draw(st.booleans()):
+            classes = list(dept["classes"])
+            rule = dept.setdefault("eligibility", {}).setdefault(f"c{k}", {})
+            rule["all"] = draw(st.lists(st.sampled_from(classes), min_size=1, unique=True))
+            if "risk_levels" in crime:
+                rule["high"] = [classes[0]]
+        stages = dept.get("stages", {})
         crime["stages"] = {g: draw(st.sampled_from([0.0, 0.4, 1.0])) for g in stages}
         crimes[f"c{k}"] = crime
     doc = {

@@ -91,6 +91,19 @@ def draw_cases(inputs: Inputs, rep: int) -> CaseDraws | None:
     return replace(merge_cases(parts), capacity=capacity)
 
 
+def case_eligibility(inv: InvestigationInputs, draws: CaseDraws) -> NDArray[np.int64]:
+    """Per case: the classes of its department that may take it, as bits (every class for
+    the backlog and for types the department's ``eligibility`` does not name)."""
+    result = np.empty(len(draws), np.int64)
+    for d in range(len(inv.names)):
+        mine = draws.department == d
+        result[mine] = (1 << max(1, len(inv.class_names[d]))) - 1
+    for k, masks in enumerate(inv.eligible):
+        mine = draws.ctype == k
+        result[mine] = masks[np.minimum(draws.risk[mine], len(masks) - 1)]
+    return result
+
+
 def source_kind(inputs: Inputs, source: NDArray[np.int64]) -> NDArray[np.str_]:
     """``backlog``, ``stream``, ``incident`` or ``contact`` for each source code."""
     inv = inputs.investigations

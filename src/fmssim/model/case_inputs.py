@@ -64,6 +64,13 @@ class InvestigationInputs:
     """Per department: cases each stage handles at once (-1: no limit)."""
     stage_time: tuple[tuple[DurationSpec, ...], ...]
     """Per department and stage: time the stage takes over one case, in minutes."""
+    investigator_class: tuple[NDArray[np.int64], ...]
+    """Per department: each investigator's class (0 when the department has no classes)."""
+    class_names: tuple[tuple[str, ...], ...]
+    """Per department: its investigator classes (empty: one unnamed class)."""
+    eligible: tuple[NDArray[np.int64], ...]
+    """Per crime type: per risk level (one value for types without levels), the classes of
+    its department that may take the case, as bits."""
     major_per_hour: NDArray[np.float64]
     """Per department: major incidents per hour (0: none)."""
     major_share: NDArray[np.float64]

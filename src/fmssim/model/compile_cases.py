@@ -48,6 +48,11 @@ def investigation_inputs(
         stage_time=tuple(
             tuple(duration_spec(g.days, MIN_PER_DAY) for g in d.stages.values()) for d in depts
         ),
+        investigator_class=tuple(
+            _classes(d.classes, int(n)) for d, n in zip(depts, n_inv, strict=True)
+        ),
+        class_names=tuple(tuple(d.classes) for d in depts),
+        eligible=tuple(_eligible(s, k) for k in s.demand.crimes),
         major_per_hour=np.array(
             [
                 0.0 if d.major_incidents is None else d.major_incidents.per_year / HOURS_PER_YEAR
@@ -117,3 +122,38 @@ def _types(
             for c in crimes
         ),
     )
+
+
+def _classes(shares: dict[str, float], n: int) -> NDArray[np.int64]:
+    """Class of each of ``n`` investigators, class by class: counts by largest remainder,
+    at least one for a class with a positive share while there are enough investigators."""
+    if not shares:
+        return np.zeros(n, np.int64)
+    want = np.array(list(shares.values())) * n
+    counts = np.floor(want).astype(np.int64)
+    for c in np.argsort(-(want - counts), kind="stable")[: n - int(counts.sum())]:
+        counts[c] += 1
+    for c in np.flatnonzero((counts == 0) & (want > 0)):
+        donor = int(np.argmax(counts))
+        if counts[donor] > 1:
+            counts[donor] -= 1
+            counts[c] += 1
+    return np.repeat(np.arange(len(counts)), counts).astype(np.int64)
+
+
+def _eligible(s: Scenario, crime: str) -> NDArray[np.int64]:
+    """Bits of the classes that may take a case of ``crime``, per risk level."""
+    c = s.demand.crimes[crime]
+    assert s.investigations is not None
+    dept = s.investigations.departments[c.department]
+    names = list(dept.classes)
+    every = (1 << max(1, len(names))) - 1
+    masks = []
+    rules = dept.eligibility.get(crime, {})
+    for level in list(c.risk_levels) or ["all"]:
+        allowed = rules.get(level, rules.get("all"))
+        if allowed is None:
+            masks.append(every)
+        else:
+            masks.append(sum(1 << names.index(a) for a in allowed))
+    return np.array(masks, np.int64)

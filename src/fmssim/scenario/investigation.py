@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from fmssim.scenario.base import Model, Share
 from fmssim.scenario.distributions import Distribution
@@ -75,12 +75,29 @@ class Department(Model):
     """Outside stages by name, in the order a case passes through them. A case that needs
     ``m`` of them (``demand.crimes.*.stages``) is worked in ``m + 1`` equal spells, one
     before each stage and one after the last."""
+    classes: Annotated[dict[str, Share], Field(max_length=4)] = {}  # noqa: RUF012
+    """Optional investigator classes (e.g. ``{pip2: 0.5, staff: 0.3, student: 0.2}``): the
+    share of the department's investigators in each (shares add up to 1). Investigators are
+    numbered class by class, in this order. Empty: one class, every case eligible."""
+    eligibility: dict[str, dict[str, list[str]]] = {}  # noqa: RUF012
+    """Which classes may take a case: crime type → risk level (or ``all``, for the levels
+    not named, and for types without levels) → the classes allowed, e.g. ``{domestic_abuse:
+    {high: [pip2], all: [pip2, staff]}}``. Cases of types not named (and the backlog) may go
+    to any class. A case waits for an eligible investigator with a free slot: a shortage of
+    one class shows as waits for the cases only it may take."""
     major_incidents: MajorIncidents | None = None
     """Major investigations drawing teams out of the department."""
     backlog: Backlog | None = None
     """Cases open at the start."""
     department: str | None = None
     """Workforce department whose effective strength scales the investigators."""
+
+    @model_validator(mode="after")
+    def _class_shares_sum_to_one(self) -> Department:
+        total = sum(self.classes.values())
+        if self.classes and abs(total - 1.0) > 1e-9:
+            raise ValueError(f"classes shares add up to {total:.4f}, not 1")
+        return self
 
 
 class Investigations(Model):

@@ -23,6 +23,7 @@ def investigation_problems(s: Scenario) -> list[Problem]:
         key = f"investigations.departments.{name}"
         routed = {} if dept.backlog is None else dept.backlog.stages
         problems += _routes(f"{key}.backlog", routed, dept, key)
+        problems += _eligibility(s, name, dept, key)
     for name, crime in s.demand.crimes.items():
         key = f"demand.crimes.{name}"
         for level in crime.risk_effort:
@@ -57,3 +58,28 @@ def _unknown(what: str, name: str, known: Iterable[str]) -> str:
     if hint:
         return f"unknown {what} {name!r} (did you mean {hint[0]!r}?)"
     return f"unknown {what} {name!r} (known: {', '.join(sorted(names)) or 'none defined'})"
+
+
+def _eligibility(s: Scenario, name: str, dept: Department, key: str) -> list[Problem]:
+    """Eligibility keys name this department's crime types (and their risk levels) and
+    classes it defines."""
+    problems: list[Problem] = []
+    mine = {n: c for n, c in s.demand.crimes.items() if c.department == name}
+    for ctype, levels in dept.eligibility.items():
+        where = f"{key}.eligibility.{ctype}"
+        if ctype not in mine:
+            problems.append((where, _unknown(f"crime type of {name}", ctype, mine)))
+            continue
+        for level, classes in levels.items():
+            if level != "all" and level not in mine[ctype].risk_levels:
+                known = [*mine[ctype].risk_levels, "all"]
+                problems.append((f"{where}.{level}", _unknown("risk level", level, known)))
+            for c in classes:
+                if c not in dept.classes:
+                    unknown = _unknown("investigator class", c, dept.classes)
+                    problems.append((f"{where}.{level}", unknown))
+            if not classes:
+                problems.append(
+                    (f"{where}.{level}", "names no class: its cases would wait for ever")
+                )
+    return problems

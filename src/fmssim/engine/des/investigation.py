@@ -26,7 +26,7 @@ from fmssim.engine.des.caseload import (
 from fmssim.engine.des.clock import Clock
 from fmssim.engine.records import CaseOutcome
 from fmssim.model.case_capacity import rate_steps as department_rate
-from fmssim.model.case_draws import CaseDraws
+from fmssim.model.case_draws import CaseDraws, case_eligibility
 from fmssim.model.inputs import Inputs
 
 Process = Generator[simpy.Event, Any, None]
@@ -39,14 +39,16 @@ def run_cases(inputs: Inputs, draws: CaseDraws) -> CaseOutcome:
     if inv is None:
         return out
     clock = Clock()
+    eligible = case_eligibility(inv, draws)
     for d in range(len(inv.names)):
         times, rates = department_rate(inv, draws.capacity, d)
         investigators = [Investigator() for _ in range(int(inv.investigators[d]))]
-        desk = Desk(clock, int(inv.cap[d]), float(rates[0]), investigators)
+        classes = [int(c) for c in inv.investigator_class[d]]
+        desk = Desk(clock, int(inv.cap[d]), float(rates[0]), investigators, classes)
         stages = Stages(clock, [int(c) for c in inv.stage_servers[d]], out.stage_wait_min)
         clock.process(rate_steps(desk, times, rates))
         mine = np.flatnonzero((draws.department == d) & ~draws.screened)
-        clock.process(source(desk, stages, mine, draws, out))
+        clock.process(source(desk, stages, mine, (draws, eligible), out))
     clock.run(until=inputs.grid.horizon_min)
     return out
 
@@ -59,23 +61,35 @@ def rate_steps(desk: Desk, times: np.ndarray, rates: np.ndarray) -> Process:
 
 
 def source(
-    desk: Desk, stages: Stages, ids: np.ndarray, draws: CaseDraws, out: CaseOutcome
+    desk: Desk,
+    stages: Stages,
+    ids: np.ndarray,
+    cases: tuple[CaseDraws, np.ndarray],
+    out: CaseOutcome,
 ) -> Process:
-    """Brings every case of the department in at its entry time, in id order."""
+    """Brings every case of the department in at its entry time, in id order; ``cases`` is
+    the draws and each case's eligible classes (bits)."""
+    draws, eligible = cases
     entered, spell = draws.entered_min, draws.spell_min
     for i in ids:
         yield desk.clock.at(float(entered[i]), ARRIVE)
-        desk.clock.process(case(desk, stages, int(i), float(spell[i]), draws, out))
+        queue = desk.queues.setdefault(int(eligible[i]), [])
+        desk.clock.process(case(desk, stages, (int(i), float(spell[i]), queue), draws, out))
 
 
 def case(
-    desk: Desk, stages: Stages, i: int, spell: float, draws: CaseDraws, out: CaseOutcome
+    desk: Desk,
+    stages: Stages,
+    me: tuple[int, float, list[tuple[Any, ...]]],
+    draws: CaseDraws,
+    out: CaseOutcome,
 ) -> Process:
-    """One case: wait for a slot, be worked in spells between its outside stages, wait for
-    the floor, free the slot."""
+    """One case (id, spell effort, the queue of its eligibility): wait for a slot, be
+    worked in spells between its outside stages, wait for the floor, free the slot."""
+    i, spell, queue = me
     clock = desk.clock
     grant = clock.event()
-    heapq.heappush(desk.queue, (int(draws.risk[i]), i, spell, grant))
+    heapq.heappush(queue, (int(draws.risk[i]), i, spell, grant))
     request_allocation(desk)
     j, done = yield grant
     out.allocated_min[i] = clock.now
@@ -117,12 +131,20 @@ def request_allocation(desk: Desk) -> None:
 
 
 def allocate(desk: Desk) -> None:
-    """Waiting cases, most urgent first then oldest, each to the investigator with the
-    fewest open cases (lowest index on ties), while one is below the cap."""
+    """Waiting cases, most urgent first then oldest, each to the eligible investigator with
+    the fewest open cases (lowest index on ties), while one is below the cap; a case no
+    eligible investigator can take waits without holding up the others."""
     desk.allocation_pending = False
-    while desk.queue:
-        j = desk.fewest_open()
-        if j < 0:
-            break
-        _, i, effort, grant = heapq.heappop(desk.queue)
+    while True:
+        best: tuple[Any, ...] | None = None
+        for eligible, queue in desk.queues.items():
+            if not queue or (best is not None and queue[0][:2] >= best[0][:2]):
+                continue
+            j = desk.fewest_open(eligible)
+            if j >= 0:
+                best = (queue[0], queue, j)
+        if best is None:
+            return
+        _, queue, j = best
+        _, i, effort, grant = heapq.heappop(queue)
         grant.succeed((j, start(desk, j, i, effort)))

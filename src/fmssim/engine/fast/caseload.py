@@ -72,13 +72,79 @@ def _advance(
 
 
 @njit(cache=True)
+def _release(
+    j: int,
+    klass: np.ndarray,
+    open_cases: np.ndarray,
+    fewest: np.ndarray,
+    bits: np.ndarray,
+    level_count: np.ndarray,
+    words: int,
+    cap: int,
+) -> None:
+    """Investigator ``j`` holds one case fewer."""
+    c = klass[j]
+    lc, bc, stride = c * (cap + 1), c * (cap + 1) * words, (cap + 1) * words
+    count = open_cases[j]
+    _move(bits[bc : bc + stride], level_count[lc : lc + cap + 1], words, j, count, count - 1)
+    open_cases[j] -= 1
+    fewest[c] = min(fewest[c], open_cases[j])
+
+
+@njit(cache=True)
+def _fewest_eligible(m: int, fewest: np.ndarray, bits: np.ndarray, words: int, cap: int) -> int:
+    """The investigator of a class in ``m`` (bits) with the fewest open cases, lowest index
+    on ties (-1: all at the cap)."""
+    stride = (cap + 1) * words
+    j, level = -1, cap
+    for c in range(len(fewest)):
+        if (m >> c) & 1 and fewest[c] < cap:
+            k = _lowest(bits[c * stride : (c + 1) * stride], words, fewest[c])
+            if fewest[c] < level or (fewest[c] == level and k < j):
+                j, level = k, fewest[c]
+    return j
+
+
+@njit(cache=True)
+def _pick(
+    queue: np.ndarray,
+    waiting: np.ndarray,
+    risk: np.ndarray,
+    fewest: np.ndarray,
+    level_count: np.ndarray,
+    bits: np.ndarray,
+    words: int,
+    cap: int,
+) -> tuple[int, int]:
+    """(eligibility, investigator) of the next allocation, or (-1, -1): the most urgent,
+    then oldest, waiting case that an eligible investigator below the cap can take, and of
+    those investigators the one with the fewest open cases (lowest index on ties)."""
+    for c in range(len(fewest)):  # bring each class's fewest level up to date
+        while fewest[c] < cap and level_count[c * (cap + 1) + fewest[c]] == 0:
+            fewest[c] += 1
+    best_m, best_j = -1, -1
+    for m in range(1, len(waiting)):
+        if waiting[m] == 0:
+            continue
+        head = queue[m, 0]
+        if best_m >= 0:
+            other = queue[best_m, 0]
+            if risk[head] > risk[other] or (risk[head] == risk[other] and head > other):
+                continue
+        j = _fewest_eligible(m, fewest, bits, words, cap)
+        if j >= 0:
+            best_m, best_j = m, j
+    return best_m, best_j
+
+
+@njit(cache=True)
 def caseload_into(  # noqa: C901 - one event loop; see the module docstring
     out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     cases: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     need: np.ndarray,
     stage_time: np.ndarray,
     servers: np.ndarray,
-    n_inv: int,
+    skills: tuple[np.ndarray, np.ndarray],
     cap: int,
     change_min: np.ndarray,
     rates: np.ndarray,
@@ -87,9 +153,18 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
     """Fill the NaN-filled outputs (allocated, worked, finalised, investigator, stage wait)
     for one department's cases, given in id order; ``cases`` is (entered, created, floor,
     risk rank as float, spell effort); ``need`` the stages each case needs (bits),
-    ``stage_time`` (cases, stages) their times, ``servers`` each stage's (-1: no limit)."""
+    ``stage_time`` (cases, stages) their times, ``servers`` each stage's (-1: no limit);
+    ``skills`` is (each case's eligible classes as bits, each investigator's class)."""
     allocated, worked, finalised, investigator, stage_wait = out
     entered, created, floor, risk, spell = cases
+    eligible, klass = skills
+    n_inv = len(klass)
+    n_classes = 1  # enough classes for every investigator and every eligibility
+    for j in range(n_inv):
+        n_classes = max(n_classes, klass[j] + 1)
+    for i in range(len(eligible)):
+        while (1 << n_classes) <= eligible[i]:
+            n_classes += 1
     n, n_stages = len(entered), len(servers)
     floor_at = created + floor
     virtual = np.zeros(n_inv)
@@ -100,18 +175,20 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
     nxt = np.full(n_inv, INF)
     heap = np.arange(n_inv)
     pos = np.arange(n_inv)
-    # investigators by open cases: a bitset per level 0..cap and a count per level
+    # per class, investigators by open cases: a bitset per level 0..cap, a count per level
     open_cases = np.zeros(n_inv, np.int64)
     words = (n_inv + 63) >> 6
-    bits = np.zeros((cap + 1) * words, np.uint64)
-    level_count = np.zeros(cap + 1, np.int64)
+    stride = (cap + 1) * words
+    bits = np.zeros(n_classes * stride, np.uint64)
+    level_count = np.zeros(n_classes * (cap + 1), np.int64)
     for j in range(n_inv):
-        bits[j >> 6] |= np.uint64(1) << np.uint64(j & 63)
-    level_count[0] = n_inv
-    fewest = 0  # no investigator holds fewer open cases than this
+        bits[klass[j] * stride + (j >> 6)] |= np.uint64(1) << np.uint64(j & 63)
+        level_count[klass[j] * (cap + 1)] += 1
+    fewest = np.zeros(n_classes, np.int64)  # no investigator of the class holds fewer
     owner = np.full(n, -1)
-    queue = np.empty(n, np.int64)
-    waiting = 0
+    n_masks = 1 << n_classes
+    queue = np.empty((n_masks, n), np.int64)  # per eligibility: waiting cases by (risk, id)
+    waiting = np.zeros(n_masks, np.int64)
     floor_key = np.empty(n)  # heap of (floor end, case) of worked cases held by their floor
     floor_case = np.empty(n, np.int64)
     n_floors = 0
@@ -148,16 +225,24 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
         if t != now:  # nothing more at this instant: the allocation, then the stage starts
             if alloc_pending:
                 alloc_pending = False
-                while waiting > 0:
-                    while fewest < cap and level_count[fewest] == 0:
-                        fewest += 1
-                    if fewest >= cap:
+                while True:
+                    m, j = _pick(queue, waiting, risk, fewest, level_count, bits, words, cap)
+                    if m < 0:
                         break
-                    j = _lowest(bits, words, fewest)  # fewest open cases, lowest index on ties
-                    _move(bits, level_count, words, j, fewest, fewest + 1)
+                    c = klass[j]
+                    lc, bc = c * (cap + 1), c * stride
+                    count = open_cases[j]
+                    _move(
+                        bits[bc : bc + stride],
+                        level_count[lc : lc + cap + 1],
+                        words,
+                        j,
+                        count,
+                        count + 1,
+                    )
                     open_cases[j] += 1
-                    i = queue[0]
-                    waiting = tpop(queue, waiting, risk)
+                    i = queue[m, 0]
+                    waiting[m] = tpop(queue[m], waiting[m], risk)
                     allocated[i] = now
                     investigator[i] = j
                     stage_wait[i] = 0.0
@@ -215,9 +300,7 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
                             n_floors = _pair_push(floor_key, floor_case, n_floors, floor_at[i], i)
                         else:
                             finalised[i] = t
-                            _move(bits, level_count, words, j, open_cases[j], open_cases[j] - 1)
-                            open_cases[j] -= 1
-                            fewest = min(fewest, open_cases[j])
+                            _release(j, klass, open_cases, fewest, bits, level_count, words, cap)
                             alloc_pending = True
                     else:
                         s += 1
@@ -245,10 +328,7 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
                 i = floor_case[0]
                 n_floors = _pair_pop(floor_key, floor_case, n_floors)
                 finalised[i] = t
-                j = owner[i]
-                _move(bits, level_count, words, j, open_cases[j], open_cases[j] - 1)
-                open_cases[j] -= 1
-                fewest = min(fewest, open_cases[j])
+                _release(owner[i], klass, open_cases, fewest, bits, level_count, words, cap)
             alloc_pending = True
             continue
         if ci < len(change_min) and change_min[ci] == t:
@@ -262,6 +342,7 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
                     _fix(heap, pos, n_inv, j, nxt)
             continue
         while ai < n and entered[ai] == t:
-            waiting = tpush(queue, waiting, ai, risk)
+            m = eligible[ai]
+            waiting[m] = tpush(queue[m], waiting[m], ai, risk)
             ai += 1
         alloc_pending = True

@@ -7,7 +7,7 @@ import numpy as np
 from fmssim.engine.fast.caseload import caseload_into
 from fmssim.engine.records import CaseOutcome
 from fmssim.model.case_capacity import rate_steps
-from fmssim.model.case_draws import CaseDraws
+from fmssim.model.case_draws import CaseDraws, case_eligibility
 from fmssim.model.inputs import Inputs
 
 
@@ -19,6 +19,7 @@ def run_cases(inputs: Inputs, draws: CaseDraws) -> CaseOutcome:
         return out
     entered, spell = draws.entered_min, draws.spell_min
     risk = draws.risk.astype(np.float64)
+    eligible = case_eligibility(inv, draws)
     for d in range(len(inv.names)):
         ids = np.flatnonzero((draws.department == d) & ~draws.screened)
         a, b, c, e, f = (np.full(len(ids), np.nan) for _ in range(5))
@@ -37,7 +38,7 @@ def run_cases(inputs: Inputs, draws: CaseDraws) -> CaseOutcome:
             draws.stages[ids],
             np.ascontiguousarray(draws.stage_min[ids][:, : len(servers)], dtype=np.float64),
             servers,
-            int(inv.investigators[d]),
+            (eligible[ids], np.ascontiguousarray(inv.investigator_class[d], dtype=np.int64)),
             int(inv.cap[d]),
             np.ascontiguousarray(times, dtype=np.float64),
             np.ascontiguousarray(rates, dtype=np.float64),
