@@ -3,9 +3,10 @@
 Calibrated inputs (tuned, each listed under ``assumptions:`` in scenarios/baseline_2019.yaml):
 the call handlers' mean headcount (999 service level), 999 mean patience (999 abandonment),
 the response pool's mean headcount (P1/P2 attainment and medians), each channel's grade
-mix (grade volumes) and the PPU departments' elapsed-time floors (open DA cases at the end
-of 2019, open child-abuse cases on average); their investigation streams are sized to the
-stated weekly throughput. Taken from the document (``sources:``): channel volumes, 999 and 101
+mix (grade volumes) and the PPU departments' effort, caps and partner-agency stages (DA
+throughput, open DA cases at the end of 2019 and their age, open child-abuse cases on
+average: see also test_investigation_calibration.py); their investigation streams are sized
+to the stated weekly throughput. Taken from the document (``sources:``): channel volumes, 999 and 101
 mean handling times, the 10-second 999 target, the P1/P2 targets. Everything else is an
 assumption, not tuned.
 
