@@ -4,7 +4,10 @@ Scenarios: scenarios/validation/caseload_lps.yaml — one investigator, cap K = 
 exponential effort (mean 1 day), 0.7 cases a day: limited processor sharing, whose number
 in system is the M/M/1 chain, so P(wait for a slot) = ρ^K and mean open time 1/(μ − λ);
 and scenarios/validation/caseload_erlang_c.yaml — cap 1 and five investigators: M/M/5, so
-P(wait) = C(5, 4) and mean wait C(5, 4)/(5μ − λ). Each check asks that the exact value lie
+P(wait) = C(5, 4) and mean wait C(5, 4)/(5μ − λ); and
+scenarios/validation/case_stage_erlang_c.yaml — an outside stage with three servers,
+exponential times and Poisson arrivals (no effort, ample slots): M/M/3, mean wait for a
+stage server C(3, 2.4)/(3μ − λ). Each check asks that the exact value lie
 inside a 99% Student-t interval across fixed-seed replications (deterministic). The fast
 engine is held to the same records by the parity tests, so these laws hold for it too.
 """
