@@ -78,6 +78,17 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "type_route_share_above_one.yaml": ("dispatch.incident_types.domestic_abuse.routing.P3", 12),
     "pre_dispatch_without_pool.yaml": ("dispatch.grades.P9", 9),
     "strength_unknown_profile.yaml": ("pools.response.roster.strength.follows", 16),
+    "crime_share_above_one.yaml": ("dispatch.grades.P1.crime_share", 14),
+    "case_stage_zero_servers.yaml": (
+        "investigations.departments.fcid.stages.forensics.servers",
+        19,
+    ),
+    "case_stage_unknown.yaml": ("demand.crimes.burglary.stages.forensic", 10),
+    "eligibility_unknown_class.yaml": ("investigations.departments.ppu.eligibility.abuse.high", 20),
+    "eligibility_unknown_crime_type.yaml": (
+        "investigations.departments.ppu.eligibility.abuses",
+        19,
+    ),
     "not_supported_en_route_with_borrowing.yaml": ("dispatch.options.p1_takes_en_route_unit", 11),
     "not_utf8.yaml": ("(top level)", 2),
     "profile_bad_number_csv.yaml": ("profiles.typo.file", 15),

@@ -6,9 +6,10 @@ patience (999 abandonment), the pre-dispatch stages (P1 mean; P2's share dispatc
 and its deferred mean; P3 mean; domestic abuse's own deferral) for the P1/P2/P3 and DA
 attendance figures — the response roster itself is derived from the establishment and its
 availability, not tuned — each channel's grade mix (grade volumes) and the PPU departments'
-elapsed-time floors (open DA cases at the end
-of 2019, open child-abuse cases on average); their investigation streams are sized to the
-stated weekly throughput. Taken from the document (``sources:``): channel volumes, 999 and 101
+effort, caps and partner-agency stages (DA throughput, open DA cases at the end of 2019 and
+their age, open child-abuse cases on average: see also test_investigation_calibration.py);
+their investigation streams are sized to the stated weekly throughput. Taken from the
+document (``sources:``): channel volumes, 999 and 101
 mean handling times, the 10-second 999 target, the P1/P2 targets. Everything else is an
 assumption, not tuned.
 

@@ -91,6 +91,7 @@ AREAS: dict[str, Area] = {
             "finalised_per_week": "cases finalised in the year / weeks in the year (backlog cases included)",
             "open_cases_mean": "time-average number of open cases over the year",
             "open_cases_end": "cases open at the year's end",
+            "open_under_30d_share_end": "of the cases open at the year's end, the share created less than `investigations.target_days` before it (the age profile of the open stock)",
             "finalised_within_30d_share": "of the cases finalised in the year, the share with finalised − created ≤ `investigations.target_days` (30 by default; backlog cases count their age before the start)",
             "finalise_median_days": "median of finalised − created over the cases finalised in the year",
             "allocation_wait_mean_days": "mean of allocated − entered over the cases allocated in the year",

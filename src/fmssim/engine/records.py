@@ -90,3 +90,6 @@ class CaseOutcome(Timeline):
     """The case was finalised and its slot freed: its work done and its floor passed."""
     investigator: NDArray[np.float64]
     """Index of the investigator within the department; NaN while never allocated."""
+    stage_wait_min: NDArray[np.float64]
+    """Time the case waited for a free server at its outside stages, in all (0 from its
+    allocation; NaN while never allocated)."""

@@ -38,7 +38,7 @@ def chain_cases(
     parts = [as_part(draws.cases), *_from_incidents(inputs, draws, incidents, base)]
     if contacts is not None and draws.contacts is not None:
         parts += _from_contacts(inputs, draws, contacts, base + len(inputs.grades.names))
-    return replace(draws, cases=merge_cases(parts))
+    return replace(draws, cases=replace(merge_cases(parts), capacity=draws.cases.capacity))
 
 
 def _from_incidents(inputs: Inputs, draws: Draws, out: Outcome, base: int) -> list[Part]:

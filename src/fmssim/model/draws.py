@@ -174,7 +174,8 @@ def _durations(
     g, n = inputs.grades, len(created)
     types = g.types
     on_scene, pre = g.on_scene[grade], g.pre_dispatch[grade] if g.pre_dispatch else None
-    if types is not None and kind != NO_TYPE:
+    booked = bool(g.appointment) and g.appointment[grade] is not None
+    if types is not None and kind != NO_TYPE and not booked:  # a booked slot has its length
         on_scene = types.on_scene[kind] or on_scene
         pre = types.pre_dispatch[kind].get(grade, pre)
 

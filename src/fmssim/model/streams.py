@@ -42,6 +42,11 @@ class StreamKind(IntEnum):
     INCIDENT_TYPE = 27
     INCIDENT_ROUTE = 28
     PRE_DISPATCH = 29
+    # 37-43: investigations (issue 15)
+    CASE_STAGE = 37
+    CASE_STAGE_TIME = 38
+    MAJOR_INCIDENTS = 39
+    MAJOR_INCIDENT_LENGTH = 40
 
 
 def entity_key(name: str) -> int:

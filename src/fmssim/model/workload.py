@@ -39,7 +39,7 @@ def pool_job_hours(s: Scenario, pool: str) -> float:
         on_scene = grade.on_scene_min.mean()
         for kind in s.dispatch.incident_types.values():
             own = kind.on_scene_min
-            if own is not None and name in kind.grade_share:
+            if own is not None and name in kind.grade_share and grade.appointment is None:
                 on_scene += kind.grade_share[name] * (own.mean() - grade.on_scene_min.mean())
         job = grade.travel_min.mean() + on_scene + grade.write_up_min.mean()
         total += volumes.get(name, 0.0)

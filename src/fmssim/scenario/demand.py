@@ -136,6 +136,13 @@ class CrimeStream(Stream):
     """Optional share by risk level, most urgent first (e.g. ``{high: 0.1, medium: 0.4,
     standard: 0.5}``); shares add up to 1. Cases waiting for allocation are taken most
     urgent first (by position in this list), then in creation order."""
+    risk_effort: dict[str, Annotated[float, Field(gt=0.0, le=1000.0)]] = {}
+    """Optional effort multiplier by risk level (levels not named: 1), e.g. ``{high: 2.0}``:
+    a high-risk case needs twice the effort drawn from ``duration_days``."""
+    stages: dict[str, Share] = {}
+    """Share of the type's investigated cases that need each outside stage of its
+    department (a key of ``investigations.departments.<department>.stages``), each drawn
+    independently."""
 
     @model_validator(mode="after")
     def _risk_shares_sum_to_one(self) -> CrimeStream:

@@ -53,7 +53,8 @@ class IncidentType(Model):
     """Share of each grade's incidents (as graded at creation) that are of this type. For
     every grade some type names, the shares of all types must add up to 1."""
     on_scene_min: Distribution | None = None
-    """Time on scene for this type, in minutes (default: the grade's)."""
+    """Time on scene for this type, in minutes (default: the grade's); not for appointment
+    grades, whose booked slots keep the grade's own length."""
     pre_dispatch_min: dict[GradeName, Distribution] = {}
     """Time from creation to ready for dispatch for this type, per grade (default: the
     grade's own); e.g. domestic abuse waiting until the caller can be seen safely. Only for

@@ -9,6 +9,7 @@ from fmssim.scenario.demand import Channel
 from fmssim.scenario.departments import department_problems
 from fmssim.scenario.dispatch import Grade
 from fmssim.scenario.incident_types import type_problems
+from fmssim.scenario.investigation_checks import investigation_problems
 from fmssim.scenario.root import Scenario
 
 Problem = tuple[str, str]
@@ -23,6 +24,7 @@ def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
         *department_problems(s),
         *_crimes(s),
         *type_problems(s.dispatch.grades, s.dispatch.incident_types, s.demand.crimes),
+        *investigation_problems(s),
         *_provenance(s, raw),
     ]
 
