@@ -13,10 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from fmssim.scenario.workforce import Workforce
+from fmssim.scenario.workforce import EntryRoute, Workforce, WorkforceDepartment
 
-TRAINING, TUTORED, INDEPENDENT = 0, 1, 2
-PHASE_KIND = {"initial_training": TRAINING, "tutored": TUTORED, "independent": INDEPENDENT}
+TRAINING, TUTORED, INDEPENDENT, DRIVING = 0, 1, 2, 3
+PHASE_KIND = {
+    "initial_training": TRAINING,
+    "tutored": TUTORED,
+    "independent": INDEPENDENT,
+    "driving": DRIVING,
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,9 @@ class Route:
     """Deployable share of a student's time in each phase."""
     leave_per_step: float
     """Probability that a student leaves in one step."""
+    postings: NDArray[np.float64] | None = None
+    """(programme step, department) share of the route's students in each department at
+    each step of programme time; None: they stay where their cohort was posted."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,44 @@ class Plan:
     n_steps: int
     extra: NDArray[np.float64] | None = None
     """Of ``experienced``, the officers beyond those the rosters describe (None: none)."""
+    tenure: Tenure | None = None
+    """New officers and retirements (None: none)."""
+    growth: Growth | None = None
+    """Establishment growth from which the intake follows (None: the cohorts only)."""
+    force_tutors: bool = False
+    """One force-wide tutor pool, each department giving up to its share."""
+    driving_places: NDArray[np.float64] | None = None
+    """Driving-course places per step (None: no driving phase)."""
+    driving_wait_share: float = 0.0
+    """Deployable share of a student waiting for a driving-course place."""
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """New officers (after the programme) and retirements of experienced officers."""
+
+    new_steps: int
+    """Steps an officer counts as new after the programme (0: straight to experienced)."""
+    new_leave_per_step: float
+    new_start: NDArray[np.float64]
+    """New officers per department at step 0, spread evenly over the new tenure."""
+    retire_per_step: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Growth:
+    """Establishment per step, recruitment capacity and how vacancies are filled."""
+
+    target: NDArray[np.float64]
+    """(step, department) establishment during each step."""
+    capacity: NDArray[np.float64]
+    """Most students who can join in each step (vetting and training places)."""
+    route_share: NDArray[np.float64]
+    """Share of the derived intake on each route."""
+    first_step: int
+    """First step whose intake is derived."""
+    transfer_share: NDArray[np.float64]
+    """Share of a department's vacancy filled by experienced transfers each step."""
 
 
 def per_step(annual: float, steps_per_year: float = 12.0) -> float:
@@ -97,6 +143,7 @@ def build_plan(w: Workforce, start: dt.date, end: dt.date) -> Plan:
             steps=tuple(p.months for p in r.phases),
             capacity_share=tuple(p.capacity_share for p in r.phases),
             leave_per_step=per_step(r.leaver_rate_per_year),
+            postings=_postings(r, index),
         )
         for r in (w.routes[n] for n in route_names)
     )
@@ -116,6 +163,59 @@ def build_plan(w: Workforce, start: dt.date, end: dt.date) -> Plan:
         cohorts=_cohorts(w, start, index, route_names, n_steps),
         n_steps=n_steps,
         extra=np.array([d.extra_fte for d in depts]),
+        tenure=_tenure(w, depts),
+        growth=build_growth(w, start, n_steps),
+        force_tutors=w.tutors == "force",
+        driving_places=None if w.driving is None else np.full(n_steps, w.driving.places_per_month),
+        driving_wait_share=0.0 if w.driving is None else w.driving.waiting_capacity_share,
+    )
+
+
+def _postings(route: EntryRoute, index: dict[str, int]) -> NDArray[np.float64] | None:
+    if not route.postings:
+        return None
+    rows = []
+    for posting in route.postings:
+        row = np.zeros(len(index))
+        for name, share in posting.departments.items():
+            row[index[name]] = share
+        rows += [row] * posting.months
+    return np.array(rows)
+
+
+def _tenure(w: Workforce, depts: list[WorkforceDepartment]) -> Tenure | None:
+    retire = np.array([per_step(d.retirement_rate_per_year) for d in depts])
+    new = np.array([d.new_officer_fte for d in depts])
+    if w.new_officer_months == 0 and not retire.any() and not new.any():
+        return None
+    return Tenure(w.new_officer_months, per_step(w.new_officer_leaver_rate_per_year), new, retire)
+
+
+def build_growth(w: Workforce, start: dt.date, n_steps: int) -> Growth | None:
+    """Establishment per month: each planning year's growth spread over its twelve months."""
+    r = w.recruitment
+    if r is None:
+        return None
+    depts = list(w.departments.values())
+    years = start.year + np.arange(n_steps) // 12
+    month = np.arange(n_steps) % 12 + 1
+    target = np.array(
+        [
+            [
+                d.establishment_after(int(y) - 1) + d.growth.get(int(y), 0.0) * m / 12.0
+                for d in depts
+            ]
+            for y, m in zip(years, month, strict=True)
+        ]
+    ).reshape(n_steps, len(depts))
+    capacity = np.full(n_steps, min(r.vetting_per_month, r.training_places_per_month))
+    first = 0 if r.from_month is None else max(_step_of(r.from_month, start), 0)
+    return Growth(
+        target=target,
+        capacity=capacity,
+        route_share=np.array([r.routes.get(name, 0.0) for name in w.routes]),
+        first_step=first,
+        transfer_share=np.array([d.transfer_share_per_month for d in depts]),
     )
 
 
@@ -128,7 +228,8 @@ def _cohorts(
         first = _step_of(intake.month, start)
         last = _step_of(intake.until, start) if intake.until is not None else first
         for step in range(first, min(last, n_steps - 1) + 1):
-            for dept, share in w.allocation.items():
+            posted = _first_posting(w, intake.route)
+            for dept, share in posted.items():
                 if share > 0 and intake.officers > 0:
                     cohorts.append(
                         Cohort(
@@ -136,6 +237,12 @@ def _cohorts(
                         )
                     )
     return tuple(sorted(cohorts, key=lambda c: (c.step, c.route, c.department)))
+
+
+def _first_posting(w: Workforce, route: str) -> dict[str, float]:
+    """Where a cohort starts: its route's first posting, or the allocation."""
+    postings = w.routes[route].postings
+    return dict(postings[0].departments) if postings else dict(w.allocation)
 
 
 def _step_of(month: dt.date, start: dt.date) -> int:
