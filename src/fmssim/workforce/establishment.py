@@ -1,7 +1,8 @@
 """Establishment: the intake that growth and leavers call for, and how vacancies are filled.
 
 Each month the force recruits up to its establishment (``Growth.target``), within the
-recruitment capacity; at the month's end experienced officers transfer into departments
+recruitment capacity. A department's posts are filled by its own officers and by the
+students posted to it that month. At the month's end experienced officers transfer into departments
 that fill vacancies by transfer (from the departments that take no transfers, in
 proportion to their experienced officers), and officers finishing their programme are
 posted to the remaining vacancies (in proportion to them; any beyond them in proportion to
@@ -29,20 +30,21 @@ def derived_intake(growth: Growth, t: int, headcount: float, mode: Mode) -> tupl
     return float(mode.whole(np.array([joining]))[0]), need
 
 
-def vacancies(growth: Growth, t: int, permanent: Floats) -> Floats:
-    """Posts without an officer (not counting students) at the start of step ``t``."""
+def vacancies(growth: Growth, t: int, officers: Floats) -> Floats:
+    """Posts without an officer at the start of step ``t``: ``officers`` counts the
+    department's own and the students posted to it that month."""
     target = growth.target[min(t, len(growth.target) - 1)]
-    out: Floats = np.maximum(target - permanent, 0.0)
+    out: Floats = np.maximum(target - officers, 0.0)
     return out
 
 
 def transfers(
-    growth: Growth, t: int, permanent: Floats, experienced: Floats, mode: Mode
+    growth: Growth, t: int, officers: Floats, experienced: Floats, mode: Mode
 ) -> tuple[Floats, Floats]:
     """(transfers in, transfers out) per department at the end of step ``t - 1``."""
     share = growth.transfer_share
     source = np.where(share > 0, 0.0, experienced)
-    want = mode.whole(share * vacancies(growth, t, permanent))
+    want = mode.whole(share * vacancies(growth, t, officers))
     total = min(float(want.sum()), float(source.sum()))
     zero = np.zeros(len(share))
     if total <= 0:
@@ -53,9 +55,9 @@ def transfers(
     return moved_in, moved_out
 
 
-def posts(growth: Growth, t: int, permanent: Floats, completed: float, mode: Mode) -> Floats:
+def posts(growth: Growth, t: int, officers: Floats, completed: float, mode: Mode) -> Floats:
     """Officers who finished their programme, posted to departments with vacancies."""
-    vacant = vacancies(growth, t, permanent)
+    vacant = vacancies(growth, t, officers)
     total = float(vacant.sum())
     out = np.zeros(len(vacant))
     first = min(completed, float(mode.whole(np.array([total]))[0]))

@@ -126,6 +126,7 @@ class Stochastic:
         """A multinomial draw: each officer lands in one part."""
         n = int(np.rint(officers))
         if n == 0 or np.count_nonzero(shares) == 1:
-            return np.rint(officers) * (shares > 0).astype(np.float64)
+            whole: Floats = np.rint(officers) * (shares > 0).astype(np.float64)
+            return whole
         p = np.clip(shares, 0.0, None)
         return self.rng.multinomial(n, p / p.sum()).astype(np.float64)

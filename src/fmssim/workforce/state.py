@@ -102,7 +102,8 @@ def _join(state: State, plan: Plan, mode: Mode, out: Out, t: int) -> None:
 def _first_posting(plan: Plan, route: int, t: int) -> Floats:
     postings = plan.routes[route].postings
     if postings is not None:
-        return postings[0]
+        first: Floats = postings[0]
+        return first
     assert plan.growth is not None
     target = plan.growth.target[t]
     out: Floats = target / target.sum()
@@ -207,12 +208,17 @@ def _end_of_step(state: State, plan: Plan, mode: Mode, out: Out, t: int) -> None
         state.new = np.roll(state.new, 1, axis=1)
         state.new[:, 0] = 0.0
     if plan.growth is not None:
+        students = np.zeros(len(plan.departments))
+        for g in state.groups:
+            if g.phase < len(plan.routes[g.route].kinds):
+                students[g.dept] += g.n
         moved_in, moved_out = est.transfers(
-            plan.growth, t + 1, state.permanent(), state.experienced, mode
+            plan.growth, t + 1, state.permanent() + students, state.experienced, mode
         )
         out["transfers_in"][t], out["transfers_out"][t] = moved_in, moved_out
         state.experienced = state.experienced + moved_in - moved_out
-        posted = est.posts(plan.growth, t + 1, state.permanent(), float(completed.sum()), mode)
+        officers = state.permanent() + students
+        posted = est.posts(plan.growth, t + 1, officers, float(completed.sum()), mode)
     else:
         posted = completed
     out["posted"][t] = posted
