@@ -242,7 +242,7 @@ class Workforce(Model):
     """Capacity of the driving course (needed if a route has a driving phase)."""
     new_officer_months: Months = 0
     """Months after the programme during which an officer counts as new (own leaver rate,
-    not yet a tutor); 0: straight to experienced."""
+    no retirements; they may tutor); 0: straight to experienced."""
     new_officer_leaver_rate_per_year: Share = 0.0
     """Annual share of new officers who leave."""
 

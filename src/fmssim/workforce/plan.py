@@ -77,7 +77,8 @@ class Plan:
     extra: NDArray[np.float64] | None = None
     """Of ``experienced``, the officers beyond those the rosters describe (None: none)."""
     tenure: Tenure | None = None
-    """New officers and retirements (None: none)."""
+    """New officers and retirements (None: none). New officers may tutor; they count in
+    ``experienced`` for the tutor limits."""
     growth: Growth | None = None
     """Establishment growth from which the intake follows (None: the cohorts only)."""
     force_tutors: bool = False

@@ -61,7 +61,7 @@ def run_steps(state: State, plan: Plan, mode: Mode, out: Out) -> None:
     for t in range(plan.n_steps):
         _join(state, plan, mode, out, t)
         for kind in _GATED:
-            slots = gate_slots(kind, state.experienced, plan, mode, t)
+            slots = gate_slots(kind, state.permanent(), plan, mode, t)
             state.groups, arriving, overflowed = admit(state.groups, kind, slots, plan, mode, t)
             if kind == TUTORED:
                 out["needing_tutor"][t] = arriving
@@ -187,7 +187,7 @@ def _record(state: State, plan: Plan, mode: Mode, out: Out, t: int) -> None:
             capacity[g.dept] += plan.routes[g.route].capacity_share[g.phase] * g.n
             if kind == TUTORED and not g.overflow:
                 in_pdu[g.dept if plan.force_tutors else g.host] += g.n
-    tutors = tutors_in_use(in_pdu, state.experienced, plan, mode)
+    tutors = tutors_in_use(in_pdu, state.permanent(), plan, mode)
     out["tutors_in_use"][t] = tutors
     out["experienced_fte"][t] = state.experienced
     out["new_fte"][t] = state.new.sum(axis=1)
