@@ -74,7 +74,39 @@ def _postings(s: Scenario) -> list[Problem]:
             for r in w.recruitment.routes
             if r not in w.routes
         ]
-    return [*problems, *_establishment(s)]
+    return [*problems, *_establishment(s), *_recruitment(s)]
+
+
+def _recruitment(s: Scenario) -> list[Problem]:
+    """A planning year whose growth and (approximate) leavers need more recruits than the
+    recruitment capacity allows: leavers are estimated at each department's annual rates on
+    its establishment at the start of the year."""
+    w = s.workforce
+    assert w is not None
+    if w.recruitment is None:
+        return []
+    r = w.recruitment
+    per_year = 12.0 * min(r.vetting_per_month, r.training_places_per_month)
+    years = sorted({y for d in w.departments.values() for y in d.growth})
+    for year in years:
+        growth = {n: d.growth.get(year, 0.0) for n, d in w.departments.items()}
+        leavers = sum(
+            d.establishment_after(year - 1) * (d.leaver_rate_per_year + d.retirement_rate_per_year)
+            for d in w.departments.values()
+        )
+        need = sum(growth.values()) + leavers
+        if need > per_year:
+            most = max(growth, key=lambda n: growth[n])
+            return [
+                (
+                    f"workforce.departments.{most}.growth.{year}",
+                    f"planning year {year} needs about {need:,.0f} recruits (growth "
+                    f"{sum(growth.values()):,.0f}, most in {most}, plus about {leavers:,.0f} "
+                    f"leavers) but recruitment allows {per_year:,.0f} a year "
+                    "(workforce.recruitment)",
+                )
+            ]
+    return []
 
 
 def _establishment(s: Scenario) -> list[Problem]:
