@@ -8,6 +8,7 @@ from typing import Any
 from fmssim.scenario.demand import Channel
 from fmssim.scenario.departments import department_problems
 from fmssim.scenario.dispatch import Grade
+from fmssim.scenario.forecast import forecast_problems
 from fmssim.scenario.root import Scenario
 
 Problem = tuple[str, str]
@@ -21,6 +22,7 @@ def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
         *_contact(s),
         *department_problems(s),
         *_crimes(s),
+        *forecast_problems(s),
         *_provenance(s, raw),
     ]
 
