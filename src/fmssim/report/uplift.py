@@ -20,12 +20,11 @@ def gain_rows(comparison: pl.DataFrame) -> list[tuple[str, ...]]:
     rows = []
     for r in uplift_gains(comparison).iter_rows(named=True):
         share = r["kpi"].endswith("_share")
-        unit = 100.0 if share else 1.0
-        suffix = " pp" if share else ""
 
-        def fmt(v: float | None, low: float | None, high: float | None, unit: float = unit) -> str:
+        def fmt(v: float | None, low: float | None, high: float | None, share: bool = share) -> str:
             if v is None or low is None or high is None:
                 return "–"
+            unit, suffix = (100.0, " pp") if share else (1.0, "")
             return f"{v * unit:+.2f} [{low * unit:+.2f}, {high * unit:+.2f}]{suffix}"
 
         rows.append(
