@@ -17,7 +17,7 @@ LABELS = {
 
 def gain_rows(comparison: pl.DataFrame) -> list[tuple[str, ...]]:
     """(variant, year, figure, officers added, gain [95%], per 100 officers [95%]) rows."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for r in uplift_gains(comparison).iter_rows(named=True):
         share = r["kpi"].endswith("_share")
 
