@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import polars as pl
 from rich.console import Console
 from rich.table import Table
@@ -51,3 +53,36 @@ def print_uplift_gains(comparison: pl.DataFrame, reference: str) -> None:
     for row in rows:
         table.add_row(*row)
     Console().print(table)
+
+
+def uplift_gains_html(comparison: pl.DataFrame | None) -> str:
+    """The same table as an HTML section (empty without workforce figures)."""
+    rows = gain_rows(comparison) if comparison is not None and not comparison.is_empty() else []
+    if not rows:
+        return ""
+    reference = html.escape(str(comparison["reference"][0])) if comparison is not None else ""
+    head = "".join(
+        f"<th>{c}</th>"
+        for c in (
+            "variant",
+            "year",
+            "figure",
+            "officers added",
+            "gain [paired 95%]",
+            "per 100 officers [95%]",
+        )
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{html.escape(c)}</td>" for c in row[:3])
+        + "".join(f"<td class='n'>{html.escape(c)}</td>" for c in row[3:])
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f"<h2>What the uplift buys</h2><p class='note'>Each variant's gain over {reference} "
+        "(the counterfactual) per planning year, and per 100 officers added (the variant's "
+        "mean officers over the year less the counterfactual's); shares in percentage points, "
+        "open cases in cases (negative: fewer). Intervals are paired over replications.</p>"
+        f"<table><tr>{head}</tr>{body}</table>"
+    )
