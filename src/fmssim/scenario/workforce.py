@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 from fmssim.scenario.base import Model, NonNegative, Share
 
 Months = Annotated[int, Field(ge=0, le=120)]
+PhaseMonths = Annotated[float, Field(ge=0.0, le=120.0, allow_inf_nan=False)]
 Fte = Annotated[float, Field(ge=0.0, le=100_000.0, allow_inf_nan=False)]
 ALLOCATION_TOLERANCE = 1e-6
 
@@ -110,8 +111,9 @@ class Phase(Model):
     """Initial training (no capacity), tutored in a PDU, the driving course (a place must be
     free: ``workforce.driving``; students waiting for one are not yet independent), or
     independent patrol."""
-    months: Months
-    """Length of the phase in whole months (0: skipped)."""
+    months: PhaseMonths
+    """Length of the phase in months (0: skipped): whole months, or whole steps when
+    ``workforce.steps_per_month`` is above 1 (e.g. 1.5 with two steps a month)."""
     capacity_share: Share = 0.0
     """Deployable share of a student's time in this phase (study time excluded). In the
     tutored phase a student's work is part of the tutor's unit
@@ -121,9 +123,9 @@ class Phase(Model):
 class Posting(Model):
     """One posting of a student: how long, and in which departments (shares of students)."""
 
-    months: Annotated[int, Field(ge=1, le=120)]
-    """Length of the posting in months of programme time (waits for a tutor or a driving
-    course place do not count: the student stays where they are)."""
+    months: Annotated[float, Field(gt=0.0, le=120.0, allow_inf_nan=False)]
+    """Length of the posting in months of programme time, whole steps (waits for a tutor or
+    a driving course place do not count: the student stays where they are)."""
     departments: dict[str, Share] = Field(min_length=1)
     """Share of the students in each department during this posting; adds up to 1."""
 
@@ -156,10 +158,10 @@ class EntryRoute(Model):
                 raise ValueError(f"a route has at most one {name} phase")
         months = sum(p.months for p in self.phases)
         if months == 0:
-            raise ValueError("a route lasts at least one month")
+            raise ValueError("a route lasts at least one step")
         posted = sum(p.months for p in self.postings)
-        if self.postings and posted != months:
-            raise ValueError(f"postings last {posted} months; the programme lasts {months}")
+        if self.postings and abs(posted - months) > 1e-9:
+            raise ValueError(f"postings last {posted:g} months; the programme lasts {months:g}")
         return self
 
 
@@ -209,6 +211,10 @@ class Intake(Model):
     """Students joining (each month when ``until`` is given)."""
     route: str
     """Entry route (a key of ``workforce.routes``)."""
+    poisson: bool = False
+    """In the stochastic mode, the number joining each step is Poisson with mean
+    ``officers`` / ``steps_per_month`` (for textbook checks); otherwise that mean, rounded
+    without drift."""
 
     @model_validator(mode="after")
     def _until_after_month(self) -> Intake:
@@ -245,6 +251,21 @@ class Workforce(Model):
     no retirements; they may tutor); 0: straight to experienced."""
     new_officer_leaver_rate_per_year: Share = 0.0
     """Annual share of new officers who leave."""
+    steps_per_month: Annotated[int, Field(ge=1, le=31)] = 1
+    """Pipeline steps per calendar month (1: monthly). Finer steps let phase lengths be
+    fractions of a month, e.g. to check tutor slots against Erlang B; annual rates and
+    monthly capacities are spread over the steps."""
+
+    @model_validator(mode="after")
+    def _whole_steps(self) -> Workforce:
+        k = self.steps_per_month
+        for name, route in self.routes.items():
+            lengths = [p.months for p in route.phases] + [p.months for p in route.postings]
+            if any(abs(m * k - round(m * k)) > 1e-9 for m in lengths):
+                raise ValueError(
+                    f"route {name}: phase and posting months must be whole steps ({k} a month)"
+                )
+        return self
 
     @model_validator(mode="after")
     def _allocation_adds_up(self) -> Workforce:

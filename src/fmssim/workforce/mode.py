@@ -97,6 +97,9 @@ class Stochastic:
         running: dict[tuple[int, int], float] = defaultdict(float)
         out = []
         for c in cohorts:
+            if c.poisson:
+                out.append(replace(c, officers=float(self.rng.poisson(c.officers))))
+                continue
             key = (c.route, c.department)
             before = running[key]
             running[key] = before + c.officers

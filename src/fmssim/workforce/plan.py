@@ -50,6 +50,8 @@ class Cohort:
     route: int
     department: int
     officers: float
+    poisson: bool = False
+    """Stochastic mode: Poisson with mean ``officers`` instead of a rounded count."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,9 @@ def month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def build_plan(w: Workforce, start: dt.date, end: dt.date) -> Plan:
-    """The monthly plan of ``w`` over the calendar from ``start`` to ``end``."""
+    """The plan of ``w`` over the calendar from ``start`` to ``end`` (``steps_per_month``
+    steps a month)."""
+    k = w.steps_per_month
     names = tuple(w.departments)
     index = {n: i for i, n in enumerate(names)}
     depts = [w.departments[n] for n in names]
@@ -141,18 +145,18 @@ def build_plan(w: Workforce, start: dt.date, end: dt.date) -> Plan:
     routes = tuple(
         Route(
             kinds=tuple(PHASE_KIND[p.name] for p in r.phases),
-            steps=tuple(p.months for p in r.phases),
+            steps=tuple(_steps(p.months, k) for p in r.phases),
             capacity_share=tuple(p.capacity_share for p in r.phases),
-            leave_per_step=per_step(r.leaver_rate_per_year),
-            postings=_postings(r, index),
+            leave_per_step=per_step(r.leaver_rate_per_year, 12.0 * k),
+            postings=_postings(r, index, k),
         )
         for r in (w.routes[n] for n in route_names)
     )
-    n_steps = len(month_starts(start, end))
+    n_steps = len(month_starts(start, end)) * k
     return Plan(
         departments=names,
         experienced=np.array([d.experienced_fte + d.extra_fte for d in depts]),
-        leave_per_step=np.array([per_step(d.leaver_rate_per_year) for d in depts]),
+        leave_per_step=np.array([per_step(d.leaver_rate_per_year, 12.0 * k) for d in depts]),
         deployable=np.array([d.availability.deployable for d in depts]),
         host=np.array([index[d.tutored_in or n] for n, d in zip(names, depts, strict=True)]),
         per_tutor=np.array([d.students_per_tutor for d in depts], dtype=np.int64),
@@ -172,7 +176,11 @@ def build_plan(w: Workforce, start: dt.date, end: dt.date) -> Plan:
     )
 
 
-def _postings(route: EntryRoute, index: dict[str, int]) -> NDArray[np.float64] | None:
+def _steps(months: float, k: int) -> int:
+    return round(months * k)
+
+
+def _postings(route: EntryRoute, index: dict[str, int], k: int) -> NDArray[np.float64] | None:
     if not route.postings:
         return None
     rows = []
@@ -180,16 +188,20 @@ def _postings(route: EntryRoute, index: dict[str, int]) -> NDArray[np.float64] |
         row = np.zeros(len(index))
         for name, share in posting.departments.items():
             row[index[name]] = share
-        rows += [row] * posting.months
+        rows += [row] * _steps(posting.months, k)
     return np.array(rows)
 
 
 def _tenure(w: Workforce, depts: list[WorkforceDepartment]) -> Tenure | None:
-    retire = np.array([per_step(d.retirement_rate_per_year) for d in depts])
+    retire = np.array(
+        [per_step(d.retirement_rate_per_year, 12.0 * w.steps_per_month) for d in depts]
+    )
     new = np.array([d.new_officer_fte for d in depts])
     if w.new_officer_months == 0 and not retire.any() and not new.any():
         return None
-    return Tenure(w.new_officer_months, per_step(w.new_officer_leaver_rate_per_year), new, retire)
+    k = w.steps_per_month
+    leave = per_step(w.new_officer_leaver_rate_per_year, 12.0 * k)
+    return Tenure(w.new_officer_months * k, leave, new, retire)
 
 
 def build_growth(w: Workforce, start: dt.date, n_steps: int) -> Growth | None:
@@ -198,8 +210,9 @@ def build_growth(w: Workforce, start: dt.date, n_steps: int) -> Growth | None:
     if r is None:
         return None
     depts = list(w.departments.values())
-    years = start.year + np.arange(n_steps) // 12
-    month = np.arange(n_steps) % 12 + 1
+    k = w.steps_per_month
+    years = start.year + np.arange(n_steps) // (12 * k)
+    month = (np.arange(n_steps) % (12 * k) + 1) / k
     target = np.array(
         [
             [
@@ -209,14 +222,16 @@ def build_growth(w: Workforce, start: dt.date, n_steps: int) -> Growth | None:
             for y, m in zip(years, month, strict=True)
         ]
     ).reshape(n_steps, len(depts))
-    capacity = np.full(n_steps, min(r.vetting_per_month, r.training_places_per_month))
-    first = 0 if r.from_month is None else max(_step_of(r.from_month, start), 0)
+    capacity = np.full(n_steps, min(r.vetting_per_month, r.training_places_per_month) / k)
+    first = 0 if r.from_month is None else max(_step_of(r.from_month, start) * k, 0)
     return Growth(
         target=target,
         capacity=capacity,
         route_share=np.array([r.routes.get(name, 0.0) for name in w.routes]),
         first_step=first,
-        transfer_share=np.array([d.transfer_share_per_month for d in depts]),
+        transfer_share=np.array(
+            [1.0 - (1.0 - d.transfer_share_per_month) ** (1.0 / k) for d in depts]
+        ),
     )
 
 
@@ -224,19 +239,18 @@ def _cohorts(
     w: Workforce, start: dt.date, index: dict[str, int], routes: tuple[str, ...], n_steps: int
 ) -> tuple[Cohort, ...]:
     """Every intake month split across departments by the allocation, in step order."""
+    k = w.steps_per_month
     cohorts = []
     for intake in w.intake:
-        first = _step_of(intake.month, start)
-        last = _step_of(intake.until, start) if intake.until is not None else first
-        for step in range(first, min(last, n_steps - 1) + 1):
+        first = _step_of(intake.month, start) * k
+        last = _step_of(intake.until, start) * k if intake.until is not None else first
+        for step in range(first, min(last + k - 1, n_steps - 1) + 1):
             posted = _first_posting(w, intake.route)
             for dept, share in posted.items():
                 if share > 0 and intake.officers > 0:
-                    cohorts.append(
-                        Cohort(
-                            step, routes.index(intake.route), index[dept], intake.officers * share
-                        )
-                    )
+                    n = intake.officers * share / k
+                    route = routes.index(intake.route)
+                    cohorts.append(Cohort(step, route, index[dept], n, intake.poisson))
     return tuple(sorted(cohorts, key=lambda c: (c.step, c.route, c.department)))
 
 
