@@ -135,6 +135,13 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "workforce_no_pdu.yaml": ("workforce.departments.response", 16),
     "workforce_unknown_department.yaml": ("pools.response.department", 13),
     "workforce_unknown_route.yaml": ("workforce.intake.0.route", 22),
+    "workforce_posting_unknown_department.yaml": (
+        "workforce.routes.pcda.postings.1.departments.responce",
+        23,
+    ),
+    "workforce_posting_sum.yaml": ("workforce.routes.pcda.postings.1", 26),
+    "workforce_growth_over_capacity.yaml": ("workforce.departments.response.growth.2019", 16),
+    "workforce_negative_establishment.yaml": ("workforce.departments.response.growth.2020", 16),
 }
 
 ERROR_FILE = {

@@ -74,7 +74,9 @@ AREAS: dict[str, Area] = {
     "workforce": Area(
         "department",
         {
+            "officers_fte": "mean officers (experienced, new and students posted there); group `force` is the force total",
             "experienced_fte": "mean over the year's months of experienced officers",
+            "new_fte": "mean officers within `new_officer_months` of finishing their programme",
             "students": "mean students posted to the department (all phases, waiting included)",
             "tutors_in_use": "mean tutors busy in the department's PDU (its own and hosted students)",
             "students_waiting_for_tutor": "mean students waiting for a slot in the department's PDU",

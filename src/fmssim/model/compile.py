@@ -22,6 +22,7 @@ from fmssim.model.workload import handler_job_hours, pool_job_hours
 from fmssim.scenario.demand import HOURS_PER_WEEK, Stream
 from fmssim.scenario.dispatch import Appointment
 from fmssim.scenario.distributions import ZERO
+from fmssim.scenario.forecast import bot_share_by_year, grade_mix_by_year
 from fmssim.scenario.root import Scenario
 from fmssim.workforce.coupling import with_workforce
 
@@ -202,4 +203,15 @@ def _channels(s: Scenario, grid: TimeGrid, grade_names: tuple[str, ...]) -> Chan
         answer_target_min=np.array([c.answer_target_sec * to_min for c in chans]),
         grade_cdf=np.cumsum(mix, axis=1),
         crime_share=np.array([c.crime_share for c in chans]),
+        grade_cdf_by_year=_forecast_cdf(s, grid, grade_names),
+        bot_share_by_year=bot_share_by_year(s, grid.year_labels),
     )
+
+
+def _forecast_cdf(
+    s: Scenario, grid: TimeGrid, grade_names: tuple[str, ...]
+) -> NDArray[np.float64] | None:
+    """Cumulative grade shares per planning year when incidents follow a forecast."""
+    if not s.demand.incident_forecast:
+        return None  # the loader has checked that the mixes carry the forecast
+    return np.cumsum(grade_mix_by_year(s, grade_names, grid.year_labels), axis=2)

@@ -21,6 +21,7 @@ from fmssim.model.contact_draws import ContactDraws, draw_contacts
 from fmssim.model.incident_types import NO_TYPE, draw_routes, draw_types
 from fmssim.model.inputs import Inputs
 from fmssim.model.streams import StreamKind, generator
+from fmssim.model.timegrid import year_of
 
 CHAINED = "<-contacts"
 """Suffix of the stream names of incidents created by handled contacts."""
@@ -105,13 +106,19 @@ def chained_incidents(
     contact = d.owner[handled]
     channel = d.channel[contact]
     u = d.outcome_u[contact]
-    cdf = inputs.channels.grade_cdf
+    released = out.released_min[handled]
+    by_year = inputs.channels.grade_cdf_by_year
+    cdfs = by_year if by_year is not None else inputs.channels.grade_cdf[None]
+    year = (
+        year_of(inputs.grid, released) if by_year is not None else np.zeros(len(contact), np.int64)
+    )
     grade = np.empty(len(contact), dtype=np.int64)
-    for c in range(cdf.shape[0]):
-        mine = channel == c
-        grade[mine] = np.searchsorted(cdf[c], u[mine], side="right")
-    keep = grade < cdf.shape[1]
-    return out.released_min[handled][keep], grade[keep].astype(np.int64), contact[keep]
+    for y in range(cdfs.shape[0]):
+        for c in range(cdfs.shape[1]):
+            mine = (channel == c) & (year == y)
+            grade[mine] = np.searchsorted(cdfs[y, c], u[mine], side="right")
+    keep = grade < cdfs.shape[2]
+    return released[keep], grade[keep].astype(np.int64), contact[keep]
 
 
 def _incidents(inputs: Inputs, rep: int) -> IncidentDraws:

@@ -91,6 +91,11 @@ class ChannelInputs:
     """Cumulative share of handled contacts becoming each grade (in ``GradeInputs`` order),
     shape (channels, grades); the rest is resolved at first contact."""
     crime_share: NDArray[np.float64]
+    grade_cdf_by_year: NDArray[np.float64] | None = None
+    """Per planning year, shape (years, channels, grades), when incidents follow a forecast
+    by grade (``demand.incident_forecast``); None: ``grade_cdf`` in every year."""
+    bot_share_by_year: NDArray[np.float64] | None = None
+    """Per channel and planning year, shape (channels, years); None: ``bot_share``."""
 
     @classmethod
     def none(cls, n_hours: int, n_grades: int) -> ChannelInputs:

@@ -104,6 +104,9 @@ class Channel(Stream):
     """Share of contacts the force aims to answer within the threshold."""
     bot_share: Share = 0.0
     """Share of contacts closed by a bot without reaching a handler (web chat)."""
+    bot_share_by_year: dict[int, Share] = {}
+    """Bot share from the named planning year on (until the next named year); earlier
+    years use ``bot_share``."""
     grade_mix: GradeMix = {}
     """Share of handled contacts that become an incident of each grade."""
     crime_share: Share = 0.0
@@ -161,3 +164,18 @@ class Demand(Model):
     """Incidents arriving directly by grade (when not derived from contacts)."""
     crimes: dict[str, CrimeStream] = {}
     """Recorded-crime streams by type."""
+    incident_forecast: dict[str, Growth] = {}
+    """Incidents created from contacts follow a forecast by grade, independently of the
+    channel mix: each planning year, every channel's ``grade_mix`` share of the grade is
+    rescaled so the expected incidents of the grade (contacts reaching a handler × mix,
+    abandonment ignored) are the base volumes' (each channel's ``annual_volume`` and
+    ``bot_share``) grown by this path (``volumes`` are incidents). Channel shift then moves
+    contacts between channels, not incidents away. Grades not named keep their mix."""
+
+    @model_validator(mode="after")
+    def _forecast_names_grades(self) -> Demand:
+        graded = {g for c in self.channels.values() for g in c.grade_mix}
+        unknown = sorted(set(self.incident_forecast) - graded)
+        if unknown:
+            raise ValueError(f"incident_forecast names grades no channel creates: {unknown}")
+        return self

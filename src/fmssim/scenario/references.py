@@ -8,6 +8,7 @@ from typing import Any
 from fmssim.scenario.demand import Channel
 from fmssim.scenario.departments import department_problems
 from fmssim.scenario.dispatch import Grade
+from fmssim.scenario.forecast import forecast_problems
 from fmssim.scenario.incident_types import type_problems
 from fmssim.scenario.investigation_checks import investigation_problems
 from fmssim.scenario.root import Scenario
@@ -25,6 +26,7 @@ def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
         *_crimes(s),
         *type_problems(s.dispatch.grades, s.dispatch.incident_types, s.demand.crimes),
         *investigation_problems(s),
+        *forecast_problems(s),
         *_provenance(s, raw),
     ]
 

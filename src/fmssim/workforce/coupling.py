@@ -38,12 +38,10 @@ def with_workforce(s: Scenario, inputs: Inputs) -> Inputs:
         return inputs
     grid = inputs.grid
     plan = build_plan(s.workforce, s.calendar.start, s.calendar.end)
-    starts = month_starts(s.calendar.start, s.calendar.end)
-    step_min = np.array([(_midnight(m) - grid.origin).total_seconds() / 60.0 for m in starts])
+    step_min, labels = _steps(s.calendar.start, s.calendar.end, s.workforce.steps_per_month, grid)
     clipped = np.maximum(step_min, grid.warmup_min)
     year = np.searchsorted(grid.year_bounds_min, clipped, side="right") - 1
     year[year >= len(grid.year_labels)] = -1
-    labels = tuple(m.strftime("%Y-%m") for m in starts)
     workforce = WorkforceInputs(
         plan,
         s.workforce.mode,
@@ -126,6 +124,26 @@ def _pools(s: Scenario) -> tuple[ScaledPool, ...]:
             conc = float(handler.chat_concurrency)
             found.append(ScaledPool("handlers", i, names.index(handler.department), weekly, conc))
     return tuple(found)
+
+
+def _steps(
+    start: dt.date, end: dt.date, k: int, grid: TimeGrid
+) -> tuple[NDArray[np.float64], tuple[str, ...]]:
+    """Start minute and label of every step: each month split into ``k`` equal steps."""
+    months = month_starts(start, end)
+    bounds = [*months, _next_month(months[-1])]
+    minutes = [(_midnight(m) - grid.origin).total_seconds() / 60.0 for m in bounds]
+    step_min, labels = [], []
+    for i, month in enumerate(months):
+        length = minutes[i + 1] - minutes[i]
+        for j in range(k):
+            step_min.append(minutes[i] + length * j / k)
+            labels.append(month.strftime("%Y-%m") + (f"/{j + 1}" if k > 1 else ""))
+    return np.array(step_min), tuple(labels)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + 1, 1, 1) if day.month == 12 else dt.date(day.year, day.month + 1, 1)
 
 
 def _midnight(day: dt.date) -> dt.datetime:
