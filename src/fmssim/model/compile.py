@@ -12,12 +12,13 @@ from fmssim.model.inputs import (
     ChannelInputs,
     GradeInputs,
     Inputs,
+    LendingInputs,
     PoolInputs,
 )
 from fmssim.model.rosters import tile, weekly_steps
 from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid, build_grid
 from fmssim.scenario.demand import HOURS_PER_WEEK, Stream
-from fmssim.scenario.dispatch import Appointment
+from fmssim.scenario.dispatch import Appointment, LendingRule
 from fmssim.scenario.distributions import ZERO
 from fmssim.scenario.root import Scenario
 from fmssim.workforce.coupling import with_workforce
@@ -42,9 +43,32 @@ def compile_scenario(s: Scenario) -> Inputs:
         p1_borrows_from=np.array(
             [sorted(s.pools).index(p) for p in s.dispatch.options.p1_borrows_from], np.int64
         ),
+        lending=_lending(s, grades.names),
         investigations=investigation_inputs(s, _crime_rates(s, grid), grades.names),
     )
     return with_workforce(s, inputs)
+
+
+def _lending(s: Scenario, grade_names: tuple[str, ...]) -> LendingInputs:
+    """``p1_borrows_from`` as rules {lender, grades: [P1]}, then the ``lending`` rules."""
+    pools = sorted(s.pools)
+    options = s.dispatch.options
+    rules = [LendingRule(lender=x, grades=["P1"]) for x in options.p1_borrows_from]
+    rules = [*rules, *options.lending]
+    borrowers = np.zeros((len(rules), len(pools)), np.bool_)
+    grades = np.zeros((len(rules), len(grade_names)), np.bool_)
+    for r, rule in enumerate(rules):
+        for p in rule.pools or [p for p in pools if p != rule.lender]:
+            borrowers[r, pools.index(p)] = True
+        for g in rule.grades:
+            if g in grade_names:
+                grades[r, grade_names.index(g)] = True
+    return LendingInputs(
+        lender=np.array([pools.index(rule.lender) for rule in rules], np.int64),
+        pools=borrowers,
+        grades=grades,
+        tipping_point=np.array([rule.tipping_point for rule in rules], np.int64),
+    )
 
 
 def _crime_rates(s: Scenario, grid: TimeGrid) -> NDArray[np.float64]:
