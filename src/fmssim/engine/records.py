@@ -40,8 +40,8 @@ class Timeline:
 @dataclass(frozen=True)
 class Outcome(Timeline):
     """Per-incident times in minutes, indexed by incident id; NaN where not reached; the pool
-        lending units, if another pool's did; when a P1 last took its unit on the way; and the travel
-    lost when a P1 took a travelling unit."""
+    lending units, if another pool's did; when a P1 last took its unit on the way; and the
+    travel lost when a P1 took a travelling unit."""
 
     assigned_min: NDArray[np.float64]
     """A unit was allocated."""

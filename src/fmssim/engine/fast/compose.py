@@ -20,10 +20,14 @@ every arrival, unit release and roster change, then repeat until nothing changes
    as many free units as the incident needs. A lent job of zero length frees the lender's
    units only after the step, which then runs again from 1 at the same instant.
 
-Releases are a heap of entries (one per assignment) ordered by time, and an entry goes stale
-when its job loses its unit; travelling jobs a P1 may take are a heap ordered least urgent,
-latest created first, whose entries are dropped lazily once the job is on scene or has lost
-its unit. Scenarios that use none of these options run the single-unit kernel
+Busy units are a min-heap per pool of the times they are free again, one entry per unit (a
+lent unit sits in its lender's heap). When a P1 takes a travelling unit, the release of the
+job that lost it is cancelled: its time goes into a heap of cancelled releases, and each
+release popped is matched by a cancelled one of the same time popped at the same instant (units
+are interchangeable, so any release at that time may be the cancelled one; an instant that
+only pops a cancelled release changes nothing). Travelling jobs a P1 may take are a heap
+ordered least urgent, latest created first, whose entries are dropped lazily once the job is
+on scene or has lost its unit. Scenarios that use none of these options run the single-unit kernel
 (:mod:`fmssim.engine.fast.dispatch`), which gives the same records faster.
 """
 
@@ -33,6 +37,7 @@ import numpy as np
 from numba import njit
 
 from fmssim.engine.fast.dispatch import _level_queues
+from fmssim.engine.fast.heap import heap_pop, heap_push, pop_at, push_at
 from fmssim.engine.fast.keyed_heap import tpop, tpush
 
 INF = np.inf
@@ -65,6 +70,111 @@ def _rule_for(
         if _free(on_duty, busy, held, k) >= need:
             return r
     return -1
+
+
+@njit(cache=True)
+def _lend(
+    t: float,
+    out: tuple[np.ndarray, np.ndarray],
+    queues: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    jobs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    heaps: tuple[np.ndarray, np.ndarray, np.ndarray],
+    rules: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> bool:
+    """The lending step at ``t`` (see the module docstring); True if a lent job of zero
+    length holds units to free after the step (the step runs again)."""
+    assigned, lent_by = out
+    grade, units, order, head, tail = queues
+    travel, on_scene, write_up = jobs
+    free_at, size, covered = heaps
+    cap = len(free_at) // len(size)
+    on_duty, busy, held, waiting = state
+    n_levels = covered.shape[1]
+    again = False
+    for p in range(len(size)):
+        if waiting[p] == 0 or _free(on_duty, busy, held, p) > 0:
+            continue
+        for lv in range(n_levels):
+            if not covered[p, lv] or _rule_for(rules, p, -1, 1, state) < 0:
+                continue
+            q = p * n_levels + lv
+            h = head[q]
+            while h < tail[q] and _rule_for(rules, p, -1, 1, state) >= 0:
+                j = order[h]
+                h += 1
+                if not np.isnan(assigned[j]):
+                    continue
+                r = _rule_for(rules, p, grade[j], units[j], state)
+                if r < 0:
+                    continue
+                k = rules[0][r]
+                assigned[j] = t
+                lent_by[j] = k
+                waiting[p] -= 1
+                done = ((t + travel[j]) + on_scene[j]) + write_up[j]
+                if done > t:
+                    busy[k] += units[j]
+                    for _ in range(units[j]):
+                        size[k] = push_at(free_at, k * cap, size[k], done)
+                else:
+                    held[k] += units[j]  # freed after the step
+                    again = True
+    held[:] = 0
+    return again
+
+
+@njit(cache=True)
+def _divert(
+    t: float,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+    queue: tuple[np.ndarray, np.ndarray, np.ndarray, int],
+    jobs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    units: tuple[np.ndarray, int, int, int, int],
+    taking_heap: tuple[np.ndarray, int, np.ndarray, np.ndarray, int, np.ndarray],
+    cancel_heap: tuple[np.ndarray, int],
+) -> tuple[int, int, int, int, int, int]:
+    """The diversion step at ``t`` in the P1's pool (see the module docstring).
+
+    ``units`` is the heaps of busy units, the pool's start in it, its heap size, units busy
+    and units freed this round; returns the new sizes of the taking, again and cancelled
+    heaps, and the pool's heap size, busy and freed units."""
+    assigned, diverted, lost = out
+    order, head, tail, p1_queue = queue
+    travel, on_scene, write_up = jobs
+    heap, base, sz, bz, freed = units
+    taking, n_taking, take_key, again, n_again, again_key = taking_heap
+    cancelled, n_cancelled = cancel_heap
+    while True:
+        while head[p1_queue] < tail[p1_queue] and not np.isnan(assigned[order[head[p1_queue]]]):
+            head[p1_queue] += 1  # lent already
+        if head[p1_queue] == tail[p1_queue]:
+            break
+        while n_taking > 0:  # drop jobs on scene or without their unit
+            v = taking[0]
+            if assigned[v] + travel[v] > t:  # NaN: lost its unit
+                break
+            n_taking = tpop(taking, n_taking, take_key)
+        if n_taking == 0:
+            break
+        v = taking[0]
+        n_taking = tpop(taking, n_taking, take_key)
+        j = order[head[p1_queue]]
+        head[p1_queue] += 1
+        lost[j] = t - assigned[v]
+        gone = ((assigned[v] + travel[v]) + on_scene[v]) + write_up[v]
+        n_cancelled = heap_push(cancelled, n_cancelled, gone)
+        assigned[v] = np.nan
+        diverted[v] = t
+        n_again = tpush(again, n_again, v, again_key)
+        assigned[j] = t
+        done = ((t + travel[j]) + on_scene[j]) + write_up[j]
+        if done > t:
+            sz = push_at(heap, base, sz, done)
+        else:
+            bz -= 1
+            freed += 1
+    return n_taking, n_again, n_cancelled, sz, bz, freed
 
 
 @njit(cache=True)
@@ -102,67 +212,88 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     busy = np.zeros(n_pools, np.int64)
     held = np.zeros(n_pools, np.int64)
     on_duty = np.zeros(n_pools, np.int64)
-    waiting = np.zeros(n_pools, np.int64)
+    waiting = np.zeros(n_pools + 1, np.int64)  # the last: incidents no pool attends
+    waits = np.where(pool >= 0, pool, n_pools)
     changed = change_start[:-1].copy()
+    next_change = np.full(n_pools, INF)
+    for p in range(n_pools):
+        if changed[p] < change_start[p + 1]:
+            next_change[p] = change_min[changed[p]]
     state = (on_duty, busy, held, waiting)
     lends = len(rules[0]) > 0
-    # releases: entry e frees units[job] of holder[job] at time[e]; stale unless current[job] == e
-    cap = 2 * n + 1
-    rel_time = np.empty(cap)
-    rel_job = np.empty(cap, np.int64)
-    rel_heap = np.empty(cap, np.int64)
-    current = np.full(n, -1, np.int64)
-    holder = np.empty(n, np.int64)
-    n_rel = n_entries = 0
+    most = 1
+    for u in change_units:
+        most = max(most, u)
+    n_p1 = 0
+    if p1_pool >= 0:
+        for j in range(n):
+            n_p1 += level[j] == p1_level and pool[j] == p1_pool
+    # busy units of each pool (and releases cancelled by a diversion, not yet popped)
+    cap = most + n_p1
+    free_at = np.empty(n_pools * cap, np.float64)  # pool p's heap starts at p * cap
+    size = np.zeros(n_pools, np.int64)
+    cancelled = np.empty(n_p1 + 1, np.float64)
+    n_cancelled = 0
     # the P1's pool: jobs queued again after losing their unit, by (level, id), and the
     # travelling jobs a P1 may take, least urgent then latest created first
-    again_key = level * float(n) + np.arange(n)
+    m = n if p1_pool >= 0 else 0
+    again_key = level[:m] * float(n) + np.arange(m)
     take_key = -again_key
-    again = np.empty(n, np.int64)
-    taking = np.empty(cap, np.int64)
+    again = np.empty(m, np.int64)
+    taking = np.empty(m, np.int64)
     n_again = n_taking = 0
     p1_queue = p1_pool * n_levels + p1_level
     arrived = 0
     while True:
         t = created[arrived] if arrived < n else INF
-        if n_rel > 0 and rel_time[rel_heap[0]] < t:
-            t = rel_time[rel_heap[0]]
         for p in range(n_pools):
-            if changed[p] < change_start[p + 1] and change_min[changed[p]] < t:
-                t = change_min[changed[p]]
+            if size[p] > 0 and free_at[p * cap] < t:
+                t = free_at[p * cap]
+            if next_change[p] < t:
+                t = next_change[p]
         if t >= horizon:
             break
         while arrived < n and created[arrived] == t:
-            p = pool[arrived]
-            if p >= 0:
-                tail[p * n_levels + level[arrived]] += 1
-                waiting[p] += 1
+            tail[queue[arrived]] += 1  # the last queue (no pool) is never read
+            waiting[waits[arrived]] += 1
             arrived += 1
-        while n_rel > 0 and rel_time[rel_heap[0]] <= t:
-            e = rel_heap[0]
-            n_rel = tpop(rel_heap, n_rel, rel_time)
-            j = rel_job[e]
-            if current[j] == e:
-                busy[holder[j]] -= units[j]
-                current[j] = -1
         for p in range(n_pools):
-            while changed[p] < change_start[p + 1] and change_min[changed[p]] <= t:
-                on_duty[p] = change_units[changed[p]]
-                changed[p] += 1
+            base = p * cap
+            if size[p] > 0 and free_at[base] <= t:
+                k = size[p]
+                while k > 0 and free_at[base] <= t:
+                    k = pop_at(free_at, base, k)
+                    busy[p] -= 1
+                size[p] = k
+        while n_cancelled > 0 and cancelled[0] <= t:
+            n_cancelled = heap_pop(cancelled, n_cancelled)
+            busy[p1_pool] += 1  # that release was the job's that lost its unit
+        for p in range(n_pools):
+            if next_change[p] <= t:
+                while changed[p] < change_start[p + 1] and change_min[changed[p]] <= t:
+                    on_duty[p] = change_units[changed[p]]
+                    changed[p] += 1
+                c = changed[p]
+                next_change[p] = change_min[c] if c < change_start[p + 1] else INF
         more = True
         while more:
             # 1. every pool's own allocation (and, in the P1's pool, the diversion step)
             for p in range(n_pools):
+                idle = waiting[p] == 0 or on_duty[p] - busy[p] - held[p] <= 0
+                if idle and (p != p1_pool or n_taking == 0):
+                    continue  # nothing to allocate, nothing to divert
                 rounds = p == p1_pool  # zero-length jobs free their units after diversion
+                at = p * cap
+                sz, bz, wt, base = size[p], busy[p], waiting[p], p * n_levels
                 while True:
                     freed = 0
-                    free = _free(on_duty, busy, held, p)
+                    free = max(on_duty[p] - bz - held[p], 0)
                     lv = 0
-                    while waiting[p] > 0 and free > 0:
+                    while wt > 0 and free > 0:
                         j = -1
                         while lv < n_levels:
-                            q = p * n_levels + lv
-                            while head[q] < tail[q] and not np.isnan(assigned[order[head[q]]]):
+                            q = base + lv
+                            while lends and head[q] < tail[q] and assigned[order[head[q]]] >= 0:
                                 head[q] += 1  # lent already
                             if head[q] < tail[q]:
                                 j = order[head[q]]
@@ -181,19 +312,15 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
                         if from_again:
                             n_again = tpop(again, n_again, again_key)
                         else:
-                            head[p * n_levels + lv] += 1
+                            head[base + lv] += 1
                         assigned[j] = t
-                        waiting[p] -= 1
+                        wt -= 1
                         done = ((t + travel[j]) + on_scene[j]) + write_up[j]
                         if done > t:
                             free -= need
-                            busy[p] += need
-                            holder[j] = p
-                            rel_time[n_entries] = done
-                            rel_job[n_entries] = j
-                            current[j] = n_entries
-                            n_rel = tpush(rel_heap, n_rel, n_entries, rel_time)
-                            n_entries += 1
+                            bz += need
+                            for _ in range(need):
+                                sz = push_at(free_at, at, sz, done)
                             if rounds and level[j] > p1_level and need == 1 and travel[j] > 0:
                                 n_taking = tpush(taking, n_taking, j, take_key)
                         elif rounds:
@@ -201,77 +328,19 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
                             freed += need  # free again at this instant: the next round's
                     if not rounds:
                         break
-                    while True:  # the diversion step
-                        while head[p1_queue] < tail[p1_queue] and not np.isnan(
-                            assigned[order[head[p1_queue]]]
-                        ):
-                            head[p1_queue] += 1  # lent already
-                        if head[p1_queue] == tail[p1_queue]:
-                            break
-                        while n_taking > 0:  # drop jobs on scene or without their unit
-                            v = taking[0]
-                            if current[v] >= 0 and assigned[v] + travel[v] > t:
-                                break
-                            n_taking = tpop(taking, n_taking, take_key)
-                        if n_taking == 0:
-                            break
-                        v = taking[0]
-                        n_taking = tpop(taking, n_taking, take_key)
-                        j = order[head[p1_queue]]
-                        head[p1_queue] += 1
-                        lost[j] = t - assigned[v]
-                        current[v] = -1  # its release entry goes stale
-                        assigned[v] = np.nan
-                        diverted[v] = t
-                        n_again = tpush(again, n_again, v, again_key)
-                        assigned[j] = t
-                        holder[j] = p
-                        done = ((t + travel[j]) + on_scene[j]) + write_up[j]
-                        if done > t:
-                            rel_time[n_entries] = done
-                            rel_job[n_entries] = j
-                            current[j] = n_entries
-                            n_rel = tpush(rel_heap, n_rel, n_entries, rel_time)
-                            n_entries += 1
-                        else:
-                            busy[p] -= 1
-                            freed += 1
+                    n_taking, n_again, n_cancelled, sz, bz, freed = _divert(
+                        t, (assigned, diverted, lost), (order, head, tail, p1_queue),
+                        jobs, (free_at, at, sz, bz, freed),
+                        (taking, n_taking, take_key, again, n_again, again_key),
+                        (cancelled, n_cancelled),
+                    )  # fmt: skip
                     if freed == 0:
                         break
+                size[p], busy[p], waiting[p] = sz, bz, wt
             # 2. the lending step
-            more = False
-            for p in range(n_pools):
-                if not lends or waiting[p] == 0 or _free(on_duty, busy, held, p) > 0:
-                    continue
-                for lv in range(n_levels):
-                    if not covered[p, lv] or _rule_for(rules, p, -1, 1, state) < 0:
-                        continue
-                    q = p * n_levels + lv
-                    h = head[q]
-                    while h < tail[q] and _rule_for(rules, p, -1, 1, state) >= 0:
-                        j = order[h]
-                        h += 1
-                        if not np.isnan(assigned[j]):
-                            continue
-                        r = _rule_for(rules, p, grade[j], units[j], state)
-                        if r < 0:
-                            continue
-                        k = rules[0][r]
-                        assigned[j] = t
-                        lent_by[j] = k
-                        waiting[p] -= 1
-                        done = ((t + travel[j]) + on_scene[j]) + write_up[j]
-                        if done > t:
-                            busy[k] += units[j]
-                            holder[j] = k
-                            rel_time[n_entries] = done
-                            rel_job[n_entries] = j
-                            current[j] = n_entries
-                            n_rel = tpush(rel_heap, n_rel, n_entries, rel_time)
-                            n_entries += 1
-                        else:
-                            held[k] += units[j]  # freed after the step
-                            more = True
-            held[:] = 0
-        while n_rel > 0 and current[rel_job[rel_heap[0]]] != rel_heap[0]:
-            n_rel = tpop(rel_heap, n_rel, rel_time)  # stale: the job lost its unit
+            more = lends and _lend(
+                t, (assigned, lent_by), (grade, units, order, head, tail), jobs,
+                (free_at, size, covered), rules, state,
+            )  # fmt: skip
+            if lends:
+                held[:] = 0
