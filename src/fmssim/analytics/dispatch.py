@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from fmssim.analytics.windows import aggregate, busy_per_year, long_table, with_year
+from fmssim.analytics.windows import aggregate, busy_per_year, held_from, long_table, with_year
 
 KPIS = (
     "incidents",
@@ -21,6 +21,7 @@ KPIS = (
     "response_mean_min",
     "wait_mean_min",
     "lost_unit_share",
+    "lent_share",
     "units_busy_mean",
 )
 
@@ -44,6 +45,7 @@ def dispatch_kpis(
         response_mean_min=pl.col("response_min").filter(attended).mean(),
         wait_mean_min=pl.col("wait_min").filter(pl.col("wait_min").is_not_nan()).mean(),
         lost_unit_share=pl.col("diverted_min").is_not_nan().mean(),
+        lent_share=pl.col("lent_by").is_not_null().mean(),
         has_target=pl.col("target_min").is_not_nan().any(),
     )
     per_grade = per_grade.with_columns(
@@ -57,8 +59,9 @@ def dispatch_kpis(
 
 def units_busy(records: pl.DataFrame, bounds_min: NDArray[np.float64]) -> pl.DataFrame:
     """Time-average units busy per grade in each planning year (busy = allocated to free;
-    an incident holds its ``units``)."""
-    start = records["assigned_min"].to_numpy()
+    an incident holds its ``units``; a P1 that took a travelling unit also holds the travel
+    that unit had done)."""
+    start = held_from(records)
     end = records["free_min"].to_numpy()
     units = records["units"].to_numpy().astype(np.float64)
     return busy_per_year(records["grade"], start, end, bounds_min, "units_busy_mean", units)

@@ -42,6 +42,7 @@ def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFra
             "cleared_min": outcome.cleared_min,
             "free_min": outcome.free_min,
             "diverted_min": outcome.diverted_min,
+            "lost_travel_min": outcome.lost_travel_min,
         }
     ).with_columns(
         wait_min=pl.col("assigned_min") - pl.col("created_min"),
@@ -50,7 +51,8 @@ def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFra
 
 
 def _lenders(names: list[str], borrowed_from: NDArray[np.float64]) -> pl.Series:
-    """The pool that lent a P1 its unit; null when its own pool attended (or nobody did)."""
+    """The pool that lent the incident its units; null when its own pool attended (or nobody
+    did)."""
     index = pl.Series(borrowed_from, nan_to_null=True).cast(pl.Int64)
     return pl.Series(names, dtype=pl.Enum(list(dict.fromkeys(names)))).gather(index)
 
