@@ -45,7 +45,7 @@ def dispatch_kpis(
         response_mean_min=pl.col("response_min").filter(attended).mean(),
         wait_mean_min=pl.col("wait_min").filter(pl.col("wait_min").is_not_nan()).mean(),
         lost_unit_share=pl.col("diverted_min").is_not_nan().mean(),
-        lent_share=pl.col("lent_by").is_not_null().mean(),
+        lent_share=_lent(records).mean(),
         has_target=pl.col("target_min").is_not_nan().any(),
     )
     per_grade = per_grade.with_columns(
@@ -55,6 +55,13 @@ def dispatch_kpis(
     busy = units_busy(records, bounds_min)
     table = per_grade.join(busy, on=["year_index", "group"], how="full", coalesce=True)
     return long_table(table, "dispatch", KPIS, labels)
+
+
+def _lent(records: pl.DataFrame) -> pl.Expr:
+    """Whether another pool's units attended each incident (false without a ``lent_by``)."""
+    if "lent_by" not in records.columns:
+        return pl.lit(False)
+    return pl.col("lent_by").is_not_null()
 
 
 def units_busy(records: pl.DataFrame, bounds_min: NDArray[np.float64]) -> pl.DataFrame:
