@@ -196,15 +196,15 @@ def one_pool(
     n = len(created)
     out = tuple(np.full(n, np.nan) for _ in range(4))
     p1_level = queues[1]
-    no_rules = (np.zeros(0, np.int64), np.zeros((0, 1), np.bool_), np.zeros((0, 1), np.bool_),
-                np.zeros(0, np.int64))  # fmt: skip
     compose_into(
         out,
+        np.empty(n, np.int64),
         (created, np.zeros(n, np.int64), levels, units, np.zeros(n, np.int64)),
         jobs,
-        (queues[0], 0 if p1_level >= 0 else -1, p1_level, np.zeros((1, queues[0]), np.bool_)),
+        (queues[0], np.zeros((1, queues[0]), np.bool_)),
         (roster[0], roster[1], np.array([0, len(roster[0])], np.int64)),
-        no_rules,
+        None,
+        (0, p1_level) if p1_level >= 0 else None,
         horizon,
     )
     return out[0], out[2]

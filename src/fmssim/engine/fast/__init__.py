@@ -91,11 +91,13 @@ def _run_composed(
     )
     compose_into(
         (out.assigned_min, out.borrowed_from, out.diverted_min, out.lost_travel_min),
+        np.empty(len(d), np.int64),
         (d.created_min, pool, level_of_grade[d.grade], g.units_needed[d.grade], d.grade),
         (d.travel_min, d.on_scene_min, d.write_up_min),
-        (n_levels, p1_pool, p1_level, _covered(inputs, level_of_grade, n_levels)),
+        (n_levels, _covered(inputs, level_of_grade, n_levels)),
         rosters,
-        (rules.lender, rules.pools, rules.grades, rules.tipping_point),
+        (rules.lender, rules.pools, rules.grades, rules.tipping_point) if len(rules) else None,
+        (p1_pool, p1_level) if p1_pool >= 0 else None,
         inputs.grid.horizon_min,
     )
 

@@ -36,11 +36,29 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from fmssim.engine.fast.dispatch import _level_queues
 from fmssim.engine.fast.heap import heap_pop, heap_push, pop_at, push_at
 from fmssim.engine.fast.keyed_heap import tpop, tpush
 
 INF = np.inf
+
+
+@njit(cache=True)
+def _queues(
+    pool: np.ndarray, level: np.ndarray, n_levels: int, n_pools: int, order: np.ndarray
+) -> np.ndarray:
+    """Fill ``order`` with incident positions grouped by queue (pool × levels + level; a last
+    queue for incidents no pool attends), in id order; return where each queue starts."""
+    counts = np.zeros(n_pools * n_levels + 2, np.int64)
+    for j in range(len(level)):
+        q = pool[j] * n_levels + level[j] if pool[j] >= 0 else n_pools * n_levels
+        counts[q + 1] += 1
+    starts = np.cumsum(counts)
+    fill = starts[:-1].copy()
+    for j in range(len(level)):
+        q = pool[j] * n_levels + level[j] if pool[j] >= 0 else n_pools * n_levels
+        order[fill[q]] = j
+        fill[q] += 1
+    return starts
 
 
 @njit(cache=True)
@@ -180,52 +198,60 @@ def _divert(
 @njit(cache=True)
 def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    order: np.ndarray,
     incidents: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     jobs: tuple[np.ndarray, np.ndarray, np.ndarray],
-    queues: tuple[int, int, int, np.ndarray],
+    queues: tuple[int, np.ndarray],
     rosters: tuple[np.ndarray, np.ndarray, np.ndarray],
-    rules: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    lending: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None,
+    en_route: tuple[int, int] | None,
     horizon: float,
 ) -> None:
     """Write allocation times, lenders, last diversion times and lost travel into ``out``
-    (all NaN-filled), for every incident of every pool.
+    (all NaN-filled), for every incident of every pool; ``order`` is scratch (allocated by
+    the caller with numpy, which asks the OS for huge pages: see engine/fast/dispatch.py).
 
     ``incidents``: created (sorted), pool (-1: not attended), queue level, units needed,
-    grade. ``queues``: number of levels, the P1's pool and level when a P1 may take an
-    en-route unit (else -1, -1), and per (pool, level) whether a lending rule may lend to it.
-    ``rosters``: change times and units on duty of all pools concatenated, and where each
-    pool's changes start (length pools + 1). ``rules``: lender, borrowing pools (rules ×
-    pools), grades (rules × grades) and tipping point of each lending rule, in order.
+    grade. ``queues``: number of levels, and per (pool, level) whether a lending rule may lend
+    to it. ``rosters``: change times and units on duty of all pools concatenated, and where
+    each pool's changes start (length pools + 1). ``lending``: lender, borrowing pools (rules
+    × pools), grades (rules × grades) and tipping point of each lending rule, in order; None:
+    no lending. ``en_route``: the P1's pool and level when a waiting P1 may take an en-route
+    unit; None: it may not. numba prunes the branches of an option passed as None before
+    compiling, so each combination of options gets a kernel without the others' tests.
     """
     assigned, lent_by, diverted, lost = out
     created, pool, level, units, grade = incidents
     travel, on_scene, write_up = jobs
-    n_levels, p1_pool, p1_level, covered = queues
+    n_levels, covered = queues
+    lends = diverts = False
+    p1_pool = p1_level = -1
+    if lending is not None:
+        lends = True
+    if en_route is not None:
+        diverts = True
+        p1_pool, p1_level = en_route
     change_min, change_units, change_start = rosters
     n, n_pools = len(created), len(change_start) - 1
-    order = np.empty(n, np.int64)
     # one queue per (pool, level); incidents no pool attends go to a last one, never read
-    queue = np.where(pool >= 0, pool * n_levels + level, n_pools * n_levels)
-    starts = _level_queues(queue, n_pools * n_levels + 1, order)
+    starts = _queues(pool, level, n_levels, n_pools, order)
     head = starts[:-1].copy()
     tail = starts[:-1].copy()
     busy = np.zeros(n_pools, np.int64)
     held = np.zeros(n_pools, np.int64)
     on_duty = np.zeros(n_pools, np.int64)
-    waiting = np.zeros(n_pools + 1, np.int64)  # the last: incidents no pool attends
-    waits = np.where(pool >= 0, pool, n_pools)
+    waiting = np.zeros(n_pools, np.int64)
     changed = change_start[:-1].copy()
     next_change = np.full(n_pools, INF)
     for p in range(n_pools):
         if changed[p] < change_start[p + 1]:
             next_change[p] = change_min[changed[p]]
     state = (on_duty, busy, held, waiting)
-    lends = len(rules[0]) > 0
     most = 1
     for u in change_units:
         most = max(most, u)
     n_p1 = 0
-    if p1_pool >= 0:
+    if diverts:
         for j in range(n):
             n_p1 += level[j] == p1_level and pool[j] == p1_pool
     # busy units of each pool (and releases cancelled by a diversion, not yet popped)
@@ -236,7 +262,7 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     n_cancelled = 0
     # the P1's pool: jobs queued again after losing their unit, by (level, id), and the
     # travelling jobs a P1 may take, least urgent then latest created first
-    m = n if p1_pool >= 0 else 0
+    m = n if diverts else 0
     again_key = level[:m] * float(n) + np.arange(m)
     take_key = -again_key
     again = np.empty(m, np.int64)
@@ -254,8 +280,10 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
         if t >= horizon:
             break
         while arrived < n and created[arrived] == t:
-            tail[queue[arrived]] += 1  # the last queue (no pool) is never read
-            waiting[waits[arrived]] += 1
+            p = pool[arrived]
+            if p >= 0:
+                tail[p * n_levels + level[arrived]] += 1
+                waiting[p] += 1
             arrived += 1
         for p in range(n_pools):
             base = p * cap
@@ -265,9 +293,10 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
                     k = pop_at(free_at, base, k)
                     busy[p] -= 1
                 size[p] = k
-        while n_cancelled > 0 and cancelled[0] <= t:
-            n_cancelled = heap_pop(cancelled, n_cancelled)
-            busy[p1_pool] += 1  # that release was the job's that lost its unit
+        if en_route is not None:
+            while n_cancelled > 0 and cancelled[0] <= t:
+                n_cancelled = heap_pop(cancelled, n_cancelled)
+                busy[p1_pool] += 1  # that release was the job's that lost its unit
         for p in range(n_pools):
             if next_change[p] <= t:
                 while changed[p] < change_start[p + 1] and change_min[changed[p]] <= t:
@@ -280,9 +309,11 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
             # 1. every pool's own allocation (and, in the P1's pool, the diversion step)
             for p in range(n_pools):
                 idle = waiting[p] == 0 or on_duty[p] - busy[p] - held[p] <= 0
-                if idle and (p != p1_pool or n_taking == 0):
+                if idle and (not diverts or p != p1_pool or n_taking == 0):
                     continue  # nothing to allocate, nothing to divert
-                rounds = p == p1_pool  # zero-length jobs free their units after diversion
+                rounds = (
+                    diverts and p == p1_pool
+                )  # zero-length jobs free their units after diversion
                 at = p * cap
                 sz, bz, wt, base = size[p], busy[p], waiting[p], p * n_levels
                 while True:
@@ -338,9 +369,9 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
                         break
                 size[p], busy[p], waiting[p] = sz, bz, wt
             # 2. the lending step
-            more = lends and _lend(
-                t, (assigned, lent_by), (grade, units, order, head, tail), jobs,
-                (free_at, size, covered), rules, state,
-            )  # fmt: skip
-            if lends:
-                held[:] = 0
+            more = False
+            if lending is not None:
+                more = _lend(
+                    t, (assigned, lent_by), (grade, units, order, head, tail), jobs,
+                    (free_at, size, covered), lending, state,
+                )  # fmt: skip
