@@ -90,6 +90,26 @@ def _rule_for(
     return -1
 
 
+@njit(cache=True, inline="always")
+def _may_lend(
+    rules: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> bool:
+    """Whether some pool with incidents waiting and no free unit has a rule that may lend to
+    it now (a cheap test, inlined, before the lending step's call)."""
+    lender, pools, _, tipping = rules
+    on_duty, busy, held, waiting = state
+    for p in range(len(on_duty)):
+        if waiting[p] == 0 or on_duty[p] - busy[p] - held[p] > 0:
+            continue
+        for r in range(len(lender)):
+            k = lender[r]
+            applies = k != p and pools[r, p] and waiting[p] >= tipping[r]
+            if applies and on_duty[k] - busy[k] - held[k] > 0:
+                return True
+    return False
+
+
 @njit(cache=True)
 def _lend(
     t: float,
@@ -359,18 +379,19 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
                             freed += need  # free again at this instant: the next round's
                     if not rounds:
                         break
-                    n_taking, n_again, n_cancelled, sz, bz, freed = _divert(
-                        t, (assigned, diverted, lost), (order, head, tail, p1_queue),
-                        jobs, (free_at, at, sz, bz, freed),
-                        (taking, n_taking, take_key, again, n_again, again_key),
-                        (cancelled, n_cancelled),
-                    )  # fmt: skip
+                    if n_taking > 0 and head[p1_queue] < tail[p1_queue]:  # a P1 may take one
+                        n_taking, n_again, n_cancelled, sz, bz, freed = _divert(
+                            t, (assigned, diverted, lost), (order, head, tail, p1_queue),
+                            jobs, (free_at, at, sz, bz, freed),
+                            (taking, n_taking, take_key, again, n_again, again_key),
+                            (cancelled, n_cancelled),
+                            )  # fmt: skip
                     if freed == 0:
                         break
                 size[p], busy[p], waiting[p] = sz, bz, wt
             # 2. the lending step
             more = False
-            if lending is not None:
+            if lending is not None and _may_lend(lending, state):
                 more = _lend(
                     t, (assigned, lent_by), (grade, units, order, head, tail), jobs,
                     (free_at, size, covered), lending, state,
