@@ -88,7 +88,7 @@ def lend(world: World) -> None:
     for p, pool in enumerate(world.pools):
         for grant in [g for g in pool.lendable if g.triggered]:
             del pool.lendable[grant]
-        if pool.free > 0 or not pool.lendable:
+        if pool.free > 0 or not pool.lendable or not _may_lend(world, p):
             continue
         for grant, key in sorted(pool.lendable.items(), key=lambda item: item[1]):
             _, _, grade, need = key
@@ -100,6 +100,19 @@ def lend(world: World) -> None:
             lender.free -= need
             lender.busy += need
             grant.succeed(lender)
+
+
+def _may_lend(world: World, p: int) -> bool:
+    """Some rule for pool ``p`` applies now and its lender has a free unit (a shortcut: the
+    step then lends nothing to ``p``)."""
+    queue = len(world.pools[p].queue)
+    return any(
+        r.lender != p
+        and p in r.pools
+        and queue >= r.tipping_point
+        and world.pools[r.lender].free > 0
+        for r in world.rules
+    )
 
 
 def lender_for(world: World, p: int, grade: int, need: int) -> UnitPool | None:
