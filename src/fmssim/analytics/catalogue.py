@@ -47,7 +47,8 @@ AREAS: dict[str, Area] = {
             "pre_dispatch_mean_min": "mean time from the log's creation to ready for dispatch (`pre_dispatch_min`; 0 for appointments and grades without the stage)",
             "wait_mean_min": "mean time from ready for dispatch to assignment (for appointments: from creation)",
             "lost_unit_share": "share of the grade's incidents whose travelling unit was taken by a P1 at least once (`p1_takes_en_route_unit`; 0 when the option is off)",
-            "units_busy_mean": "time-average number of units committed to the grade (assignment to unit free, `units_needed` per incident) in the year",
+            "lent_share": "share of the grade's incidents attended by units lent by another pool (`p1_borrows_from`, `lending`; 0 when no rule lends)",
+            "units_busy_mean": "time-average number of units committed to the grade (assignment to unit free, `units_needed` per incident; a P1 that took a travelling unit also holds the travel that unit had done) in the year",
         },
     ),
     "incident_type": Area(
@@ -65,9 +66,11 @@ AREAS: dict[str, Area] = {
         "dispatch pool",
         {
             "units_on_duty_mean": "time-average units on duty by the roster",
-            "units_busy_mean": "time-average units on a job",
+            "units_busy_mean": "time-average units on a job (a unit a P1 took on its way is busy from its first assignment: the travel lost counts)",
             "utilisation": "busy / on duty",
             "overtime_hours": "hours units spent on jobs above the roster (a shift ended while they were busy): ∫ max(busy − on duty, 0) dt",
+            "lent_hours": "hours the pool's units spent on other pools' incidents (lending rules and `p1_borrows_from`: e.g. neighbourhood hours taken by response work)",
+            "lent_share": "`lent_hours` / the pool's on-duty hours",
             "waiting_at_year_end": "incidents of the pool created before the year's end and not yet given a unit then",
         },
     ),

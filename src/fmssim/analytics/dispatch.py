@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from fmssim.analytics.windows import aggregate, busy_per_year, long_table, with_year
+from fmssim.analytics.windows import aggregate, busy_per_year, held_from, long_table, with_year
 
 KPIS = (
     "incidents",
@@ -22,6 +22,7 @@ KPIS = (
     "pre_dispatch_mean_min",
     "wait_mean_min",
     "lost_unit_share",
+    "lent_share",
     "units_busy_mean",
 )
 
@@ -46,6 +47,7 @@ def dispatch_kpis(
         pre_dispatch_mean_min=pl.col("pre_dispatch_min").mean(),
         wait_mean_min=pl.col("wait_min").filter(pl.col("wait_min").is_not_nan()).mean(),
         lost_unit_share=pl.col("diverted_min").is_not_nan().mean(),
+        lent_share=_lent(records).mean(),
         has_target=pl.col("target_min").is_not_nan().any(),
     )
     per_grade = per_grade.with_columns(
@@ -57,10 +59,18 @@ def dispatch_kpis(
     return long_table(table, "dispatch", KPIS, labels)
 
 
+def _lent(records: pl.DataFrame) -> pl.Expr:
+    """Whether another pool's units attended each incident (false without a ``lent_by``)."""
+    if "lent_by" not in records.columns:
+        return pl.lit(False)
+    return pl.col("lent_by").is_not_null()
+
+
 def units_busy(records: pl.DataFrame, bounds_min: NDArray[np.float64]) -> pl.DataFrame:
     """Time-average units busy per grade in each planning year (busy = allocated to free;
-    an incident holds its ``units``)."""
-    start = records["assigned_min"].to_numpy()
+    an incident holds its ``units``; a P1 that took a travelling unit also holds the travel
+    that unit had done)."""
+    start = held_from(records)
     end = records["free_min"].to_numpy()
     units = records["units"].to_numpy().astype(np.float64)
     return busy_per_year(records["grade"], start, end, bounds_min, "units_busy_mean", units)

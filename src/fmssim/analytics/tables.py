@@ -51,6 +51,7 @@ def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFra
             "cleared_min": outcome.cleared_min,
             "free_min": outcome.free_min,
             "diverted_min": outcome.diverted_min,
+            "lost_travel_min": outcome.lost_travel_min,
         }
     ).with_columns(
         pre_dispatch_min=pl.col("ready_min") - pl.col("created_min"),
@@ -71,7 +72,8 @@ def _types(inputs: Inputs, kind: NDArray[np.int64] | None, n: int) -> pl.Series:
 
 
 def _lenders(names: list[str], borrowed_from: NDArray[np.float64]) -> pl.Series:
-    """The pool that lent a P1 its unit; null when its own pool attended (or nobody did)."""
+    """The pool that lent the incident its units; null when its own pool attended (or nobody
+    did)."""
     index = pl.Series(borrowed_from, nan_to_null=True).cast(pl.Int64)
     return pl.Series(names, dtype=pl.Enum(list(dict.fromkeys(names)))).gather(index)
 

@@ -13,6 +13,7 @@ from fmssim.model.inputs import (
     ChannelInputs,
     GradeInputs,
     Inputs,
+    LendingInputs,
     PoolInputs,
     TravelScaling,
 )
@@ -20,7 +21,7 @@ from fmssim.model.rosters import tile, weekly_steps
 from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid, build_grid
 from fmssim.model.workload import handler_job_hours, pool_job_hours
 from fmssim.scenario.demand import HOURS_PER_WEEK, Stream
-from fmssim.scenario.dispatch import Appointment
+from fmssim.scenario.dispatch import Appointment, LendingRule
 from fmssim.scenario.distributions import ZERO
 from fmssim.scenario.forecast import bot_share_by_year, grade_mix_by_year
 from fmssim.scenario.root import Scenario
@@ -46,6 +47,7 @@ def compile_scenario(s: Scenario) -> Inputs:
         p1_borrows_from=np.array(
             [sorted(s.pools).index(p) for p in s.dispatch.options.p1_borrows_from], np.int64
         ),
+        lending=_lending(s, grades.names),
         investigations=investigation_inputs(s, _crime_rates(s, grid), grades.names),
         travel_scaling=_travel_scaling(s),
     )
@@ -64,6 +66,28 @@ def _travel_scaling(s: Scenario) -> TravelScaling | None:
         reference_idle=np.array([t.reference_idle_units for _, t, _ in found]),
         exponent=np.array([t.exponent for _, t, _ in found]),
         job_hours=np.array([pool_job_hours(s, n) for _, _, n in found]),
+    )
+
+
+def _lending(s: Scenario, grade_names: tuple[str, ...]) -> LendingInputs:
+    """``p1_borrows_from`` as rules {lender, grades: [P1]}, then the ``lending`` rules."""
+    pools = sorted(s.pools)
+    options = s.dispatch.options
+    rules = [LendingRule(lender=x, grades=["P1"]) for x in options.p1_borrows_from]
+    rules = [*rules, *options.lending]
+    borrowers = np.zeros((len(rules), len(pools)), np.bool_)
+    grades = np.zeros((len(rules), len(grade_names)), np.bool_)
+    for r, rule in enumerate(rules):
+        for p in rule.pools or [p for p in pools if p != rule.lender]:
+            borrowers[r, pools.index(p)] = True
+        for g in rule.grades:
+            if g in grade_names:
+                grades[r, grade_names.index(g)] = True
+    return LendingInputs(
+        lender=np.array([pools.index(rule.lender) for rule in rules], np.int64),
+        pools=borrowers,
+        grades=grades,
+        tipping_point=np.array([rule.tipping_point for rule in rules], np.int64),
     )
 
 

@@ -131,6 +131,33 @@ class TravelScaling:
 
 
 @dataclass(frozen=True)
+class LendingInputs:
+    """Lending rules in the order tried, indexed by rule (see ``dispatch.options.lending``)."""
+
+    lender: NDArray[np.int64]
+    """Pool whose free units the rule lends."""
+    pools: NDArray[np.bool_]
+    """Shape (rules, pools): the borrowing pools of each rule."""
+    grades: NDArray[np.bool_]
+    """Shape (rules, grades): the grades of each rule."""
+    tipping_point: NDArray[np.int64]
+    """Incidents waiting in the borrowing pool at or above which the rule applies."""
+
+    @classmethod
+    def none(cls, n_pools: int, n_grades: int) -> LendingInputs:
+        """No rule."""
+        return cls(
+            np.zeros(0, np.int64),
+            np.zeros((0, n_pools), np.bool_),
+            np.zeros((0, n_grades), np.bool_),
+            np.zeros(0, np.int64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.lender)
+
+
+@dataclass(frozen=True)
 class Inputs:
     """A compiled scenario."""
 
@@ -149,7 +176,9 @@ class Inputs:
     """A waiting P1 takes a unit travelling to a less urgent job (which queues again)."""
     p1_borrows_from: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     """Pools (indices, in the order listed) a waiting P1 may borrow a unit from when its own
-    pool has none free; empty: no borrowing."""
+    pool has none free (the first rules of ``lending``); empty: no P1 borrowing."""
+    lending: LendingInputs = field(default_factory=lambda: LendingInputs.none(0, 0))
+    """Lending rules (``p1_borrows_from`` first, then ``lending``); none: no lending."""
     workforce: WorkforceInputs | None = None
     """The officer pipeline and the pools it scales (``workforce.coupling``); None: no
     workforce, rosters as written."""

@@ -87,15 +87,40 @@ class Grade(Model):
         return self
 
 
+class LendingRule(Model):
+    """One pool lending its free units to others' waiting incidents (the surge rule).
+
+    A waiting incident of one of ``grades`` in one of ``pools`` whose own units are all taken
+    may take free units of ``lender`` while at least ``tipping_point`` incidents wait in its
+    pool. The lender serves its own queue first; the units return home after the job.
+    """
+
+    lender: str
+    """Pool whose free units are lent (a key of ``pools``)."""
+    pools: list[str] = []
+    """Borrowing pools (keys of ``pools``); empty: every pool but the lender."""
+    grades: Annotated[list[GradeName], Field(min_length=1)]
+    """Grades that may take a lent unit (keys of ``dispatch.grades``)."""
+    tipping_point: Annotated[int, Field(ge=0)] = 0
+    """Incidents waiting in the borrowing pool at or above which the rule applies (the
+    force's open logs per pool); 0: whenever the borrowing pool has no free unit."""
+
+
 class DispatchOptions(Model):
-    """Dispatch practices that a scenario may switch on (both off by default)."""
+    """Dispatch practices that a scenario may switch on (all off by default)."""
 
     p1_takes_en_route_unit: bool = False
     """A waiting P1 takes the unit travelling to the least urgent single-unit job not yet on
     scene (the latest created among equals); that job queues again in its old place."""
     p1_borrows_from: list[str] = []
     """Pools a P1 may borrow a unit from, in order, when its own pool has none free ("nearest
-    resource"); lenders serve their own queue first, and the unit returns home after the job."""
+    resource"); lenders serve their own queue first, and the unit returns home after the job.
+    Short for lending rules ``{lender: x, grades: [P1]}`` for each listed ``x``, in order,
+    before those of ``lending``."""
+    lending: list[LendingRule] = []
+    """Lending rules, tried in order for each waiting incident (the first that applies and
+    whose lender has enough free units lends them): neighbourhood officers, PCSOs or a
+    restricted-duty hub attending response work past a tipping point."""
 
 
 class Dispatch(Model):

@@ -72,7 +72,7 @@ def _names(s: Scenario) -> list[Problem]:
     for pool in s.dispatch.options.p1_borrows_from:
         if pool not in s.pools:
             problems.append(("dispatch.options.p1_borrows_from", _unknown("pool", pool, s.pools)))
-    return [*problems, *_appointments(s), *_roster_profiles(s)]
+    return [*problems, *_lending(s), *_appointments(s), *_roster_profiles(s)]
 
 
 def _roster_profiles(s: Scenario) -> list[Problem]:
@@ -89,6 +89,22 @@ def _roster_profiles(s: Scenario) -> list[Problem]:
         and r.strength.follows is not None
         and r.strength.follows not in s.profiles
     ]
+
+
+def _lending(s: Scenario) -> list[Problem]:
+    """Every pool and grade a lending rule names exists."""
+    problems: list[Problem] = []
+    for k, rule in enumerate(s.dispatch.options.lending):
+        key = f"dispatch.options.lending.{k}"
+        for pool in [rule.lender, *rule.pools]:
+            if pool not in s.pools:
+                which = "lender" if pool == rule.lender else "pools"
+                problems.append((f"{key}.{which}", _unknown("pool", pool, s.pools)))
+        for grade in rule.grades:
+            if grade not in s.dispatch.grades:
+                unknown = _unknown("grade", grade, s.dispatch.grades)
+                problems.append((f"{key}.grades", unknown))
+    return problems
 
 
 def _appointments(s: Scenario) -> list[Problem]:
