@@ -107,7 +107,8 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     # contact handling
     "contact_channel_served_twice.yaml": ("contact.pools.second.channels", 10),
     "contact_channel_without_pool.yaml": ("demand.channels.101", 7),
-    "contact_concurrency_on_calls.yaml": ("contact.pools.handlers.chat_concurrency", 9),
+    "contact_reserved_above_roster.yaml": ("contact.pools.handlers.reserved", 9),
+    "contact_spill_share_above_one.yaml": ("demand.channels.101.spill.share", 11),
     "contact_grade_mix_unknown_grade.yaml": ("demand.channels.999.grade_mix.P8", 9),
     "contact_negative_volume.yaml": ("demand.channels.999.annual_volume", 6),
     "contact_pool_unknown_channel.yaml": ("contact.pools.handlers.channels", 11),

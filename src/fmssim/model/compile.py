@@ -6,6 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fmssim.model.compile_cases import investigation_inputs
+from fmssim.model.compile_contact import contact_policy
 from fmssim.model.durations import duration_spec
 from fmssim.model.inputs import (
     AppointmentSpec,
@@ -37,6 +38,7 @@ def compile_scenario(s: Scenario) -> Inputs:
         channels=_channels(s, grid, grades.names),
         handlers=handlers,
         handler_concurrency=concurrency,
+        handler_reserved=_reserved(s),
         chained=s.contact is not None and s.contact.chained,
         p1_takes_en_route=s.dispatch.options.p1_takes_en_route_unit,
         p1_borrows_from=np.array(
@@ -180,4 +182,11 @@ def _channels(s: Scenario, grid: TimeGrid, grade_names: tuple[str, ...]) -> Chan
         answer_target_min=np.array([c.answer_target_sec * to_min for c in chans]),
         grade_cdf=np.cumsum(mix, axis=1),
         crime_share=np.array([c.crime_share for c in chans]),
+        **contact_policy(s, names),
     )
+
+
+def _reserved(s: Scenario) -> NDArray[np.int64]:
+    """Answer slots reserved for each handler pool's first channel."""
+    pools = s.contact.pools.values() if s.contact is not None else []
+    return np.array([p.reserved * p.chat_concurrency for p in pools], dtype=np.int64)

@@ -86,6 +86,19 @@ class ChannelInputs:
     """Cumulative share of handled contacts becoming each grade (in ``GradeInputs`` order),
     shape (channels, grades); the rest is resolved at first contact."""
     crime_share: NDArray[np.float64]
+    slots_needed: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Answer slots one contact takes: 1 for a chat, the pool's chat concurrency for a call
+    or report (a whole handler); empty: 1 each."""
+    callback_min: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    """Wait after which a caller still on the line is offered a callback (its pool's
+    ``callback_after_sec``; infinite where none); empty: never."""
+    spill_to: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Channel a caller who gives up dials instead; -1 for none; empty: no spill."""
+    spill_share: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    spill_delay: tuple[DurationSpec, ...] = ()
+    wrap_up: tuple[tuple[DurationSpec | None, ...], ...] = ()
+    """Per channel: wrap-up after a contact resolved, one creating an incident, one recording
+    a crime (in minutes; None: no wrap-up); empty: none anywhere."""
 
     @classmethod
     def none(cls, n_hours: int, n_grades: int) -> ChannelInputs:
@@ -133,3 +146,6 @@ class Inputs:
     workforce, rosters as written."""
     investigations: InvestigationInputs | None = None
     """Investigation departments and crime types; None: no investigations."""
+    handler_reserved: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Per handler pool: answer slots reserved for its first channel (reserved handlers ×
+    chat concurrency); empty: none."""

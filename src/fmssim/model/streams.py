@@ -38,6 +38,11 @@ class StreamKind(IntEnum):
     BACKLOG_AGE = 20
     BACKLOG_EFFORT = 21
     INCIDENT_CRIME = 22
+    CONTACT_SPILL = 30
+    CONTACT_SPILL_PATIENCE = 31
+    CONTACT_SPILL_HANDLING = 32
+    CONTACT_SPILL_DELAY = 33
+    CONTACT_WRAP_UP = 34
 
 
 def entity_key(name: str) -> int:

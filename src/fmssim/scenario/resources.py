@@ -37,7 +37,16 @@ class HandlerPool(Model):
     """Channels served, highest priority first (e.g. ``["999", "101"]``); each channel is
     served by exactly one pool."""
     chat_concurrency: Annotated[int, Field(ge=1, le=20)] = 1
-    """Web chats one handler can hold at once; above 1 the pool may serve chat channels only."""
+    """Web chats one handler can hold at once. A pool may serve calls and chats together
+    (omni-competent handlers): a chat takes one of a handler's slots, a call all of them."""
+    reserved: Annotated[int, Field(ge=0, le=100_000)] = 0
+    """Handlers who answer only the pool's first channel (999); the others answer every
+    channel. A 999 contact takes a free reserved handler first. At most the roster's smallest
+    hourly headcount."""
+    callback_after_sec: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] | None = None
+    """Callers on the pool's other call channels (not its first) still waiting this long are
+    offered a callback: they leave the line (never abandon) and are called back when a
+    handler is free, after every caller on the line. Omitted: no callbacks."""
     department: str | None = None
     """Workforce department whose effective strength scales this roster month by month."""
 

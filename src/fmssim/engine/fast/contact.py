@@ -1,11 +1,16 @@
-"""The contact kernel: one handler pool answering its channels, with abandonment and redials.
+"""The contact kernel: one handler pool answering its channels, with abandonment, redials,
+callbacks and handlers reserved for the pool's first channel.
 
 Arrays in, arrays out; attempts are indexed contact by contact (attempt ``first[c]`` is
-contact ``c``'s first call, the next ones its redials). The event order is the engines'
-shared contract: at each instant apply every state change (arrivals, redials, handler
-releases, roster changes, patience running out — including those the instant itself
-creates, such as a redial with no delay), then allocate free handlers once: most urgent
-channel first, then arrival time, then attempt index.
+contact ``c``'s first call, the next ones its redials, and a spilled caller's call on
+another channel last). The event order is the engines' shared contract: at each instant
+apply every state change (arrivals, redials, handler releases, roster changes, patience
+running out or a callback being offered — including those the instant itself creates, such
+as a redial with no delay), then allocate free handlers once: most urgent channel first,
+then arrival time, then attempt index; accepted callbacks after every caller on the line,
+in the order they were accepted. A contact of the first channel takes a free reserved slot
+before a general one; others take general slots only. The queue is strict: when the head
+cannot be answered, nobody behind it is.
 """
 
 from __future__ import annotations
@@ -13,65 +18,78 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from fmssim.engine.fast.heap import heap_pop, heap_push
 from fmssim.engine.fast.keyed_heap import tpop, tpush
 from fmssim.engine.records import ContactOutcome
-from fmssim.model.contact_draws import ContactDraws
+from fmssim.model.contact_draws import ContactDraws, attempt_policy
 from fmssim.model.inputs import Inputs
 
 WAITING, ANSWERED, ABANDONED = 1, 2, 3
 
 
 @njit(cache=True)
-def _attempt_facts(first: np.ndarray, level: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """Queue level of each attempt, and whether it is its contact's last drawn attempt."""
-    alevel = np.empty(m, np.int8)
+def _last_attempts(first: np.ndarray, m: int) -> np.ndarray:
+    """Whether each attempt is its contact's last drawn attempt."""
     last = np.zeros(m, np.bool_)
     for c in range(len(first) - 1):
-        alevel[first[c] : first[c + 1]] = level[c]
         last[first[c + 1] - 1] = True
-    return alevel, last
+    return last
 
 
 @njit(cache=True)
-def contact_pool(  # noqa: C901 - one event loop written out; see its docstring
+def contact_pool(  # noqa: C901, PLR0912, PLR0915 - one event loop written out; see docstring
     created: np.ndarray,
-    level: np.ndarray,
     first: np.ndarray,
     attempt_ids: np.ndarray,
     patience: np.ndarray,
     handling: np.ndarray,
     delay: np.ndarray,
+    level: np.ndarray,
+    slots: np.ndarray,
+    callback: np.ndarray,
+    reserved: int,
     change_min: np.ndarray,
     change_units: np.ndarray,
     horizon: float,
     out: np.ndarray,
 ) -> None:
-    """Write arrival, answer, abandonment and release times of the pool's attempts into
-    ``out`` (rows: those four; columns: global attempt index ``attempt_ids[a]`` of local
-    attempt ``a``; NaN-filled by the caller); times not reached before ``horizon`` are left
-    untouched. ``patience``, ``handling`` and
-    ``delay`` are indexed globally too, so nothing is copied per pool.
+    """Write arrival, answer, abandonment, release and callback times of the pool's attempts
+    into ``out`` (rows: those five; columns: global attempt index ``attempt_ids[a]`` of
+    local attempt ``a``; NaN-filled by the caller); times not reached before ``horizon``
+    are left untouched. ``patience``, ``handling``, ``delay``, ``level``, ``slots`` and
+    ``callback`` are indexed globally too, so nothing is copied per pool.
 
     One event loop written out in full, on purpose: split into helper functions (tried, with
     and without inlining) it ran 5-6 times slower, because every call passes a dozen arrays
     through numba's reference counting. Its parts are marked by the comments below.
     """
     n, m = len(created), len(attempt_ids)
-    alevel, last = _attempt_facts(first, level, m)
+    last = _last_attempts(first, m)
     arrived = np.empty(m)  # set when an attempt arrives or its redial is scheduled
     deadline = np.empty(m)  # set before an attempt joins the deadline heap
+    done = np.empty(m)  # set when an attempt is answered
     state = np.zeros(m, np.int8)
-    n_levels = int(level.max()) + 1 if n > 0 else 1
-    queues = np.empty((n_levels, m), np.int64)  # one first-in-first-out line per level
-    heads = np.zeros(n_levels, np.int64)
-    tails = np.zeros(n_levels, np.int64)
+    held = np.zeros(m, np.bool_)  # answered by a reserved slot
+    offered = np.zeros(m, np.bool_)  # its deadline is a callback offer, not a hang-up
+    called = np.zeros(m, np.bool_)  # accepted a callback
+    n_levels = 1
+    has_cb = False
+    for a in range(m):
+        g = attempt_ids[a]
+        n_levels = max(n_levels, level[g] + 1)
+        has_cb = has_cb or callback[g] < np.inf
+    cb_level = n_levels if has_cb else -1
+    n_queues = n_levels + (1 if has_cb else 0)
+    queues = np.empty((n_queues, m), np.int64)  # one first-in-first-out line per level
+    heads = np.zeros(n_queues, np.int64)
+    tails = np.zeros(n_queues, np.int64)
     deadlines = np.empty(m, np.int64)
     redials = np.empty(m, np.int64)
-    releases = np.empty(m + 1, np.float64)
+    releases = np.empty(m, np.int64)
     fresh = np.empty(m, np.int64)  # attempts that joined the queue at this instant
-    nf = 0
-    nd = nr = nbusy = 0
+    fresh_cb = np.empty(m, np.int64)  # attempts that accepted a callback at this instant
+    nf = ncb = 0
+    nd = nr = nrel = 0
+    busy_r = busy_g = 0
     next_first = next_change = 0
     on_duty = 0
     while True:
@@ -84,8 +102,8 @@ def contact_pool(  # noqa: C901 - one event loop written out; see its docstring
             nd = tpop(deadlines, nd, deadline)
         if nd > 0 and deadline[deadlines[0]] < t:
             t = deadline[deadlines[0]]
-        if nbusy > 0 and releases[0] < t:
-            t = releases[0]
+        if nrel > 0 and done[releases[0]] < t:
+            t = done[releases[0]]
         if next_change < len(change_min) and change_min[next_change] < t:
             t = change_min[next_change]
         if t >= horizon:
@@ -111,8 +129,13 @@ def contact_pool(  # noqa: C901 - one event loop written out; see its docstring
                 state[a] = WAITING
                 fresh[nf] = a
                 nf += 1
-            while nbusy > 0 and releases[0] == t:
-                nbusy = heap_pop(releases, nbusy)
+            while nrel > 0 and done[releases[0]] == t:
+                a = releases[0]
+                nrel = tpop(releases, nrel, done)
+                if held[a]:
+                    busy_r -= slots[attempt_ids[a]]
+                else:
+                    busy_g -= slots[attempt_ids[a]]
             while next_change < len(change_min) and change_min[next_change] == t:
                 on_duty = change_units[next_change]
                 next_change += 1
@@ -128,13 +151,20 @@ def contact_pool(  # noqa: C901 - one event loop written out; see its docstring
             while nd > 0 and deadline[deadlines[0]] == t:
                 a = deadlines[0]
                 nd = tpop(deadlines, nd, deadline)
-                if state[a] == WAITING:
-                    state[a] = ABANDONED
-                    out[2, attempt_ids[a]] = t
-                    if not last[a]:
-                        arrived[a + 1] = t + delay[attempt_ids[a + 1]]
-                        nr = tpush(redials, nr, a + 1, arrived)
-                        again = again or arrived[a + 1] == t
+                if state[a] != WAITING:
+                    continue
+                if offered[a]:  # takes the callback: leaves the line, never hangs up
+                    called[a] = True
+                    out[4, attempt_ids[a]] = t
+                    fresh_cb[ncb] = a
+                    ncb += 1
+                    continue
+                state[a] = ABANDONED
+                out[2, attempt_ids[a]] = t
+                if not last[a]:
+                    arrived[a + 1] = t + delay[attempt_ids[a + 1]]
+                    nr = tpush(redials, nr, a + 1, arrived)
+                    again = again or arrived[a + 1] == t
         # join the queues: everyone arriving now arrives after everyone already waiting,
         # so each level's queue is first in, first out; ties in attempt order
         if nf > 1:
@@ -142,30 +172,51 @@ def contact_pool(  # noqa: C901 - one event loop written out; see its docstring
         for j in range(nf):
             a = fresh[j]
             if state[a] == WAITING:
-                lv = alevel[a]
+                lv = level[attempt_ids[a]]
                 queues[lv, tails[lv]] = a
                 tails[lv] += 1
+        if ncb > 1:
+            fresh_cb[:ncb].sort()
+        for j in range(ncb):
+            queues[cb_level, tails[cb_level]] = fresh_cb[j]
+            tails[cb_level] += 1
+        ncb = 0
         # allocate once: most urgent level, then arrival time, then attempt index
-        free = on_duty - nbusy
+        n_res = min(reserved, on_duty)
+        free_r = max(n_res - busy_r, 0)
+        free_g = max(on_duty - n_res - busy_g, 0)
         lv = 0
-        while free > 0 and lv < n_levels:
+        while free_r + free_g > 0 and lv < n_queues:
             if heads[lv] == tails[lv]:
                 lv += 1
                 continue
             a = queues[lv, heads[lv]]
+            if state[a] != WAITING or (called[a] and lv != cb_level):
+                heads[lv] += 1
+                continue  # hung up while waiting, or waits for its callback
+            need = slots[attempt_ids[a]]
+            if lv == 0 and free_r >= need:
+                held[a] = True
+                free_r -= need
+                busy_r += need
+            elif free_g >= need:
+                free_g -= need
+                busy_g += need
+            else:
+                break  # strict: nobody behind the head is answered
             heads[lv] += 1
-            if state[a] != WAITING:
-                continue  # hung up while waiting
             state[a] = ANSWERED
             out[1, attempt_ids[a]] = t
-            done = t + handling[attempt_ids[a]]
-            out[3, attempt_ids[a]] = done if done < horizon else np.nan
-            nbusy = heap_push(releases, nbusy, done)
-            free -= 1
+            done[a] = t + handling[attempt_ids[a]]
+            out[3, attempt_ids[a]] = done[a] if done[a] < horizon else np.nan
+            nrel = tpush(releases, nrel, a, done)
         for j in range(nf):
             a = fresh[j]
-            if state[a] == WAITING and 0.0 < patience[attempt_ids[a]] < np.inf:
-                deadline[a] = t + patience[attempt_ids[a]]
+            g = attempt_ids[a]
+            wait = min(patience[g], callback[g])
+            if state[a] == WAITING and 0.0 < patience[g] and wait < np.inf:
+                offered[a] = callback[g] < patience[g]
+                deadline[a] = t + wait
                 nd = tpush(deadlines, nd, a, deadline)
         nf = 0
 
@@ -187,7 +238,9 @@ def _attempts_of(first: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.nda
 def run_contacts(inputs: Inputs, d: ContactDraws) -> ContactOutcome:
     """Contact handling for one replication; identical records to the reference engine."""
     m = len(d.patience_min)
-    out = np.full((4, m), np.nan)
+    out = np.full((5, m), np.nan)
+    policy = attempt_policy(inputs, d)
+    reserved = inputs.handler_reserved
     # pool of each contact, -1 for bot-closed contacts (they never queue)
     pool_of = np.where(d.bot, -1, inputs.channels.pool[d.channel]) if len(d) else d.channel
     for k in range(len(inputs.handlers.names)):
@@ -195,15 +248,18 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> ContactOutcome:
         attempts, first = _attempts_of(d.first, ids)
         contact_pool(
             d.created_min[ids],
-            inputs.channels.level[d.channel[ids]],
             first,
             attempts,
             d.patience_min,
             d.handling_min,
             d.delay_min,
+            policy.level,
+            policy.slots,
+            policy.callback_min,
+            int(reserved[k]) if len(reserved) else 0,
             inputs.handlers.change_min[k],
             inputs.handlers.change_units[k],
             inputs.grid.horizon_min,
             out,
         )
-    return ContactOutcome(out[0], out[1], out[2], out[3])
+    return ContactOutcome(out[0], out[1], out[2], out[3], out[4])

@@ -1,0 +1,74 @@
+"""Checks across the contact part of a scenario: channels, handler pools, spill, reserves."""
+
+from __future__ import annotations
+
+from fmssim.scenario.roster import Roster
+from fmssim.scenario.root import Scenario
+
+Problem = tuple[str, str]
+"""(dotted key, what is wrong)."""
+
+
+def contact_problems(s: Scenario) -> list[Problem]:
+    """Every channel answered by exactly one handler pool; mixes name existing grades; spills
+    go to a call channel of the same pool; reserves fit the roster."""
+    problems: list[Problem] = []
+    served: dict[str, str] = {}
+    pools = s.contact.pools if s.contact is not None else {}
+    for name, pool in pools.items():
+        key = f"contact.pools.{name}"
+        for channel in pool.channels:
+            if channel not in s.demand.channels:
+                known = ", ".join(sorted(s.demand.channels)) or "none defined"
+                problems.append((f"{key}.channels", f"unknown channel {channel!r} (known: {known})"))
+            elif channel in served:
+                problems.append(
+                    (f"{key}.channels", f"{channel} is already served by {served[channel]}")
+                )
+            else:
+                served[channel] = name
+        low = smallest_headcount(pool.roster)
+        if pool.reserved > low:
+            problems.append(
+                (f"{key}.reserved", f"{pool.reserved} reserved, above the roster's {low} on duty")
+            )
+    for name, spec in s.demand.channels.items():
+        if name not in served:
+            problems.append((f"demand.channels.{name}", "no pool in contact.pools serves it"))
+        for grade in spec.grade_mix:
+            if grade not in s.dispatch.grades:
+                key = f"demand.channels.{name}.grade_mix.{grade}"
+                problems.append((key, f"no grade {grade} in dispatch.grades"))
+    return [*problems, *_spills(s, served)]
+
+
+def _spills(s: Scenario, served: dict[str, str]) -> list[Problem]:
+    """A spill goes from a call channel to another call channel of the same pool."""
+    problems: list[Problem] = []
+    for name, spec in s.demand.channels.items():
+        if spec.spill is None:
+            continue
+        key = f"demand.channels.{name}.spill"
+        target = s.demand.channels.get(spec.spill.to)
+        if spec.kind != "call":
+            problems.append((key, f"only callers spill, but {name} is a {spec.kind}"))
+        elif target is None or spec.spill.to == name:
+            problems.append((f"{key}.to", f"{spec.spill.to!r} is not another channel"))
+        elif target.kind != "call":
+            problems.append((f"{key}.to", f"{spec.spill.to} is a {target.kind}, not a call"))
+        elif served.get(spec.spill.to) != served.get(name):
+            problems.append((f"{key}.to", f"{spec.spill.to} is not served by {name}'s pool"))
+        elif target.spill is not None:
+            problems.append((f"{key}.to", f"{spec.spill.to} spills itself; no chains"))
+    return problems
+
+
+def smallest_headcount(roster: Roster) -> int:
+    """The fewest people on duty in any minute of the week."""
+    if roster.on_duty is not None:
+        return roster.on_duty
+    if roster.hour_of_week is not None:
+        return min(roster.hour_of_week)
+    from fmssim.model.rosters import weekly_steps  # noqa: PLC0415 - the model imports scenario
+
+    return int(weekly_steps(roster)[1].min())
