@@ -41,5 +41,7 @@ def contact_policy(s: Scenario, names: tuple[str, ...]) -> dict[str, Any]:
 
 def _wrap_up(c: Channel) -> tuple[DurationSpec | None, ...]:
     w = c.wrap_up_sec
-    parts: list[Distribution | None] = [None] * 3 if w is None else [w.resolved, w.incident, w.crime]
+    parts: list[Distribution | None] = (
+        [None] * 3 if w is None else [w.resolved, w.incident, w.crime]
+    )
     return tuple(None if d is None else duration_spec(d, TO_MIN) for d in parts)

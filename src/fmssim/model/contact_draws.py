@@ -96,7 +96,8 @@ def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:
     }
     parts = spill_attempts(ch, i, parts, rng)
     wrap = wrap_up_min(inputs, i, parts, rng(StreamKind.CONTACT_WRAP_UP))
-    parts["handling_min"] = parts["handling_min"] + np.repeat(wrap, parts["counts"])
+    counts = parts["counts"].astype(np.int64)
+    parts["handling_min"] = parts["handling_min"] + np.repeat(wrap, counts)
     return parts
 
 
@@ -117,7 +118,7 @@ def spill_attempts(
     spilled = rng(StreamKind.CONTACT_SPILL).random(n) < ch.spill_share[i]
     k = int(spilled.sum())
     at = np.cumsum(parts["counts"])[spilled]
-    new = {
+    new: Arrays = {
         "patience_min": _patience(ch, to, k, rng(StreamKind.CONTACT_SPILL_PATIENCE)),
         "handling_min": ch.handling[to].sample(rng(StreamKind.CONTACT_SPILL_HANDLING), k),
         "delay_min": ch.spill_delay[i].sample(rng(StreamKind.CONTACT_SPILL_DELAY), k),
@@ -125,7 +126,7 @@ def spill_attempts(
     }
     out = dict(parts)
     for key, values in new.items():
-        out[key] = np.insert(parts[key], at, values)
+        out[key] = np.insert(parts[key], at, values).astype(values.dtype)  # type: ignore[assignment]
     out["counts"] = parts["counts"] + spilled
     return out
 
@@ -284,3 +285,12 @@ def attempt_policy(inputs: Inputs, d: ContactDraws) -> AttemptPolicy:
     slots = ch.slots_needed[dialled] if len(ch.slots_needed) else np.ones(len(dialled), np.int64)
     callback = ch.callback_min[dialled] if len(ch.callback_min) else np.full(len(dialled), np.inf)
     return AttemptPolicy(ch.level[dialled].astype(np.int64), slots.astype(np.int64), callback)
+
+
+def contact_outcomes(inputs: Inputs, d: ContactDraws) -> NDArray[np.int64]:
+    """Per contact: RESOLVED, INCIDENT or CRIME (see :func:`outcome_kind`)."""
+    kind = np.zeros(len(d), np.int64)
+    for i in range(len(inputs.channels.names)):
+        mine = d.channel == i
+        kind[mine] = outcome_kind(inputs, i, d.outcome_u[mine], d.crime_u[mine])
+    return kind

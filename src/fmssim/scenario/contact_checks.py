@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fmssim.scenario.roster import Roster
 from fmssim.scenario.root import Scenario
+from fmssim.scenario.roster import Roster
 
 Problem = tuple[str, str]
 """(dotted key, what is wrong)."""
@@ -20,7 +20,9 @@ def contact_problems(s: Scenario) -> list[Problem]:
         for channel in pool.channels:
             if channel not in s.demand.channels:
                 known = ", ".join(sorted(s.demand.channels)) or "none defined"
-                problems.append((f"{key}.channels", f"unknown channel {channel!r} (known: {known})"))
+                problems.append(
+                    (f"{key}.channels", f"unknown channel {channel!r} (known: {known})")
+                )
             elif channel in served:
                 problems.append(
                     (f"{key}.channels", f"{channel} is already served by {served[channel]}")
@@ -69,6 +71,6 @@ def smallest_headcount(roster: Roster) -> int:
         return roster.on_duty
     if roster.hour_of_week is not None:
         return min(roster.hour_of_week)
-    from fmssim.model.rosters import weekly_steps  # noqa: PLC0415 - the model imports scenario
+    from fmssim.model.rosters import weekly_steps
 
     return int(weekly_steps(roster)[1].min())

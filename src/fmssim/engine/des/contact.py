@@ -101,7 +101,9 @@ def contact_source(
         clock.process(caller(desk, policy, c, d, out))
 
 
-def caller(desk: Desk, policy: AttemptPolicy, c: int, d: ContactDraws, out: ContactOutcome) -> Process:
+def caller(
+    desk: Desk, policy: AttemptPolicy, c: int, d: ContactDraws, out: ContactOutcome
+) -> Process:
     """One contact: each attempt waits for a handler, takes a callback once it has waited
     ``callback_min`` (if that comes before its patience runs out), or hangs up; after hanging
     up the caller dials its next drawn attempt (a redial, or a call on another channel)."""

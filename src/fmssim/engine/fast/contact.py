@@ -36,7 +36,7 @@ def _last_attempts(first: np.ndarray, m: int) -> np.ndarray:
 
 
 @njit(cache=True)
-def contact_pool(  # noqa: C901, PLR0912, PLR0915 - one event loop written out; see docstring
+def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     created: np.ndarray,
     first: np.ndarray,
     attempt_ids: np.ndarray,
@@ -214,7 +214,7 @@ def contact_pool(  # noqa: C901, PLR0912, PLR0915 - one event loop written out; 
             a = fresh[j]
             g = attempt_ids[a]
             wait = min(patience[g], callback[g])
-            if state[a] == WAITING and 0.0 < patience[g] and wait < np.inf:
+            if state[a] == WAITING and patience[g] > 0.0 and wait < np.inf:
                 offered[a] = callback[g] < patience[g]
                 deadline[a] = t + wait
                 nd = tpush(deadlines, nd, a, deadline)
