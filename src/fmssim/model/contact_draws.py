@@ -81,7 +81,7 @@ def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:
     m = int(counts.sum())
     patience = _patience(ch, i, m, rng(StreamKind.CONTACT_PATIENCE))
     delay = ch.redial_delay[i].sample(rng(StreamKind.CONTACT_REDIAL_DELAY), m)
-    delay[np.concatenate(([0], np.cumsum(counts)[:-1]))] = 0.0
+    delay[np.cumsum(counts) - counts] = 0.0  # first attempts (none for an empty channel)
     parts: Arrays = {
         "created_min": created,
         "channel": np.full(n, i, dtype=np.int64),
