@@ -27,8 +27,11 @@ TUNED = {
     "p1": 10.5,
     "p2": 16.0,
     "double": 0.3,
-    "NH": 27.0,
-    "NC": 6.0,
+    "SHARE": 0.3,
+    "RES": 7.0,
+    "SPILL": 0.3,
+    "WR": 30.0,
+    "WI": 90.0,
     "P999": 300.0,
     "P101": 600.0,
     "DAF": 31.0,
@@ -65,6 +68,9 @@ ANSWERED = {  # contacts per year each channel hands to dispatch (measured, see 
     "webchat": 150567.0,
     "online": 33189.0,
 }
+HANDLERS_PER_SHARE = (723.7 - 42.25) * 0.912 * 37.0 / 168.0 * (1.0 - 0.15)
+"""Force Contact staff on duty in an average hour: (fc_staff − fc_vacancies) × fc_attendance
+× a 37-hour week × (1 − 15% leave and training, ASSUMPTION); times SHARE, the handlers."""
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
@@ -90,7 +96,8 @@ def grade_mix(channel: str) -> str:
 
 def fills(p: dict[str, float]) -> dict[str, str]:
     emergency, non_emergency = profile("incidents"), profile("non_emergency")
-    calls = 0.35 * emergency + 0.65 * non_emergency
+    calls = 0.3 * emergency + 0.7 * non_emergency
+    p = {**p, "NH": round(HANDLERS_PER_SHARE * p["SHARE"], 1)}
     desk = np.zeros(168, dtype=int)
     for day in range(5):
         desk[day * 24 + 8 : day * 24 + 18] = 6
@@ -103,7 +110,6 @@ def fills(p: dict[str, float]) -> dict[str, str]:
         "@DOUBLE@": numbers["double"],
         "@ROSTER@": rows(roster(p["N"], emergency, p["beta"], lead=1)),
         "@ROSTERH@": rows(roster(p["NH"], calls)),
-        "@ROSTERC@": rows(roster(p["NC"], non_emergency)),
         "@ROSTERD@": rows(desk),
         "@MIX999@": grade_mix("999"),
         "@MIX101@": grade_mix("101"),

@@ -204,7 +204,10 @@ def pools(draw: st.DrawFn, kinds: dict[str, str]) -> dict[str, dict[str, Any]]:
         pool: dict[str, Any] = {"roster": roster, "channels": list(mine)}
         pool["chat_concurrency"] = draw(st.sampled_from([1, 1, 2, 3]))
         low = roster.get("on_duty", min(roster.get("hour_of_week", [0])))
-        pool["reserved"] = draw(st.integers(0, low))
+        if draw(st.booleans()):
+            pool["reserved"] = draw(st.integers(0, low))
+        else:
+            pool["reserved_share"] = draw(st.sampled_from([0.0, 0.25, 0.5, 1.0]))
         if draw(st.booleans()):
             pool["callback_after_sec"] = draw(st.sampled_from([30.0, 60.0, 300.0]))
         out[f"pool{k}"] = pool
@@ -297,10 +300,10 @@ def test_random_contact_scenarios(scenario: Scenario, rep: int, step: float | No
 # --- every contact policy at once, busy enough that each one acts ---------------------------
 
 
-def policy_scenario(seed: int, reserved: int, step: float | None) -> Scenario:
+def policy_scenario(seed: int, reserved: float, step: float | None) -> Scenario:
     """999, 101 and web chat in one omni-competent pool (two chats a handler), ``reserved``
-    handlers for 999, 101 callbacks after two minutes, half of 101's quitters dialling 999,
-    wrap-up by outcome; a chat team for the rest of the chats is not needed."""
+    handlers (a share of those on duty below 1) for 999, 101 callbacks after two minutes,
+    half of 101's quitters dialling 999, wrap-up by outcome."""
     fixed = {"kind": "fixed", "value": step * 60.0} if step else None
     minutes = fixed or {"kind": "exponential", "mean": 240.0}
     doc = {
@@ -338,7 +341,7 @@ def policy_scenario(seed: int, reserved: int, step: float | None) -> Scenario:
                     "roster": {"on_duty": 4},
                     "channels": ["999", "101", "webchat"],
                     "chat_concurrency": 2,
-                    "reserved": reserved,
+                    **({"reserved": reserved} if reserved >= 1 else {"reserved_share": reserved}),
                     "callback_after_sec": 120.0,
                 }
             },
@@ -357,8 +360,8 @@ def policy_scenario(seed: int, reserved: int, step: float | None) -> Scenario:
 
 
 @pytest.mark.parametrize("step", [None, 1.0])
-@pytest.mark.parametrize("reserved", [0, 2])
-def test_every_policy_at_once(reserved: int, step: float | None) -> None:
+@pytest.mark.parametrize("reserved", [0, 2, 0.5])
+def test_every_policy_at_once(reserved: float, step: float | None) -> None:
     """Reserves, callbacks, spill, omni-competent chats and wrap-up all act, and the engines
     agree record for record."""
     inputs = compile_scenario(policy_scenario(14, reserved, step))

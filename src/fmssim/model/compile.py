@@ -39,6 +39,9 @@ def compile_scenario(s: Scenario) -> Inputs:
         handlers=handlers,
         handler_concurrency=concurrency,
         handler_reserved=_reserved(s),
+        handler_reserved_share=np.array(
+            [p.reserved_share for p in (s.contact.pools.values() if s.contact else [])]
+        ),
         chained=s.contact is not None and s.contact.chained,
         p1_takes_en_route=s.dispatch.options.p1_takes_en_route_unit,
         p1_borrows_from=np.array(

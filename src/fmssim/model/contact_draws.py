@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -294,3 +295,11 @@ def contact_outcomes(inputs: Inputs, d: ContactDraws) -> NDArray[np.int64]:
         mine = d.channel == i
         kind[mine] = outcome_kind(inputs, i, d.outcome_u[mine], d.crime_u[mine])
     return kind
+
+
+def reserved_slots(on_duty: int, reserved: int, share: float, concurrency: int) -> int:
+    """Slots reserved for a pool's first channel with ``on_duty`` slots on duty: a share of
+    the whole handlers on duty, rounded half up, or the fixed count (at most all on duty)."""
+    if share > 0.0:
+        return math.floor(share * (on_duty // concurrency) + 0.5) * concurrency
+    return min(reserved, on_duty)

@@ -149,3 +149,6 @@ class Inputs:
     handler_reserved: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     """Per handler pool: answer slots reserved for its first channel (reserved handlers ×
     chat concurrency); empty: none."""
+    handler_reserved_share: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    """Per handler pool: share of the handlers on duty reserved for its first channel (used
+    instead of ``handler_reserved`` where above 0); empty: none."""

@@ -29,11 +29,6 @@ def contact_problems(s: Scenario) -> list[Problem]:
                 )
             else:
                 served[channel] = name
-        low = smallest_headcount(pool.roster)
-        if pool.reserved > low:
-            problems.append(
-                (f"{key}.reserved", f"{pool.reserved} reserved, above the roster's {low} on duty")
-            )
     for name, spec in s.demand.channels.items():
         if name not in served:
             problems.append((f"demand.channels.{name}", "no pool in contact.pools serves it"))
@@ -41,7 +36,23 @@ def contact_problems(s: Scenario) -> list[Problem]:
             if grade not in s.dispatch.grades:
                 key = f"demand.channels.{name}.grade_mix.{grade}"
                 problems.append((key, f"no grade {grade} in dispatch.grades"))
-    return [*problems, *_spills(s, served)]
+    return [*problems, *_reserves(s), *_spills(s, served)]
+
+
+def _reserves(s: Scenario) -> list[Problem]:
+    """A fixed reserve is on duty at every hour; a pool reserves by count or by share."""
+    problems: list[Problem] = []
+    pools = s.contact.pools if s.contact is not None else {}
+    for name, pool in pools.items():
+        key = f"contact.pools.{name}"
+        if pool.reserved and pool.reserved_share:
+            problems.append((f"{key}.reserved_share", "give reserved or reserved_share, not both"))
+        low = smallest_headcount(pool.roster)
+        if pool.reserved > low:
+            problems.append(
+                (f"{key}.reserved", f"{pool.reserved} reserved, above the roster's {low} on duty")
+            )
+    return problems
 
 
 def _spills(s: Scenario, served: dict[str, str]) -> list[Problem]:

@@ -43,6 +43,9 @@ class HandlerPool(Model):
     """Handlers who answer only the pool's first channel (999); the others answer every
     channel. A 999 contact takes a free reserved handler first. At most the roster's smallest
     hourly headcount."""
+    reserved_share: Share = 0.0
+    """Share of the handlers on duty, hour by hour (rounded to whole handlers), who answer only
+    the pool's first channel; instead of a fixed ``reserved`` count."""
     callback_after_sec: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] | None = None
     """Callers on the pool's other call channels (not its first) still waiting this long are
     offered a callback: they leave the line (never abandon) and are called back when a

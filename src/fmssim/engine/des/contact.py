@@ -17,7 +17,12 @@ import simpy
 
 from fmssim.engine.des.clock import DISPATCH, Clock
 from fmssim.engine.records import ContactOutcome
-from fmssim.model.contact_draws import AttemptPolicy, ContactDraws, attempt_policy
+from fmssim.model.contact_draws import (
+    AttemptPolicy,
+    ContactDraws,
+    attempt_policy,
+    reserved_slots,
+)
 from fmssim.model.inputs import Inputs
 
 Process = Generator[simpy.Event, None, None]
@@ -34,6 +39,8 @@ class Desk:
     slots: np.ndarray
     """Slots each attempt takes (global attempt index)."""
     reserved: int = 0
+    reserved_share: float = 0.0
+    concurrency: int = 1
     on_duty: int = 0
     busy_reserved: int = 0
     busy_general: int = 0
@@ -59,7 +66,7 @@ class Desk:
         """Answer waiting attempts in queue order while the head finds free slots: a first
         channel's attempt takes reserved slots first; the queue is strict."""
         self.pending = False
-        n_res = min(self.reserved, self.on_duty)
+        n_res = reserved_slots(self.on_duty, self.reserved, self.reserved_share, self.concurrency)
         free_r = max(n_res - self.busy_reserved, 0)
         free_g = max(self.on_duty - n_res - self.busy_general, 0)
         while free_r + free_g > 0 and self.queue:
@@ -151,9 +158,15 @@ def run_contacts(inputs: Inputs, draws: ContactDraws) -> ContactOutcome:
     """Simulate contact handling for one replication; every attempt's timeline."""
     clock = Clock()
     slots = attempt_policy(inputs, draws).slots
-    reserved = inputs.handler_reserved
+    reserved, share = inputs.handler_reserved, inputs.handler_reserved_share
     desks = [
-        Desk(clock, slots, int(reserved[k]) if len(reserved) else 0)
+        Desk(
+            clock,
+            slots,
+            int(reserved[k]) if len(reserved) else 0,
+            float(share[k]) if len(share) else 0.0,
+            int(inputs.handler_concurrency[k]),
+        )
         for k in range(len(inputs.handlers.names))
     ]
     out = ContactOutcome.empty(len(draws.patience_min))

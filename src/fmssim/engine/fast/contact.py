@@ -20,10 +20,11 @@ from numba import njit
 
 from fmssim.engine.fast.keyed_heap import tpop, tpush
 from fmssim.engine.records import ContactOutcome
-from fmssim.model.contact_draws import ContactDraws, attempt_policy
+from fmssim.model.contact_draws import ContactDraws, attempt_policy, reserved_slots
 from fmssim.model.inputs import Inputs
 
 WAITING, ANSWERED, ABANDONED = 1, 2, 3
+_reserved_slots = njit(cache=True)(reserved_slots)
 
 
 @njit(cache=True)
@@ -47,6 +48,8 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     slots: np.ndarray,
     callback: np.ndarray,
     reserved: int,
+    reserved_share: float,
+    concurrency: int,
     change_min: np.ndarray,
     change_units: np.ndarray,
     horizon: float,
@@ -182,7 +185,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             tails[cb_level] += 1
         ncb = 0
         # allocate once: most urgent level, then arrival time, then attempt index
-        n_res = min(reserved, on_duty)
+        n_res = _reserved_slots(on_duty, reserved, reserved_share, concurrency)
         free_r = max(n_res - busy_r, 0)
         free_g = max(on_duty - n_res - busy_g, 0)
         lv = 0
@@ -240,7 +243,7 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> ContactOutcome:
     m = len(d.patience_min)
     out = np.full((5, m), np.nan)
     policy = attempt_policy(inputs, d)
-    reserved = inputs.handler_reserved
+    reserved, share = inputs.handler_reserved, inputs.handler_reserved_share
     # pool of each contact, -1 for bot-closed contacts (they never queue)
     pool_of = np.where(d.bot, -1, inputs.channels.pool[d.channel]) if len(d) else d.channel
     for k in range(len(inputs.handlers.names)):
@@ -257,6 +260,8 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> ContactOutcome:
             policy.slots,
             policy.callback_min,
             int(reserved[k]) if len(reserved) else 0,
+            float(share[k]) if len(share) else 0.0,
+            int(inputs.handler_concurrency[k]),
             inputs.handlers.change_min[k],
             inputs.handlers.change_units[k],
             inputs.grid.horizon_min,
