@@ -27,12 +27,12 @@ TUNED = {
     "p1": 10.5,
     "p2": 16.0,
     "double": 0.3,
-    "SHARE": 0.3,
-    "RES": 7.0,
+    "SHARE": 0.255,
+    "RES": 0.3,
     "SPILL": 0.3,
     "WR": 30.0,
     "WI": 90.0,
-    "P999": 300.0,
+    "P999": 400.0,
     "P101": 600.0,
     "DAF": 31.0,
     "CAF": 50.0,
@@ -63,10 +63,10 @@ SPLIT = {  # ASSUMPTION: share of each grade's incidents raised by each channel
     "online": {"P3": 0.05, "P4": 0.05, "P5": 0.30},
 }
 ANSWERED = {  # contacts per year each channel hands to dispatch (measured, see docstring)
-    "999": 749746.0,
-    "101": 921638.0,
-    "webchat": 150567.0,
-    "online": 33189.0,
+    "999": 750141.0,
+    "101": 878954.0,
+    "webchat": 148244.0,
+    "online": 33293.0,
 }
 HANDLERS_PER_SHARE = (723.7 - 42.25) * 0.912 * 37.0 / 168.0 * (1.0 - 0.15)
 """Force Contact staff on duty in an average hour: (fc_staff − fc_vacancies) × fc_attendance
