@@ -97,7 +97,8 @@ def main(argv: list[str]) -> None:
             key, _, value = item.partition("=")
             params[key] = float(value)
     print(
-        "| year | force 999 SL | fmssim 999 SL | 999 abandoned >10 s | 101 abandoned | spilled into 999 | FCR |"
+        "| year | force 999 SL | fmssim 999 SL | 999 abandoned >10 s | 101 abandoned "
+        "| spilled into 999 | FCR |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for year in YEARS:
