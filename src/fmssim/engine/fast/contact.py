@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from fmssim.engine.fast.heap import heap_pop, heap_push
 from fmssim.engine.fast.keyed_heap import tpop, tpush
 from fmssim.engine.records import ContactOutcome
 from fmssim.model.contact_draws import ContactDraws, attempt_policy, reserved_slots
@@ -69,9 +70,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     last = _last_attempts(first, m)
     arrived = np.empty(m)  # set when an attempt arrives or its redial is scheduled
     deadline = np.empty(m)  # set before an attempt joins the deadline heap
-    done = np.empty(m)  # set when an attempt is answered
     state = np.zeros(m, np.int8)
-    held = np.zeros(m, np.bool_)  # answered by a reserved slot
     offered = np.zeros(m, np.bool_)  # its deadline is a callback offer, not a hang-up
     called = np.zeros(m, np.bool_)  # accepted a callback
     n_levels = 1
@@ -87,11 +86,15 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     tails = np.zeros(n_queues, np.int64)
     deadlines = np.empty(m, np.int64)
     redials = np.empty(m, np.int64)
-    releases = np.empty(m, np.int64)
+    # releases: one time heap per kind of busy slot (reserved or general, one slot or a
+    # whole handler), so a release needs no attempt lookup; at most the roster's peak each
+    cap = (change_units.max() if len(change_units) else 0) + 1
+    releases = np.empty((4, cap))
+    nrel = np.zeros(4, np.int64)
     fresh = np.empty(m, np.int64)  # attempts that joined the queue at this instant
     fresh_cb = np.empty(m, np.int64)  # attempts that accepted a callback at this instant
     nf = ncb = 0
-    nd = nr = nrel = 0
+    nd = nr = 0
     busy_r = busy_g = 0
     next_first = next_change = 0
     on_duty = 0
@@ -105,8 +108,9 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             nd = tpop(deadlines, nd, deadline)
         if nd > 0 and deadline[deadlines[0]] < t:
             t = deadline[deadlines[0]]
-        if nrel > 0 and done[releases[0]] < t:
-            t = done[releases[0]]
+        for q in range(4):
+            if nrel[q] > 0 and releases[q, 0] < t:
+                t = releases[q, 0]
         if next_change < len(change_min) and change_min[next_change] < t:
             t = change_min[next_change]
         if t >= horizon:
@@ -132,13 +136,14 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 state[a] = WAITING
                 fresh[nf] = a
                 nf += 1
-            while nrel > 0 and done[releases[0]] == t:
-                a = releases[0]
-                nrel = tpop(releases, nrel, done)
-                if held[a]:
-                    busy_r -= slots[attempt_ids[a]]
-                else:
-                    busy_g -= slots[attempt_ids[a]]
+            for q in range(4):
+                size = concurrency if q & 1 else 1
+                while nrel[q] > 0 and releases[q, 0] == t:
+                    nrel[q] = heap_pop(releases[q], nrel[q])
+                    if q >= 2:
+                        busy_r -= size
+                    else:
+                        busy_g -= size
             while next_change < len(change_min) and change_min[next_change] == t:
                 on_duty = change_units[next_change]
                 next_change += 1
@@ -198,8 +203,9 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 heads[lv] += 1
                 continue  # hung up while waiting, or waits for its callback
             need = slots[attempt_ids[a]]
+            q = 1 if need > 1 else 0
             if lv == 0 and free_r >= need:
-                held[a] = True
+                q += 2
                 free_r -= need
                 busy_r += need
             elif free_g >= need:
@@ -210,9 +216,9 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             heads[lv] += 1
             state[a] = ANSWERED
             out[1, attempt_ids[a]] = t
-            done[a] = t + handling[attempt_ids[a]]
-            out[3, attempt_ids[a]] = done[a] if done[a] < horizon else np.nan
-            nrel = tpush(releases, nrel, a, done)
+            done = t + handling[attempt_ids[a]]
+            out[3, attempt_ids[a]] = done if done < horizon else np.nan
+            nrel[q] = heap_push(releases[q], nrel[q], done)
         for j in range(nf):
             a = fresh[j]
             g = attempt_ids[a]
