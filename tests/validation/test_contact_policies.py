@@ -109,3 +109,35 @@ def test_callbacks_never_raise_101_abandonment() -> None:
     with_callbacks = per_rep("abandoned_share", "101")
     mean, low, high = assert_higher(without, with_callbacks)
     print(f"101 abandonment, none - callbacks: {mean:+.4f} [{low:+.4f}, {high:+.4f}]")
+
+
+def test_callbacks_and_spills_keep_their_timelines() -> None:
+    """Exact laws on every attempt (no confidence level): conservation (arrived = answered +
+    abandoned + still waiting); a callback is accepted exactly at arrival + threshold, only by
+    a 101 caller whose patience is longer, and then never abandons; a spilled attempt (on
+    999, of a 101 contact) arrives exactly when the contact's previous attempt hung up plus
+    its delay, and only after the last 101 attempt hung up."""
+    inputs = compiled()
+    threshold = inputs.channels.callback_min[inputs.channels.names.index("101")]
+    for rep in range(2):
+        run = simulate("fast", inputs, rep)
+        d, out = run.draws.contacts, run.contacts
+        assert d is not None and out is not None
+        arrived = ~np.isnan(out.arrived_min)
+        answered, abandoned = ~np.isnan(out.answered_min), ~np.isnan(out.abandoned_min)
+        assert not np.any(answered & abandoned)
+        assert not answered[~arrived].any() and not abandoned[~arrived].any()
+        called = ~np.isnan(out.callback_min)
+        assert called.sum() > 100
+        np.testing.assert_array_equal(out.callback_min[called], out.arrived_min[called] + threshold)
+        assert np.all(d.patience_min[called] > threshold) and not np.any(abandoned & called)
+        assert np.all(d.channel_of_attempt[called] == inputs.channels.names.index("101"))
+        spilled = d.channel_of_attempt != d.channel[d.owner]
+        came = spilled & arrived
+        assert came.sum() > 100
+        before = np.flatnonzero(came) - 1
+        assert np.all(d.owner[before] == d.owner[came])
+        np.testing.assert_array_equal(
+            out.arrived_min[came], out.abandoned_min[before] + d.delay_min[came]
+        )
+        assert np.all(d.channel_of_attempt[came] == inputs.channels.names.index("999"))
