@@ -109,6 +109,8 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "contact_channel_without_pool.yaml": ("demand.channels.101", 7),
     "contact_reserved_above_roster.yaml": ("contact.pools.handlers.reserved", 9),
     "contact_spill_share_above_one.yaml": ("demand.channels.101.spill.share", 11),
+    "contact_room_without_demand_share.yaml": ("contact.pools.room_b.demand_share", 10),
+    "contact_load_sharing_outside_calendar.yaml": ("contact.load_sharing_from", 8),
     "contact_grade_mix_unknown_grade.yaml": ("demand.channels.999.grade_mix.P8", 9),
     "contact_negative_volume.yaml": ("demand.channels.999.annual_volume", 6),
     "contact_pool_unknown_channel.yaml": ("contact.pools.handlers.channels", 11),

@@ -300,10 +300,14 @@ def test_random_contact_scenarios(scenario: Scenario, rep: int, step: float | No
 # --- every contact policy at once, busy enough that each one acts ---------------------------
 
 
-def policy_scenario(seed: int, reserved: float, step: float | None) -> Scenario:
+def policy_scenario(
+    seed: int, reserved: float, step: float | None, rooms: bool = False
+) -> Scenario:
     """999, 101 and web chat in one omni-competent pool (two chats a handler), ``reserved``
     handlers (a share of those on duty below 1) for 999, 101 callbacks after two minutes,
-    half of 101's quitters dialling 999, wrap-up by outcome."""
+    half of 101's quitters dialling 999, wrap-up by outcome. With ``rooms``, the pool is
+    three control rooms (half, 30% and 20% of the contacts) sharing their load from the
+    second day."""
     fixed = {"kind": "fixed", "value": step * 60.0} if step else None
     minutes = fixed or {"kind": "exponential", "mean": 240.0}
     doc = {
@@ -356,7 +360,39 @@ def policy_scenario(seed: int, reserved: float, step: float | None) -> Scenario:
         "investigations": {"departments": {"cid": {"investigators_fte": 1, "caseload_cap": 1}}},
         "experiment": {"seed": seed},
     }
+    if rooms:
+        omni = doc["contact"]["pools"].pop("omni")  # type: ignore[index]
+        for name, share, on_duty in (("a", 0.5, 2), ("b", 0.3, 1), ("c", 0.2, 1)):
+            room = {**omni, "roster": {"on_duty": on_duty}, "demand_share": share}
+            if "reserved" in room:
+                room["reserved"] = min(room["reserved"], on_duty)
+            doc["contact"]["pools"][name] = room  # type: ignore[index]
+        doc["contact"]["load_sharing_from"] = "2019-01-08"  # type: ignore[index]
     return Scenario.model_validate(doc)
+
+
+@pytest.mark.parametrize("step", [None, 1.0])
+def test_control_rooms_sharing_their_load(step: float | None) -> None:
+    """Three control rooms, each alone for a day, then sharing their load: the engines agree
+    record for record, and contacts of one room are answered by another's handlers only
+    once load sharing has started (seen as answers while the own room is full)."""
+    for reserved in (0.0, 1.0, 0.5):
+        inputs = compile_scenario(policy_scenario(14, reserved, step, rooms=True))
+        assert len(set(inputs.handler_group.tolist())) == 1
+        for rep in range(2):
+            draws = draw(inputs, rep)
+            if step is not None:
+                draws = snapped(draws, step)
+            fast = run_stages("fast", inputs, draws)
+            assert_same(run_stages("des", inputs, draws), fast)
+            alone = replace(inputs, load_sharing_min=np.inf)
+            apart = run_stages("fast", alone, draws).contacts
+            ended = np.fmin(apart.answered_min, apart.abandoned_min)
+            before = ended < inputs.load_sharing_min
+            x, y = fast.contacts.answered_min, apart.answered_min
+            same = (x == y) | (np.isnan(x) & np.isnan(y))
+            assert np.all(same[before]), "records before the go-live depend on it"
+            assert not np.all(same), "load sharing changed nothing"
 
 
 @pytest.mark.parametrize("step", [None, 1.0])

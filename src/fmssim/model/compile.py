@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fmssim.model.compile_cases import investigation_inputs
-from fmssim.model.compile_contact import contact_policy
+from fmssim.model.compile_contact import contact_policy, control_rooms
 from fmssim.model.durations import duration_spec
 from fmssim.model.inputs import (
     AppointmentSpec,
@@ -39,6 +39,7 @@ def compile_scenario(s: Scenario) -> Inputs:
         handlers=handlers,
         handler_concurrency=concurrency,
         handler_reserved=_reserved(s),
+        **control_rooms(s, grid.origin),
         handler_reserved_share=np.array(
             [p.reserved_share for p in (s.contact.pools.values() if s.contact else [])]
         ),
@@ -165,7 +166,10 @@ def _channels(s: Scenario, grid: TimeGrid, grade_names: tuple[str, ...]) -> Chan
     if not names:
         return ChannelInputs.none(grid.n_hours, len(grade_names))
     pools = s.contact.pools if s.contact is not None else {}
-    where = {ch: (i, lv) for i, p in enumerate(pools.values()) for lv, ch in enumerate(p.channels)}
+    where: dict[str, tuple[int, int]] = {}  # a channel's (first) pool and its level there
+    for i, p in enumerate(pools.values()):
+        for lv, ch in enumerate(p.channels):
+            where.setdefault(ch, (i, lv))
     chans = [s.demand.channels[n] for n in names]
     to_min = 1.0 / 60.0
     mix = np.array([[c.grade_mix.get(g, 0.0) for g in grade_names] for c in chans])

@@ -12,6 +12,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from fmssim.model.arrivals import nhpp_arrivals
+from fmssim.model.contact_rooms import room_draws
 from fmssim.model.inputs import ChannelInputs, Inputs
 from fmssim.model.streams import StreamKind, generator
 
@@ -43,6 +44,8 @@ class ContactDraws:
     attempt_channel: NDArray[np.int64] | None = None
     """Per attempt: the channel dialled (another than the contact's for a spilled caller's
     last attempt); None: every attempt on its contact's channel."""
+    room: NDArray[np.int64] | None = None
+    """Per contact: the handler pool (control room) it queues in; None: its channel's pool."""
 
     def __len__(self) -> int:
         return len(self.created_min)
@@ -94,12 +97,22 @@ def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:
         "attempt_channel": np.full(m, i, dtype=np.int64),
         "outcome_u": rng(StreamKind.CONTACT_OUTCOME).random(n),
         "crime_u": rng(StreamKind.CONTACT_CRIME).random(n),
+        "room": _rooms(inputs, i, n, rng),
     }
     parts = spill_attempts(ch, i, parts, rng)
     wrap = wrap_up_min(inputs, i, parts, rng(StreamKind.CONTACT_WRAP_UP))
     counts = parts["counts"].astype(np.int64)
     parts["handling_min"] = parts["handling_min"] + np.repeat(wrap, counts)
     return parts
+
+
+def _rooms(
+    inputs: Inputs, i: int, n: int, rng: Callable[[StreamKind], np.random.Generator]
+) -> NDArray[np.int64]:
+    """The control room of each contact (drawn only where the channel has several)."""
+    if len(inputs.handler_group) == 0:
+        return np.full(n, inputs.channels.pool[i], dtype=np.int64)
+    return room_draws(inputs, i, rng(StreamKind.CONTACT_ROOM).random(n))
 
 
 def _patience(ch: ChannelInputs, i: int, m: int, rng: np.random.Generator) -> NDArray[np.float64]:
@@ -187,6 +200,7 @@ def _empty() -> Arrays:
         "handling_min": f,
         "delay_min": f,
         "attempt_channel": i,
+        "room": i,
         "outcome_u": f,
         "crime_u": f,
     }
@@ -195,7 +209,7 @@ def _empty() -> Arrays:
 def _merge(parts: list[Arrays]) -> ContactDraws:
     """One arrival-ordered list of contacts from the channels' own (sorted) lists; equal
     times keep channel order. Each contact's attempts move with it."""
-    per_contact = ("created_min", "channel", "bot", "counts", "outcome_u", "crime_u")
+    per_contact = ("created_min", "channel", "bot", "counts", "outcome_u", "crime_u", "room")
     per_attempt = ("patience_min", "handling_min", "delay_min", "attempt_channel")
     joined = {k: np.concatenate([p[k] for p in parts]) for k in (*per_contact, *per_attempt)}
     runs = np.cumsum([0] + [len(p["created_min"]) for p in parts]).astype(np.int64)
@@ -223,6 +237,7 @@ def _merge(parts: list[Arrays]) -> ContactDraws:
         outcome_u=joined["outcome_u"][order],
         crime_u=joined["crime_u"][order],
         attempt_channel=attempt_channel,
+        room=joined["room"][order].astype(np.int64),
     )
 
 

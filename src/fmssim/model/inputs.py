@@ -149,6 +149,13 @@ class Inputs:
     handler_reserved: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     """Per handler pool: answer slots reserved for its first channel (reserved handlers ×
     chat concurrency); empty: none."""
+    handler_group: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Per handler pool: its group of control rooms (the index of the group's first pool);
+    empty: every pool alone."""
+    handler_demand_share: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    """Per handler pool: share of its group's contacts it answers (1 for a lone pool)."""
+    load_sharing_min: float = np.inf
+    """From this time on the control rooms of a group share their load; infinite: never."""
     handler_reserved_share: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     """Per handler pool: share of the handlers on duty reserved for its first channel (used
     instead of ``handler_reserved`` where above 0); empty: none."""

@@ -43,6 +43,7 @@ class StreamKind(IntEnum):
     CONTACT_SPILL_HANDLING = 32
     CONTACT_SPILL_DELAY = 33
     CONTACT_WRAP_UP = 34
+    CONTACT_ROOM = 35
 
 
 def entity_key(name: str) -> int:

@@ -23,11 +23,11 @@ def contact_problems(s: Scenario) -> list[Problem]:
                 problems.append(
                     (f"{key}.channels", f"unknown channel {channel!r} (known: {known})")
                 )
-            elif channel in served:
+            elif channel in served and pool.demand_share is None:
                 problems.append(
                     (f"{key}.channels", f"{channel} is already served by {served[channel]}")
                 )
-            else:
+            elif channel not in served:
                 served[channel] = name
     for name, spec in s.demand.channels.items():
         if name not in served:
@@ -36,7 +36,60 @@ def contact_problems(s: Scenario) -> list[Problem]:
             if grade not in s.dispatch.grades:
                 key = f"demand.channels.{name}.grade_mix.{grade}"
                 problems.append((key, f"no grade {grade} in dispatch.grades"))
-    return [*problems, *_reserves(s), *_spills(s, served)]
+    return [*problems, *_reserves(s), *_rooms(s), *_spills(s, served)]
+
+
+def _rooms(s: Scenario) -> list[Problem]:
+    """Control rooms: pools sharing a channel serve the same channels in the same order, each
+    with a demand share, the shares adding up to 1; load sharing starts within the calendar."""
+    problems: list[Problem] = []
+    pools = s.contact.pools if s.contact is not None else {}
+    for members in room_groups(s).values():
+        if len(members) == 1:
+            continue
+        first = pools[members[0]]
+        for name in members:
+            pool, key = pools[name], f"contact.pools.{name}"
+            if pool.demand_share is None:
+                problems.append((f"{key}.demand_share", "a control room needs its demand_share"))
+            if pool.channels != first.channels or pool.chat_concurrency != first.chat_concurrency:
+                problems.append(
+                    (
+                        f"{key}.channels",
+                        f"shares channels with {members[0]}: serve the same ones "
+                        "in the same order, with the same chat_concurrency",
+                    )
+                )
+        total = sum(pools[n].demand_share or 0.0 for n in members)
+        if abs(total - 1.0) > 1e-9 and all(pools[n].demand_share is not None for n in members):
+            problems.append(
+                (
+                    f"contact.pools.{members[0]}.demand_share",
+                    f"the rooms' demand shares add up to {total:.4f}, not 1",
+                )
+            )
+    start = s.contact.load_sharing_from if s.contact is not None else None
+    if start is not None and not s.calendar.start <= start < s.calendar.end:
+        problems.append(
+            (
+                "contact.load_sharing_from",
+                f"{start} is outside the calendar {s.calendar.start} to {s.calendar.end}",
+            )
+        )
+    return problems
+
+
+def room_groups(s: Scenario) -> dict[str, list[str]]:
+    """Pools by the first pool (in file order) they share a channel with."""
+    pools = s.contact.pools if s.contact is not None else {}
+    leader_of: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    for name, pool in pools.items():
+        leader = next((leader_of[c] for c in pool.channels if c in leader_of), name)
+        for channel in pool.channels:
+            leader_of.setdefault(channel, leader)
+        groups.setdefault(leader, []).append(name)
+    return groups
 
 
 def _reserves(s: Scenario) -> list[Problem]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import simpy
@@ -23,6 +23,7 @@ from fmssim.model.contact_draws import (
     attempt_policy,
     reserved_slots,
 )
+from fmssim.model.contact_rooms import contact_rooms, handler_setup
 from fmssim.model.inputs import Inputs
 
 Process = Generator[simpy.Event, None, None]
@@ -45,7 +46,9 @@ class Desk:
     busy_reserved: int = 0
     busy_general: int = 0
     queue: list[tuple[Any, ...]] = field(default_factory=list)
-    pending: bool = False
+    index: int = 0
+    """Its place among its group's control rooms."""
+    group: Group | None = None
 
     def wait(self, *entry: Any) -> None:
         """Join the queue; ``entry`` ends with the grant event."""
@@ -58,31 +61,29 @@ class Desk:
 
     def request(self) -> None:
         """Allocate once, after every other event of this instant."""
-        if not self.pending:
-            self.pending = True
-            self.clock.at(self.clock.now, DISPATCH).callbacks.append(lambda _: self.allocate())
+        assert self.group is not None
+        self.group.request()
 
-    def allocate(self) -> None:
-        """Answer waiting attempts in queue order while the head finds free slots: a first
-        channel's attempt takes reserved slots first; the queue is strict."""
-        self.pending = False
+    def free(self) -> list[int]:
+        """[free reserved slots, free general slots]."""
         n_res = reserved_slots(self.on_duty, self.reserved, self.reserved_share, self.concurrency)
-        free_r = max(n_res - self.busy_reserved, 0)
-        free_g = max(self.on_duty - n_res - self.busy_general, 0)
-        while free_r + free_g > 0 and self.queue:
-            level, _, a, grant = self.queue[0]
-            need = int(self.slots[a])
-            if level == 0 and free_r >= need:
-                free_r -= need
-                self.busy_reserved += need
-                grant.succeed(True)
-            elif free_g >= need:
-                free_g -= need
-                self.busy_general += need
-                grant.succeed(False)
-            else:
-                break
-            heapq.heappop(self.queue)
+        return [
+            max(n_res - self.busy_reserved, 0),
+            max(self.on_duty - n_res - self.busy_general, 0),
+        ]
+
+    def take(self, free: list[int], level: int, need: int) -> bool | None:
+        """Take ``need`` slots for a contact of ``level``: reserved ones first for the first
+        channel; whether they were reserved, or None if there are not enough."""
+        if level == 0 and free[0] >= need:
+            free[0] -= need
+            self.busy_reserved += need
+            return True
+        if free[1] >= need:
+            free[1] -= need
+            self.busy_general += need
+            return False
+        return None
 
     def release(self, a: int, reserved: bool) -> None:
         """The handler of attempt ``a`` is free again."""
@@ -93,19 +94,65 @@ class Desk:
         self.request()
 
 
+@dataclass
+class Group:
+    """Control rooms answering the same channels (a lone pool is a group of one)."""
+
+    clock: Clock
+    desks: list[Desk]
+    share_from: float = np.inf
+    """From then on, the rooms share their load."""
+    pending: bool = False
+
+    def request(self) -> None:
+        """Allocate once, after every other event of this instant."""
+        if not self.pending:
+            self.pending = True
+            self.clock.at(self.clock.now, DISPATCH).callbacks.append(lambda _: self.allocate())
+
+    def allocate(self) -> None:
+        """Each room alone before load sharing, all rooms together from then on."""
+        self.pending = False
+        if self.clock.now < self.share_from:
+            for desk in self.desks:
+                self.allocate_among([desk])
+        else:
+            self.allocate_among(self.desks)
+
+    def allocate_among(self, desks: list[Desk]) -> None:
+        """Answer the most urgent, longest-waiting head of ``desks`` while a room can take
+        it — its own room first, then the others in order; the queue is strict."""
+        free = {desk.index: desk.free() for desk in desks}
+        while any(sum(f) for f in free.values()):
+            heads = [(desk.queue[0], desk) for desk in desks if desk.queue]
+            if not heads:
+                return
+            entry, own = min(heads, key=lambda head: head[0][:3])
+            level, _, a, grant = entry
+            need = int(own.slots[a])
+            for desk in [own, *(d for d in desks if d is not own)]:
+                reserved = desk.take(free[desk.index], level, need)
+                if reserved is not None:
+                    heapq.heappop(own.queue)
+                    grant.succeed((desk.index, reserved))
+                    break
+            else:
+                return
+
+
 def contact_source(
     desks: list[Desk], inputs: Inputs, d: ContactDraws, out: ContactOutcome
 ) -> Process:
     """Starts every contact at its first attempt's arrival; bot-closed chats never queue."""
     policy = attempt_policy(inputs, d)
+    rooms = contact_rooms(inputs, d)
     clock = desks[0].clock if desks else None
     for c in range(len(d)):
         assert clock is not None
         yield clock.at(d.created_min[c])
         if d.bot[c]:
             continue
-        desk = desks[inputs.channels.pool[d.channel[c]]]
-        clock.process(caller(desk, policy, c, d, out))
+        clock.process(caller(desks[rooms[c]], policy, c, d, out))
 
 
 def caller(
@@ -142,7 +189,9 @@ def caller(
         out.answered_min[a] = clock.now
         yield clock.timeout(d.handling_min[a])
         out.released_min[a] = clock.now
-        desk.release(a, bool(grant.value))
+        index, reserved = cast(tuple[int, bool], grant.value)
+        assert desk.group is not None
+        desk.group.desks[index].release(a, reserved)
         return
 
 
@@ -154,21 +203,33 @@ def roster(desk: Desk, times: np.ndarray, units: np.ndarray) -> Process:
         desk.request()
 
 
+def sharing_starts(group: Group) -> Process:
+    """Allocates at the instant load sharing starts."""
+    yield group.clock.at(group.share_from)
+    group.request()
+
+
 def run_contacts(inputs: Inputs, draws: ContactDraws) -> ContactOutcome:
     """Simulate contact handling for one replication; every attempt's timeline."""
     clock = Clock()
     slots = attempt_policy(inputs, draws).slots
-    reserved, share = inputs.handler_reserved, inputs.handler_reserved_share
+    h = handler_setup(inputs)
     desks = [
         Desk(
             clock,
             slots,
-            int(reserved[k]) if len(reserved) else 0,
-            float(share[k]) if len(share) else 0.0,
+            int(h.reserved[k]),
+            float(h.reserved_share[k]),
             int(inputs.handler_concurrency[k]),
         )
         for k in range(len(inputs.handlers.names))
     ]
+    for rooms in h.groups:
+        group = Group(clock, [desks[k] for k in rooms], h.load_sharing_min)
+        for i, desk in enumerate(group.desks):
+            desk.index, desk.group = i, group
+        if h.load_sharing_min < inputs.grid.horizon_min:
+            clock.process(sharing_starts(group))
     out = ContactOutcome.empty(len(draws.patience_min))
     for k, desk in enumerate(desks):
         clock.process(roster(desk, inputs.handlers.change_min[k], inputs.handlers.change_units[k]))

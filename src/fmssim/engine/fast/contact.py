@@ -22,6 +22,7 @@ from fmssim.engine.fast.heap import heap_pop, heap_push
 from fmssim.engine.fast.keyed_heap import tpop, tpush
 from fmssim.engine.records import ContactOutcome
 from fmssim.model.contact_draws import ContactDraws, attempt_policy, reserved_slots
+from fmssim.model.contact_rooms import contact_rooms, handler_setup, merged_rosters
 from fmssim.model.inputs import Inputs
 
 WAITING, ANSWERED, ABANDONED = 1, 2, 3
@@ -42,62 +43,81 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     created: np.ndarray,
     first: np.ndarray,
     attempt_ids: np.ndarray,
+    room: np.ndarray,
     patience: np.ndarray,
     handling: np.ndarray,
     delay: np.ndarray,
     level: np.ndarray,
     slots: np.ndarray,
     callback: np.ndarray,
-    reserved: int,
-    reserved_share: float,
+    reserved: np.ndarray,
+    reserved_share: np.ndarray,
     concurrency: int,
     change_min: np.ndarray,
+    change_room: np.ndarray,
     change_units: np.ndarray,
+    share_from: float,
     horizon: float,
     out: np.ndarray,
 ) -> None:
-    """Write arrival, answer, abandonment, release and callback times of the pool's attempts
-    into ``out`` (rows: those five; columns: global attempt index ``attempt_ids[a]`` of
-    local attempt ``a``; NaN-filled by the caller); times not reached before ``horizon``
-    are left untouched. ``patience``, ``handling``, ``delay``, ``level``, ``slots`` and
-    ``callback`` are indexed globally too, so nothing is copied per pool.
+    """Write arrival, answer, abandonment, release and callback times of the attempts of
+    one pool — or of its control rooms (``room``: each local attempt's room) — into ``out``
+    (rows: those five; columns: global attempt index ``attempt_ids[a]`` of local attempt
+    ``a``; NaN-filled by the caller); times not reached before ``horizon`` are left
+    untouched. ``patience``, ``handling``, ``delay``, ``level``, ``slots`` and ``callback``
+    are indexed globally too, so nothing is copied per pool. Before ``share_from`` each room
+    answers its own contacts; from then on the rooms share their load.
 
     One event loop written out in full, on purpose: split into helper functions (tried, with
     and without inlining) it ran 5-6 times slower, because every call passes a dozen arrays
     through numba's reference counting. Its parts are marked by the comments below.
     """
-    n, m = len(created), len(attempt_ids)
+    n, m, n_rooms = len(created), len(attempt_ids), len(reserved)
     last = _last_attempts(first, m)
     arrived = np.empty(m)  # set when an attempt arrives or its redial is scheduled
     deadline = np.empty(m)  # set before an attempt joins the deadline heap
+    joined = np.empty(m if n_rooms > 1 else 0)  # when it joined its queue (rooms compare)
     state = np.zeros(m, np.int8)
     offered = np.zeros(m, np.bool_)  # its deadline is a callback offer, not a hang-up
     called = np.zeros(m, np.bool_)  # accepted a callback
     n_levels = 1
     has_cb = False
+    in_room = np.zeros(n_rooms, np.int64)
     for a in range(m):
         g = attempt_ids[a]
         n_levels = max(n_levels, level[g] + 1)
         has_cb = has_cb or callback[g] < np.inf
+        in_room[room[a]] += 1
     cb_level = n_levels if has_cb else -1
     n_queues = n_levels + (1 if has_cb else 0)
-    queues = np.empty((n_queues, m), np.int64)  # one first-in-first-out line per level
-    heads = np.zeros(n_queues, np.int64)
-    tails = np.zeros(n_queues, np.int64)
+    # one first-in-first-out line per room and level: block r * n_queues + lv
+    queues = np.empty(n_queues * m, np.int64)
+    base = np.empty(n_rooms * n_queues, np.int64)
+    offset = 0
+    for r in range(n_rooms):
+        for lv in range(n_queues):
+            base[r * n_queues + lv] = offset
+            offset += in_room[r]
+    heads = np.zeros(n_rooms * n_queues, np.int64)
+    tails = np.zeros(n_rooms * n_queues, np.int64)
     deadlines = np.empty(m, np.int64)
     redials = np.empty(m, np.int64)
-    # releases: one time heap per kind of busy slot (reserved or general, one slot or a
-    # whole handler), so a release needs no attempt lookup; at most the roster's peak each
+    # releases: per room, one time heap per kind of busy slot (reserved or general, one slot
+    # or a whole handler), so a release needs no attempt lookup; at most the roster's peak
     cap = (change_units.max() if len(change_units) else 0) + 1
-    releases = np.empty((4, cap))
-    nrel = np.zeros(4, np.int64)
+    releases = np.empty((4 * n_rooms, cap))
+    nrel = np.zeros(4 * n_rooms, np.int64)
     fresh = np.empty(m, np.int64)  # attempts that joined the queue at this instant
     fresh_cb = np.empty(m, np.int64)  # attempts that accepted a callback at this instant
     nf = ncb = 0
     nd = nr = 0
-    busy_r = busy_g = 0
+    on_duty = np.zeros(n_rooms, np.int64)
+    busy_r = np.zeros(n_rooms, np.int64)
+    busy_g = np.zeros(n_rooms, np.int64)
+    free_r = np.zeros(n_rooms, np.int64)
+    free_g = np.zeros(n_rooms, np.int64)
     next_first = next_change = 0
-    on_duty = 0
+    sharing_pending = share_from < horizon
     while True:
         t = np.inf
         if next_first < n:
@@ -108,13 +128,17 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             nd = tpop(deadlines, nd, deadline)
         if nd > 0 and deadline[deadlines[0]] < t:
             t = deadline[deadlines[0]]
-        for q in range(4):
+        for q in range(4 * n_rooms):
             if nrel[q] > 0 and releases[q, 0] < t:
                 t = releases[q, 0]
         if next_change < len(change_min) and change_min[next_change] < t:
             t = change_min[next_change]
+        if sharing_pending and share_from < t:
+            t = share_from
         if t >= horizon:
             break
+        if sharing_pending and share_from == t:
+            sharing_pending = False
         # apply every state change of instant t, including those it creates itself (a
         # redial with no delay); only hang-ups can create more, so most instants take one pass
         again = True
@@ -136,16 +160,16 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 state[a] = WAITING
                 fresh[nf] = a
                 nf += 1
-            for q in range(4):
+            for q in range(4 * n_rooms):
                 size = concurrency if q & 1 else 1
                 while nrel[q] > 0 and releases[q, 0] == t:
                     nrel[q] = heap_pop(releases[q], nrel[q])
-                    if q >= 2:
-                        busy_r -= size
+                    if q & 2:
+                        busy_r[q >> 2] -= size
                     else:
-                        busy_g -= size
+                        busy_g[q >> 2] -= size
             while next_change < len(change_min) and change_min[next_change] == t:
-                on_duty = change_units[next_change]
+                on_duty[change_room[next_change]] = change_units[next_change]
                 next_change += 1
             # a caller with no patience at all hangs up at once; deadlines of the others
             # are set after this instant's allocation, for those still waiting (most are
@@ -180,45 +204,82 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
         for j in range(nf):
             a = fresh[j]
             if state[a] == WAITING:
-                lv = level[attempt_ids[a]]
-                queues[lv, tails[lv]] = a
-                tails[lv] += 1
+                blk = room[a] * n_queues + level[attempt_ids[a]]
+                queues[base[blk] + tails[blk]] = a
+                tails[blk] += 1
+                if n_rooms > 1:
+                    joined[a] = t
         if ncb > 1:
             fresh_cb[:ncb].sort()
         for j in range(ncb):
-            queues[cb_level, tails[cb_level]] = fresh_cb[j]
-            tails[cb_level] += 1
+            a = fresh_cb[j]
+            blk = room[a] * n_queues + cb_level
+            queues[base[blk] + tails[blk]] = a
+            tails[blk] += 1
+            if n_rooms > 1:
+                joined[a] = t
         ncb = 0
-        # allocate once: most urgent level, then arrival time, then attempt index
-        n_res = _reserved_slots(on_duty, reserved, reserved_share, concurrency)
-        free_r = max(n_res - busy_r, 0)
-        free_g = max(on_duty - n_res - busy_g, 0)
-        lv = 0
-        while free_r + free_g > 0 and lv < n_queues:
-            if heads[lv] == tails[lv]:
-                lv += 1
-                continue
-            a = queues[lv, heads[lv]]
-            if state[a] != WAITING or (called[a] and lv != cb_level):
-                heads[lv] += 1
-                continue  # hung up while waiting, or waits for its callback
-            need = slots[attempt_ids[a]]
-            q = 1 if need > 1 else 0
-            if lv == 0 and free_r >= need:
-                q += 2
-                free_r -= need
-                busy_r += need
-            elif free_g >= need:
-                free_g -= need
-                busy_g += need
-            else:
-                break  # strict: nobody behind the head is answered
-            heads[lv] += 1
-            state[a] = ANSWERED
-            out[1, attempt_ids[a]] = t
-            done = t + handling[attempt_ids[a]]
-            out[3, attempt_ids[a]] = done if done < horizon else np.nan
-            nrel[q] = heap_push(releases[q], nrel[q], done)
+        # allocate once: most urgent level, then time joined, then attempt index; each room
+        # alone before load sharing, all rooms together from then on
+        shared = share_from <= t
+        for grp in range(1 if shared else n_rooms):
+            lo = 0 if shared else grp
+            hi = n_rooms if shared else grp + 1
+            total = 0
+            for r in range(lo, hi):
+                n_res = _reserved_slots(on_duty[r], reserved[r], reserved_share[r], concurrency)
+                free_r[r] = max(n_res - busy_r[r], 0)
+                free_g[r] = max(on_duty[r] - n_res - busy_g[r], 0)
+                total += free_r[r] + free_g[r]
+            lv = 0
+            while total > 0 and lv < n_queues:
+                best = best_blk = -1
+                for r in range(lo, hi):
+                    blk = r * n_queues + lv
+                    while heads[blk] < tails[blk]:
+                        a = queues[base[blk] + heads[blk]]
+                        if state[a] == WAITING and (lv == cb_level or not called[a]):
+                            break
+                        heads[blk] += 1  # hung up while waiting, or waits for its callback
+                    if heads[blk] < tails[blk]:
+                        a = queues[base[blk] + heads[blk]]
+                        if (
+                            best < 0
+                            or joined[a] < joined[best]
+                            or (joined[a] == joined[best] and a < best)
+                        ):
+                            best, best_blk = a, blk
+                if best < 0:
+                    lv += 1
+                    continue
+                need = slots[attempt_ids[best]]
+                chosen = -1
+                q = 1 if need > 1 else 0
+                for k in range(hi - lo + 1):  # its own room first, then the others in order
+                    r = room[best] if k == 0 else lo + k - 1
+                    if k > 0 and r == room[best]:
+                        continue
+                    if lv == 0 and free_r[r] >= need:
+                        chosen, q = r, q + 2
+                        free_r[r] -= need
+                        busy_r[r] += need
+                        break
+                    if free_g[r] >= need:
+                        chosen = r
+                        free_g[r] -= need
+                        busy_g[r] += need
+                        break
+                if chosen < 0:
+                    break  # strict: nobody behind the head is answered
+                total -= need
+                heads[best_blk] += 1
+                state[best] = ANSWERED
+                out[1, attempt_ids[best]] = t
+                done = t + handling[attempt_ids[best]]
+                out[3, attempt_ids[best]] = done if done < horizon else np.nan
+                nrel[chosen * 4 + q] = heap_push(
+                    releases[chosen * 4 + q], nrel[chosen * 4 + q], done
+                )
         for j in range(nf):
             a = fresh[j]
             g = attempt_ids[a]
@@ -249,27 +310,32 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> ContactOutcome:
     m = len(d.patience_min)
     out = np.full((5, m), np.nan)
     policy = attempt_policy(inputs, d)
-    reserved, share = inputs.handler_reserved, inputs.handler_reserved_share
-    # pool of each contact, -1 for bot-closed contacts (they never queue)
-    pool_of = np.where(d.bot, -1, inputs.channels.pool[d.channel]) if len(d) else d.channel
-    for k in range(len(inputs.handlers.names)):
-        ids = np.flatnonzero(pool_of == k)
+    h = handler_setup(inputs)
+    # handler pool (room) of each contact, -1 for bot-closed contacts (they never queue)
+    room_of = np.where(d.bot, -1, contact_rooms(inputs, d)) if len(d) else d.channel
+    for rooms in h.groups:
+        ids = np.flatnonzero(np.isin(room_of, rooms))
         attempts, first = _attempts_of(d.first, ids)
+        local = np.searchsorted(rooms, room_of[ids])
+        times, where, units = merged_rosters(inputs, rooms)
         contact_pool(
             d.created_min[ids],
             first,
             attempts,
+            np.repeat(local, np.diff(first)),
             d.patience_min,
             d.handling_min,
             d.delay_min,
             policy.level,
             policy.slots,
             policy.callback_min,
-            int(reserved[k]) if len(reserved) else 0,
-            float(share[k]) if len(share) else 0.0,
-            int(inputs.handler_concurrency[k]),
-            inputs.handlers.change_min[k],
-            inputs.handlers.change_units[k],
+            h.reserved[rooms],
+            h.reserved_share[rooms],
+            int(inputs.handler_concurrency[rooms[0]]),
+            times,
+            where,
+            units,
+            h.load_sharing_min,
             inputs.grid.horizon_min,
             out,
         )
