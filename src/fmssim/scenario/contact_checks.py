@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fmssim.scenario.resources import HandlerPool
 from fmssim.scenario.root import Scenario
 from fmssim.scenario.roster import Roster
 
@@ -23,7 +24,7 @@ def contact_problems(s: Scenario) -> list[Problem]:
                 problems.append(
                     (f"{key}.channels", f"unknown channel {channel!r} (known: {known})")
                 )
-            elif channel in served and pool.demand_share is None:
+            elif channel in served and not _rooms_of(pool, pools[served[channel]]):
                 problems.append(
                     (f"{key}.channels", f"{channel} is already served by {served[channel]}")
                 )
@@ -90,6 +91,11 @@ def room_groups(s: Scenario) -> dict[str, list[str]]:
             leader_of.setdefault(channel, leader)
         groups.setdefault(leader, []).append(name)
     return groups
+
+
+def _rooms_of(pool: HandlerPool, other: HandlerPool) -> bool:
+    """Two pools meant as control rooms (one of them gives a demand share)."""
+    return pool.demand_share is not None or other.demand_share is not None
 
 
 def _reserves(s: Scenario) -> list[Problem]:
