@@ -7,7 +7,9 @@ Exits non-zero unless, in that run,
 * the fast engine takes at most 1.5 × the hand-written loop's time on the bare priority M/M/c
   workload (same customers), and
 * the fast engine is at least 100 × faster than the reference engine per customer/incident,
-  on every workload where both ran.
+  on every workload where both ran, and
+* the composing dispatch kernel takes at most 1.3 × today's specialised kernel of each
+  dispatch option (crews, en-route, borrowing) on the same workload (``compose:*``).
 
 Absolute times are printed for the record but never checked: they vary by machine. Peak
 memory against replications and replications per second are reported, not checked.
@@ -25,6 +27,7 @@ from typing import Any
 
 MAX_FAST_OVER_HANDWRITTEN = 1.5
 MIN_REFERENCE_OVER_FAST = 100.0
+MAX_COMPOSED_OVER_SPECIALISED = 1.3
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,22 @@ def checks(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
     if compared == 0:
         name = "reference / fast engine (no workload ran both)"
         yield Check(name, 0.0, MIN_REFERENCE_OVER_FAST, False)
+    yield from _composed(entries, stat)
+
+
+def _composed(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
+    """Composing kernel / specialised kernel on each dispatch-option workload (all required)."""
+    for option in ("crews", "en_route", "borrowing"):
+        workload = f"compose:{option}"
+        composed, special = (
+            entry(entries, workload, "composed"),
+            entry(entries, workload, "specialised"),
+        )
+        ratio = float("inf")
+        if composed is not None and special is not None:
+            ratio = float(composed["stats"][stat]) / float(special["stats"][stat])
+        name = f"{workload}: composing kernel / specialised kernel"
+        yield Check(name, ratio, MAX_COMPOSED_OVER_SPECIALISED, True)
 
 
 def workloads(entries: list[dict[str, Any]]) -> list[str]:

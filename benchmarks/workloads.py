@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -60,6 +61,11 @@ def mmc_workload(n: int = MMC_CUSTOMERS, seed: int = 20190101) -> MMCWorkload:
 
 def _mmc_scenario(last_arrival_min: float) -> Scenario:
     """Constant staffing, three grades, a horizon long enough for every customer to finish."""
+    return Scenario.model_validate(_mmc_doc(last_arrival_min))
+
+
+def _mmc_doc(last_arrival_min: float) -> dict[str, Any]:
+    """The document of :func:`_mmc_scenario`."""
     days = int(last_arrival_min / 1440.0) + 30
     start = dt.date(2019, 1, 1)
     exponential = {"kind": "exponential", "mean": MMC_SERVICE_MEAN_MIN}
@@ -67,19 +73,17 @@ def _mmc_scenario(last_arrival_min: float) -> Scenario:
         f"P{k + 1}": {"pool": "response", "on_scene_min": exponential}
         for k in range(len(MMC_CLASS_SHARES))
     }
-    return Scenario.model_validate(
-        {
-            "name": "bare priority M/M/c",
-            "calendar": {
-                "start": start.isoformat(),
-                "end": (start + dt.timedelta(days=days)).isoformat(),
-                "warmup_days": 0,
-            },
-            "demand": {"incidents": {g: {"annual_volume": 1.0} for g in grades}},
-            "dispatch": {"grades": grades},
-            "pools": {"response": {"roster": {"on_duty": MMC_SERVERS}}},
-        }
-    )
+    return {
+        "name": "bare priority M/M/c",
+        "calendar": {
+            "start": start.isoformat(),
+            "end": (start + dt.timedelta(days=days)).isoformat(),
+            "warmup_days": 0,
+        },
+        "demand": {"incidents": {g: {"annual_volume": 1.0} for g in grades}},
+        "dispatch": {"grades": grades},
+        "pools": {"response": {"roster": {"on_duty": MMC_SERVERS}}},
+    }
 
 
 def prefix(draws: Draws, n: int) -> Draws:
@@ -109,3 +113,38 @@ def one_year(path: Path, days: float = 365.0, sets: tuple[str, ...] = ()) -> Loa
     start = load_scenario(path).scenario.calendar.start
     end = start + dt.timedelta(days=days)
     return load_scenario(path, sets=[f"calendar.end={end.isoformat()}", *sets])
+
+
+OPTION_CUSTOMERS = 200_000
+"""Customers of each dispatch-option workload (a prefix of the M/M/c sample path)."""
+OPTIONS = ("crews", "en_route", "borrowing")
+"""The dispatch options that had a specialised kernel before the composing one."""
+
+
+def option_workload(option: str, n: int = OPTION_CUSTOMERS, seed: int = 20190101) -> MMCWorkload:
+    """The M/M/c sample path (first ``n`` customers) with one dispatch option on, loaded about
+    as much as the bare workload: ``crews`` (P1 needs two units, 60 servers), ``en_route``
+    (a quarter of each job is travel; a waiting P1 takes a travelling unit), ``borrowing``
+    (P1 and P2 in a pool of 24, P3 in a pool of 24; P1 borrows from the second)."""
+    base = mmc_workload(n, seed)
+    doc = _mmc_doc(float(base.arrival_min[-1]))
+    grades, pools = doc["dispatch"]["grades"], doc["pools"]
+    options = doc["dispatch"].setdefault("options", {})
+    service = base.service_min
+    zero = np.zeros(n)
+    incidents = IncidentDraws(base.arrival_min, base.klass, zero, service, zero)
+    if option == "crews":
+        grades["P1"]["units_needed"] = 2
+        pools["response"]["roster"]["on_duty"] = 60
+    elif option == "en_route":
+        options["p1_takes_en_route_unit"] = True
+        incidents = IncidentDraws(
+            base.arrival_min, base.klass, 0.25 * service, 0.75 * service, zero
+        )
+    else:
+        pools["response"]["roster"]["on_duty"] = 24
+        pools["neighbourhood"] = {"roster": {"on_duty": 24}}
+        grades["P3"]["pool"] = "neighbourhood"
+        options["p1_borrows_from"] = ["neighbourhood"]
+    inputs = compile_scenario(Scenario.model_validate(doc))
+    return replace(base, inputs=inputs, draws=Draws(0, incidents))

@@ -5,11 +5,13 @@ this script only keeps them consistent and reproducible. Usage:
 
     python scenarios/tools/make_baseline.py [KEY=VALUE ...]      (keys: see TUNED)
 
-Rosters: on duty in hour h = mean × ((1 − beta) + beta × profile[h + lead]), rounded.
+Handler rosters: on duty in hour h = mean × profile[h], rounded. The response roster is
+derived from strength inside the scenario (establishment and availability over banded shifts).
 Grade mixes: each grade's 2019 volume (FMS3 fact) is split across channels by SPLIT, then
 divided by the contacts each channel is expected to hand to dispatch (ANSWERED, measured
 from a run of this scenario and written back here), so handled contacts reproduce the
-stated grade volumes.
+stated grade volumes (as graded at creation: routing then moves low-risk domestic abuse
+from P2/P3 to P4, which gives the stated volumes after routing).
 """
 
 from __future__ import annotations
@@ -21,9 +23,17 @@ import numpy as np
 
 HERE = Path(__file__).parent
 TUNED = {
-    "N": 141.5,
-    "beta": 0.2,
-    "scene": 150.0,
+    "PD1": 4.0,
+    "PD2": 190.0,
+    "P2NOW": 0.46,
+    "PD3": 60.0,
+    "DAPRE": 420.0,
+    "DAR2": 0.15,
+    "DAR3": 0.30,
+    "VAC": 0.03,
+    "IDLE": 42.0,
+    "ABS": 0.22,
+    "scene": 130.0,
     "p1": 10.5,
     "p2": 16.0,
     "double": 0.3,
@@ -34,8 +44,16 @@ TUNED = {
     "WI": 90.0,
     "P999": 400.0,
     "P101": 600.0,
-    "DAF": 31.0,
-    "CAF": 50.0,
+    "DAE": 1.1,
+    "DAPS": 0.075,
+    "DAPD": 400.0,
+    "DACAP": 16.0,
+    "DAR": 1.5,
+    "CAE": 2.3,
+    "CAPS": 0.3,
+    "CAPD": 120.0,
+    "CACAP": 20.0,
+    "CAR": 1.2,
 }
 GRADE_VOLUMES = {  # p1_volume .. p7_volume; P9 from total_logs_derived
     "P1": 196876,
@@ -62,6 +80,7 @@ SPLIT = {  # ASSUMPTION: share of each grade's incidents raised by each channel
     "webchat": {"P1": 0.02, "P2": 0.05, "P3": 0.15, "P4": 0.15, "P5": 0.20, "P6": 0.20, "P9": 0.10},
     "online": {"P3": 0.05, "P4": 0.05, "P5": 0.30},
 }
+DA_SHARE = {"P2": 0.30, "P3": 0.30}  # domestic abuse's share of graded P2/P3 (the template)
 ANSWERED = {  # contacts per year each channel hands to dispatch (measured, see docstring)
     "999": 750141.0,
     "101": 878954.0,
@@ -89,8 +108,19 @@ def roster(mean: float, shape: np.ndarray, beta: float = 1.0, lead: int = 0) -> 
     return np.rint(mean * ((1 - beta) + beta * np.roll(shape, -lead))).astype(int)
 
 
-def grade_mix(channel: str) -> str:
-    shares = {g: s * GRADE_VOLUMES[g] / ANSWERED[channel] for g, s in SPLIT[channel].items()}
+def graded_volumes(p: dict[str, float]) -> dict[str, float]:
+    """Volumes as graded at creation: the stated volumes are after routing moved low-risk
+    domestic abuse from P2/P3 to P4 appointments, so undo that move."""
+    graded = dict(GRADE_VOLUMES)
+    for grade, route in (("P2", p["DAR2"]), ("P3", p["DAR3"])):
+        moved = DA_SHARE[grade] * route
+        graded[grade] = GRADE_VOLUMES[grade] / (1.0 - moved)
+        graded["P4"] -= graded[grade] * moved
+    return graded
+
+
+def grade_mix(channel: str, graded: dict[str, float]) -> str:
+    shares = {g: s * graded[g] / ANSWERED[channel] for g, s in SPLIT[channel].items()}
     return ", ".join(f"{g}: {v:.4f}" for g, v in shares.items())
 
 
@@ -105,16 +135,16 @@ def fills(p: dict[str, float]) -> dict[str, str]:
     return {
         **{f"@{k}@": v for k, v in numbers.items()},
         "@P1T@": numbers["p1"],
+        "@P2LATER@": f"{1.0 - p['P2NOW']:g}",
         "@P2T@": numbers["p2"],
         "@SCENE@": numbers["scene"],
         "@DOUBLE@": numbers["double"],
-        "@ROSTER@": rows(roster(p["N"], emergency, p["beta"], lead=1)),
         "@ROSTERH@": rows(roster(p["NH"], calls)),
         "@ROSTERD@": rows(desk),
-        "@MIX999@": grade_mix("999"),
-        "@MIX101@": grade_mix("101"),
-        "@MIXCHAT@": grade_mix("webchat"),
-        "@MIXONLINE@": grade_mix("online"),
+        "@MIX999@": grade_mix("999", graded_volumes(p)),
+        "@MIX101@": grade_mix("101", graded_volumes(p)),
+        "@MIXCHAT@": grade_mix("webchat", graded_volumes(p)),
+        "@MIXONLINE@": grade_mix("online", graded_volumes(p)),
     }
 
 

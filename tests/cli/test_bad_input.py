@@ -72,7 +72,27 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "crime_unknown_department.yaml": ("demand.crimes.burglary.department", 8),
     "crime_without_effort.yaml": ("demand.crimes.burglary.duration_days", 6),
     "crime_share_without_type.yaml": ("dispatch.grades.P1.crime_share", 9),
-    "not_supported_en_route_with_borrowing.yaml": ("dispatch.options.p1_takes_en_route_unit", 11),
+    "type_shares_not_one.yaml": ("dispatch.incident_types", 8),
+    "type_route_unknown_grade.yaml": ("dispatch.incident_types.domestic_abuse.routing.P2.0.to", 12),
+    "type_unknown_crime.yaml": ("dispatch.incident_types.domestic_abuse.crime_type", 12),
+    "type_route_share_above_one.yaml": ("dispatch.incident_types.domestic_abuse.routing.P3", 12),
+    "pre_dispatch_without_pool.yaml": ("dispatch.grades.P9", 9),
+    "strength_unknown_profile.yaml": ("pools.response.roster.strength.follows", 16),
+    "crime_share_above_one.yaml": ("dispatch.grades.P1.crime_share", 14),
+    "case_stage_zero_servers.yaml": (
+        "investigations.departments.fcid.stages.forensics.servers",
+        19,
+    ),
+    "case_stage_unknown.yaml": ("demand.crimes.burglary.stages.forensic", 10),
+    "eligibility_unknown_class.yaml": ("investigations.departments.ppu.eligibility.abuse.high", 20),
+    "eligibility_unknown_crime_type.yaml": (
+        "investigations.departments.ppu.eligibility.abuses",
+        19,
+    ),
+    "not_supported_en_route_crew_p1.yaml": ("dispatch.grades.P1.units_needed", 9),
+    "lending_unknown_pool.yaml": ("dispatch.options.lending.0.lender", 12),
+    "lending_unknown_grade.yaml": ("dispatch.options.lending.0.grades", 12),
+    "lending_negative_tipping_point.yaml": ("dispatch.options.lending.0.tipping_point", 13),
     "not_utf8.yaml": ("(top level)", 2),
     "profile_bad_number_csv.yaml": ("profiles.typo.file", 15),
     "profile_missing_file.yaml": ("profiles.gone.file", 15),
@@ -121,6 +141,13 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "workforce_no_pdu.yaml": ("workforce.departments.response", 16),
     "workforce_unknown_department.yaml": ("pools.response.department", 13),
     "workforce_unknown_route.yaml": ("workforce.intake.0.route", 22),
+    "workforce_posting_unknown_department.yaml": (
+        "workforce.routes.pcda.postings.1.departments.responce",
+        23,
+    ),
+    "workforce_posting_sum.yaml": ("workforce.routes.pcda.postings.1", 26),
+    "workforce_growth_over_capacity.yaml": ("workforce.departments.response.growth.2019", 16),
+    "workforce_negative_establishment.yaml": ("workforce.departments.response.growth.2020", 16),
 }
 
 ERROR_FILE = {

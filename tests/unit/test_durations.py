@@ -1,7 +1,7 @@
 """Every distribution's samples agree with its analytic mean and variance.
 
-The nine checks below form one family at the 99% level (Bonferroni: each check at
-1 − 0.01/9), so a correct sampler fails this file with probability at most 1%.
+The eleven checks below form one family at the 99% level (Bonferroni: each check at
+1 − 0.01/11), so a correct sampler fails this file with probability at most 1%.
 """
 
 from __future__ import annotations
@@ -14,10 +14,17 @@ from scipy import stats
 
 from fmssim.model.durations import duration_spec
 from fmssim.model.streams import StreamKind, generator
-from fmssim.scenario.distributions import Empirical, Exponential, Fixed, Gamma, Lognormal
+from fmssim.scenario.distributions import (
+    Empirical,
+    Exponential,
+    Fixed,
+    Gamma,
+    Lognormal,
+    Mixture,
+)
 
 N = 200_000
-CHECKS = 9
+CHECKS = 11
 LEVEL = 1.0 - 0.01 / CHECKS
 Z = stats.norm.ppf(0.5 + LEVEL / 2)
 
@@ -27,6 +34,14 @@ CASES = [
     Lognormal(mean=60.0, cv=0.8),
     Gamma(mean=30.0, cv=1.5),
     Empirical(values=[1.0, 5.0, 20.0], weights=[3, 1, 1]),
+    Mixture.model_validate(
+        {
+            "parts": [
+                {"share": 0.6, "dist": {"kind": "lognormal", "mean": 5.0, "cv": 1.0}},
+                {"share": 0.4, "dist": {"kind": "exponential", "mean": 300.0}},
+            ]
+        }
+    ),
 ]
 
 
@@ -59,3 +74,12 @@ def test_scale_multiplies_values() -> None:
 def test_empirical_weights_must_match_values() -> None:
     with pytest.raises(ValueError, match="weights has 1 entries"):
         Empirical(values=[1.0, 2.0], weights=[1.0])
+
+
+def test_mixture_shares_must_add_up_to_one() -> None:
+    parts = [{"share": 0.5, "dist": {"kind": "fixed", "value": 1.0}}] * 2
+    Mixture.model_validate({"parts": parts})
+    with pytest.raises(ValueError, match=r"add up to 1\.2"):
+        Mixture.model_validate(
+            {"parts": [*parts, {"share": 0.2, "dist": {"kind": "fixed", "value": 1}}]}
+        )

@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from fmssim.engine.fast.crews import crews_into
+from fmssim.engine.fast.compose import compose_into
 from fmssim.engine.fast.dispatch import dispatch_pool
-from fmssim.engine.fast.diversion import diversion_into
 from fmssim.engine.fast.heap import heap_pop, heap_push, heap_replace_top
 
 NAN = np.nan
@@ -171,21 +170,44 @@ def crews(
     """Allocation times with ``units`` needed per incident (travel and write-up zero)."""
     n = len(created)
     levels = np.array(level if level is not None else [0] * n, dtype=np.int64)
-    assigned = np.full(n, np.nan)
     zero = np.zeros(n)
-    crews_into(
-        assigned,
-        np.empty(n, np.int64),
-        np.array(created, dtype=np.float64),
-        levels,
-        np.array(units, dtype=np.int64),
+    n_levels = int(levels.max()) + 1 if n else 1
+    assigned, _ = one_pool(
+        (np.array(created, dtype=np.float64), levels, np.array(units, dtype=np.int64)),
         (zero, np.array(job, dtype=np.float64), zero),
-        int(levels.max()) + 1 if n else 1,
-        np.array(roster[0], dtype=np.float64),
-        np.array(roster[1], dtype=np.int64),
+        (n_levels, -1),
+        (np.array(roster[0], dtype=np.float64), np.array(roster[1], dtype=np.int64)),
         horizon,
     )
     return assigned
+
+
+def one_pool(
+    incidents: tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]],
+    jobs: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+    queues: tuple[int, int],
+    roster: tuple[NDArray[np.float64], NDArray[np.int64]],
+    horizon: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Allocation and last diversion times from the composing kernel for one pool, no
+    lending; ``incidents`` is (created, level, units); ``queues`` (levels, level of a P1
+    that may take an en-route unit, or -1)."""
+    created, levels, units = incidents
+    n = len(created)
+    out = tuple(np.full(n, np.nan) for _ in range(4))
+    p1_level = queues[1]
+    compose_into(
+        out,
+        np.empty(n, np.int64),
+        (created, np.zeros(n, np.int64), levels, units, np.zeros(n, np.int64)),
+        jobs,
+        (queues[0], np.zeros((1, queues[0]), np.bool_)),
+        (roster[0], roster[1], np.array([0, len(roster[0])], np.int64)),
+        None,
+        (0, p1_level) if p1_level >= 0 else None,
+        horizon,
+    )
+    return out[0], out[2]
 
 
 def test_two_unit_incident_waits_for_two_free_units() -> None:
@@ -292,14 +314,13 @@ def diversion(
     """Allocation and last diversion times from the en-route kernel (level 0 is P1; one
     unit per incident; no write-up; ``units`` on duty from 0)."""
     n = len(created)
-    assigned, diverted = np.full(n, np.nan), np.full(n, np.nan)
-    diversion_into(
-        assigned,
-        diverted,
-        np.array(created),
-        np.array(level, dtype=np.int64),
-        np.ones(n, np.int64),
-        (np.array(travel), np.array(on_scene), np.zeros(n)),
+    assigned, diverted = one_pool(
+        (
+            np.array(created, dtype=np.float64),
+            np.array(level, dtype=np.int64),
+            np.ones(n, np.int64),
+        ),
+        (np.array(travel, dtype=np.float64), np.array(on_scene, dtype=np.float64), np.zeros(n)),
         (3, 0),
         (np.array([0.0]), np.array([units], dtype=np.int64)),
         1e9,

@@ -57,6 +57,7 @@ def test_the_catalogue_lists_exactly_the_kpis_each_area_produces() -> None:
     produced = {
         "contact": contact.KPIS,
         "dispatch": dispatch.KPIS,
+        "incident_type": dispatch.TYPE_KPIS,
         "pools": pools.KPIS,
         "workforce": workforce.KPIS,
         "investigation": investigation.KPIS,

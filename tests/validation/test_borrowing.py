@@ -15,7 +15,6 @@ Scenario: scenarios/validation/two_pools.yaml — response (P1, P2) runs hot, ne
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +29,7 @@ from fmssim.experiment.replication import Task, run_replication
 from fmssim.model.compile import compile_scenario
 from fmssim.model.draws import Draws, IncidentDraws, draw
 from fmssim.model.inputs import Inputs
-from fmssim.scenario import Scenario, ScenarioError, load_scenario
+from fmssim.scenario import Scenario, load_scenario
 
 SCENARIO = Path(__file__).parents[2] / "scenarios" / "validation" / "two_pools.yaml"
 ON = "dispatch.options.p1_borrows_from=[neighbourhood]"
@@ -97,13 +96,6 @@ def test_borrowing_never_lowers_p1_attainment() -> None:
     off = kpi_per_replication(inputs(), REPS, "P1", "attained_share")
     mean, low, high = assert_higher(on, off)
     print(f"P1 attained, on − off: {mean:.4f}, paired 95% interval [{low:.4f}, {high:.4f}]")
-
-
-def test_multi_unit_p1_with_borrowing_is_rejected() -> None:
-    """Borrowing lends one unit; a P1 needing several is not simulated yet."""
-    key = re.escape("not supported yet: dispatch.grades.P1.units_needed")
-    with pytest.raises(ScenarioError, match=key):
-        inputs(ON, "dispatch.grades.P1.units_needed=2")
 
 
 def hand_built() -> Inputs:

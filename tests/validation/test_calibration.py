@@ -1,13 +1,16 @@
 """The 2019 baseline reproduces the reference force's stated 2019 figures.
 
-Calibrated inputs (tuned, each listed under ``assumptions:`` in scenarios/baseline_2019.yaml):
-the share of Force Contact staff answering contacts, which sets the omni-competent handler
-pool's mean headcount from fc_staff, fc_vacancies and fc_attendance (999 service level), 999
-mean patience (999 abandonment),
-the response pool's mean headcount (P1/P2 attainment and medians), each channel's grade
-mix (grade volumes) and the PPU departments' elapsed-time floors (open DA cases at the end
-of 2019, open child-abuse cases on average); their investigation streams are sized to the
-stated weekly throughput. Taken from the document (``sources:``): channel volumes, 999 and 101
+Calibrated inputs (tuned, each listed under ``assumptions:`` in scenarios/baseline_2019.yaml
+and in docs/calibration.md): the share of Force Contact staff answering contacts, which sets
+the omni-competent handler pool's mean headcount from fc_staff, fc_vacancies and fc_attendance
+(999 service level), 999 mean patience (999 abandonment), the pre-dispatch stages (P1 mean;
+P2's share dispatched at once and its deferred mean; P3 mean; domestic abuse's own deferral)
+for the P1/P2/P3 and DA attendance figures — the response roster itself is derived from the
+establishment and its availability, not tuned — each channel's grade mix (grade volumes) and
+the PPU departments' effort, caps and partner-agency stages (DA throughput, open DA cases at
+the end of 2019 and their age, open child-abuse cases on average: see also
+test_investigation_calibration.py); their investigation streams are sized to the stated
+weekly throughput. Taken from the document (``sources:``): channel volumes, 999 and 101
 mean handling times, the 10-second 999 target, the P1/P2 targets. Everything else is an
 assumption, not tuned.
 
@@ -27,6 +30,7 @@ import pytest
 
 from fmssim.engine.simulate import simulate
 from fmssim.experiment import run_experiment
+from fmssim.experiment.runner import RunResult
 from fmssim.model.compile import compile_scenario
 from fmssim.model.contact_draws import RESOLVED, contact_outcomes
 from fmssim.scenario import load_scenario
@@ -41,6 +45,9 @@ TARGETS = {
     ("dispatch", "P1", "response_median_min"): (12 + 55 / 60, 1.0, "p1_median_2019"),
     ("dispatch", "P2", "attained_share"): (0.39, 0.03, "p2_sla_attainment"),
     ("dispatch", "P2", "response_median_min"): (100.0, 10.0, "p2_median"),
+    # the statistic behind "2 h 39 min" is not stated; the mean is held here, the median
+    # is reported in docs/calibration.md
+    ("dispatch", "P3", "response_mean_min"): (159.0, 40.0, "p3_attendance_time"),
     # investigations: throughput within 5%, open cases within 10% (the issue's bands)
     ("investigation", "ppu_domestic_abuse", "finalised_per_week"): (
         1264.0,
@@ -80,9 +87,13 @@ VOLUMES = {  # annual volumes within 2%
 
 
 @cache
-def summary() -> pl.DataFrame:
+def result() -> RunResult:
     loaded = load_scenario(BASELINE, sets=["experiment.replications=6", "experiment.engine=fast"])
-    return run_experiment(loaded, workers=2).summary
+    return run_experiment(loaded, workers=2)
+
+
+def summary() -> pl.DataFrame:
+    return result().summary
 
 
 def row(area: str, group: str, kpi: str) -> dict[str, float]:
@@ -99,6 +110,20 @@ def test_service_levels_match_2019(key: tuple[str, str, str]) -> None:
         f"[{r['ci_low']:.4g}, {r['ci_high']:.4g}]"
     )
     assert target - tolerance <= r["ci_low"] and r["ci_high"] <= target + tolerance
+
+
+def test_domestic_abuse_attendance_averages_over_four_hours() -> None:
+    """da_attendance_time: "averaging over 4 hours" (a lower bound; immediate dispatch)."""
+    r = row("incident_type", "domestic_abuse", "immediate_attendance_mean_min")
+    assert r["ci_low"] >= 240.0, r
+
+
+def test_the_response_pool_is_busy_but_not_saturated() -> None:
+    """Credibility: the calibrated force runs Force Response plausibly busy (60-85% of units
+    on jobs over the year), not at the edge of overload, and no pool warns."""
+    r = row("pools", "response", "utilisation")
+    assert r["ci_low"] >= 0.60 and r["ci_high"] <= 0.85, r
+    assert not result().warnings, result().warnings
 
 
 @pytest.mark.parametrize("key", list(VOLUMES), ids=lambda k: k[1])

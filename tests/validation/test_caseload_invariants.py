@@ -1,5 +1,6 @@
 """Laws every investigation run keeps, on both engines: nothing lost, caps never exceeded,
-no case waits while a slot is free, urgent cases first, floors respected, Little's law.
+no case waits while a slot is free, urgent cases first, floors respected, no case worked
+by an ineligible investigator, Little's law.
 
 Scenario: scenarios/validation/investigations.yaml (two departments, several crime types,
 screening, risk levels, floors, an initial backlog). Little's law is checked per department
@@ -19,6 +20,7 @@ import pytest
 from fmssim.analytics.intervals import t_interval
 from fmssim.analytics.investigation import case_table, investigation_kpis
 from fmssim.engine.simulate import simulate
+from fmssim.model.case_draws import case_eligibility
 from fmssim.model.compile import compile_scenario
 from fmssim.model.inputs import Inputs
 from fmssim.scenario import load_scenario
@@ -88,36 +90,57 @@ def held_at(mine: pl.DataFrame, t: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("engine", ["des", "fast"])
 def test_caps_and_no_idle_slot_while_waiting(engine: str) -> None:
     """No investigator ever holds more than its cap; a case waits for allocation only
-    while every slot of its department is taken."""
+    while every slot of the investigators eligible for it is taken."""
     inv = inputs().investigations
     assert inv is not None
-    table = cases(engine, 2).filter(~pl.col("screened"))
+    result = simulate(engine, inputs(), 2)
+    assert result.draws.cases is not None
+    eligible = case_eligibility(inv, result.draws.cases)
+    table = cases(engine, 2).with_columns(eligible=eligible).filter(~pl.col("screened"))
     for d, dept in enumerate(inv.names):
         mine = table.filter(pl.col("department") == dept)
-        cap, slots = int(inv.cap[d]), int(inv.cap[d] * inv.investigators[d])
-        for _, per in mine.filter(pl.col("investigator").is_not_null()).group_by("investigator"):
+        cap, klass = int(inv.cap[d]), inv.investigator_class[d]
+        held = mine.filter(pl.col("investigator").is_not_null())
+        for _, per in held.group_by("investigator"):
             times = per["allocated_min"].to_numpy()
             assert held_at(per, times).max() <= cap
         waited = mine.filter((pl.col("wait_min") > 0) | pl.col("allocated_min").is_nan())
         assert waited.height > 0, f"{dept}: nobody waited, the check is empty"
-        assert np.all(held_at(mine, waited["entered_min"].to_numpy()) == slots), dept
+        for (mask,), group in waited.group_by("eligible"):
+            ok = np.flatnonzero((int(mask) >> klass) & 1)
+            slots = cap * len(ok)
+            by_them = held.filter(pl.col("investigator").is_in(ok.tolist()))
+            at = held_at(by_them, group["entered_min"].to_numpy())
+            assert np.all(at == slots), f"{dept}: a case waited while an eligible slot was free"
 
 
 def test_most_urgent_first() -> None:
     """Among cases of one department waiting at the same allocation instant, none is
-    allocated ahead of a more urgent one (a higher risk level) that waits on."""
-    table = cases("fast", 3).filter(pl.col("department") == "safeguarding", ~pl.col("backlog"))
+    allocated ahead of a more urgent one (a higher risk level) that waits on and that the
+    same investigator could have taken (its class eligible)."""
+    inv = inputs().investigations
+    assert inv is not None
+    result = simulate("fast", inputs(), 3)
+    assert result.draws.cases is not None
+    eligible = case_eligibility(inv, result.draws.cases)
+    d = inv.names.index("safeguarding")
+    table = (
+        cases("fast", 3)
+        .with_columns(eligible=eligible)
+        .filter(pl.col("department") == "safeguarding", ~pl.col("backlog"))
+    )
     rank = {"high": 0, "medium": 1, "standard": 2}
     ranked = table.with_columns(rank=pl.col("risk").replace_strict(rank, return_dtype=pl.Int64))
-    allocated = ranked.filter(pl.col("wait_min") > 0)
+    allocated = ranked.filter(pl.col("allocated_min").is_not_nan(), pl.col("wait_min") > 0)
     assert allocated.height > 0
     for row in allocated.iter_rows(named=True):
-        t = row["allocated_min"]
+        t, klass = row["allocated_min"], int(inv.investigator_class[d][row["investigator"]])
         skipped = ranked.filter(
             pl.col("entered_min") <= t,
             (pl.col("allocated_min") > t) | pl.col("allocated_min").is_nan(),
             (pl.col("rank") < row["rank"])
             | ((pl.col("rank") == row["rank"]) & (pl.col("case") < row["case"])),
+            (pl.col("eligible") // (1 << klass)) % 2 == 1,
         )
         assert skipped.height == 0, f"case {row['case']} allocated ahead of {skipped['case']}"
 
@@ -156,3 +179,23 @@ def test_littles_law_per_department() -> None:
         low, high = t_interval(float(v.mean()), float(v.var(ddof=1)), len(v), LEVEL)
         print(f"{key}: relative gap 99% interval [{low:.4f}, {high:.4f}]")
         assert low <= 0.0 <= high, f"{key}: Little's law gap [{low:.4f}, {high:.4f}]"
+
+
+@pytest.mark.parametrize("engine", ["des", "fast"])
+def test_never_worked_by_an_ineligible_investigator(engine: str) -> None:
+    """Every allocated case's investigator is of a class its eligibility allows (high-risk
+    abuse only to PIP2 detectives, investigators 0-7 of safeguarding)."""
+    inv = inputs().investigations
+    assert inv is not None
+    result = simulate(engine, inputs(), 4)
+    draws, out = result.draws.cases, result.cases
+    assert draws is not None and out is not None
+    eligible = case_eligibility(inv, draws)
+    taken = np.flatnonzero(~np.isnan(out.investigator))
+    for d in range(len(inv.names)):
+        mine = taken[draws.department[taken] == d]
+        klass = inv.investigator_class[d][out.investigator[mine].astype(np.int64)]
+        assert np.all((eligible[mine] >> klass) & 1), inv.names[d]
+    restricted = taken[eligible[taken] == 1]
+    high = inv.types.risk_names[2].index("high")
+    assert len(restricted) > 0 and np.all(draws.risk[restricted] == high)

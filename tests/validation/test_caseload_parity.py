@@ -1,7 +1,8 @@
 """Engine parity for investigations: both engines give identical case records.
 
 Random small scenarios (hypothesis) with every part switched on — several departments and
-crime types, caps, risk levels, screening, floors, backlogs, any effort distribution and a
+crime types, caps, risk levels (with their own effort), screening, floors, outside stages
+(limited and unlimited servers), major incidents, backlogs, any effort distribution and a
 work rate that steps in time (as the workforce model will make it) — often with creation
 times snapped to a grid so that arrivals, completions, floors and rate changes coincide;
 then hand-built cases where events tie exactly.
@@ -57,6 +58,18 @@ def efforts(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
+def stage_times(draw: st.DrawFn) -> dict[str, Any]:
+    """A stage's time in days: continuous, or whole days (so stage ends coincide)."""
+    kind = draw(st.sampled_from(["fixed", "exponential", "lognormal"]))
+    mean = draw(st.floats(0.05, 5.0))
+    if kind == "fixed":
+        return {"kind": "fixed", "value": draw(st.sampled_from([0.5, 1.0, 2.0, mean]))}
+    if kind == "lognormal":
+        return {"kind": kind, "mean": mean, "cv": draw(st.floats(0.1, 2.0))}
+    return {"kind": "exponential", "mean": mean}
+
+
+@st.composite
 def departments(draw: st.DrawFn, name: str) -> dict[str, Any]:
     dept: dict[str, Any] = {
         "investigators_fte": draw(st.sampled_from([0.4, 1.0, 2.0, 3.5, 6.0])),
@@ -65,6 +78,26 @@ def departments(draw: st.DrawFn, name: str) -> dict[str, Any]:
     }
     if draw(st.booleans()):
         dept["min_elapsed_days"] = draw(efforts())
+    if draw(st.booleans()):
+        dept["stages"] = {
+            f"s{k}": {
+                "servers": draw(st.sampled_from([None, 1, 2, 5])),
+                "days": draw(stage_times()),
+            }
+            for k in range(draw(st.integers(1, 3)))
+        }
+    if draw(st.booleans()):
+        dept["classes"] = draw(
+            st.sampled_from(
+                [{"pip2": 0.5, "staff": 0.5}, {"pip2": 0.3, "staff": 0.5, "student": 0.2}]
+            )
+        )
+    if draw(st.booleans()):
+        dept["major_incidents"] = {
+            "per_year": draw(st.sampled_from([5.0, 30.0, 100.0])),
+            "team_fte": draw(st.sampled_from([0.2, 1.0, 3.0])),
+            "weeks": draw(stage_times()),
+        }
     if draw(st.booleans()):
         dept["backlog"] = {
             "open_cases": draw(st.integers(0, 30)),
@@ -78,6 +111,7 @@ def departments(draw: st.DrawFn, name: str) -> dict[str, Any]:
 def scenarios(draw: st.DrawFn) -> Scenario:
     """One to three departments fed by one to three crime types, a month long."""
     names = [f"d{k}" for k in range(draw(st.integers(1, 3)))]
+    depts = {n: draw(departments(n)) for n in names}
     crimes = {}
     for k in range(draw(st.integers(1, 3))):
         crime: dict[str, Any] = {
@@ -88,6 +122,17 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         }
         if draw(st.booleans()):
             crime["risk_levels"] = {"high": 0.3, "standard": 0.7}
+            if draw(st.booleans()):
+                crime["risk_effort"] = {"high": 2.5}
+        dept = depts[crime["department"]]
+        if dept.get("classes") and draw(st.booleans()):
+            classes = list(dept["classes"])
+            rule = dept.setdefault("eligibility", {}).setdefault(f"c{k}", {})
+            rule["all"] = draw(st.lists(st.sampled_from(classes), min_size=1, unique=True))
+            if "risk_levels" in crime:
+                rule["high"] = [classes[0]]
+        stages = dept.get("stages", {})
+        crime["stages"] = {g: draw(st.sampled_from([0.0, 0.4, 1.0])) for g in stages}
         crimes[f"c{k}"] = crime
     doc = {
         "name": "random",
@@ -98,7 +143,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         },
         "demand": {"crimes": crimes},
         "dispatch": {"grades": {}},
-        "investigations": {"departments": {n: draw(departments(n)) for n in names}},
+        "investigations": {"departments": depts},
         "experiment": {"seed": draw(st.integers(0, 2**32))},
     }
     return Scenario.model_validate(doc)
@@ -182,6 +227,8 @@ def tie_draws(rows: list[tuple[float, int, float, float]]) -> CaseDraws:
         floor_min=a[:, 3],
         screened=np.zeros(n, np.bool_),
         source=np.ones(n, np.int64),
+        stages=np.zeros(n, np.int64),
+        stage_min=np.zeros((n, 0)),
     )
 
 

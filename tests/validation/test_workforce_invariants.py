@@ -41,23 +41,50 @@ DETERMINISTIC = settings(
 
 
 def assert_closes(m: Monthly) -> None:
-    """Stock and flow close every month for every department."""
-    e, s = m["experienced_fte"], m["students"]
+    """Stock and flow close every month for every department and for the force: officers
+    next month = this month − leavers + officers posted at the end of their programme +
+    transfers in − transfers out; students next month = this month − leavers − completions
+    + rotations in − rotations out + next month's joiners. Postings, transfers and
+    rotations move people between departments and never create or lose them."""
+    permanent = m["experienced_fte"] + m["new_fte"]
     np.testing.assert_allclose(
-        e[1:], e[:-1] - m["experienced_leavers"][:-1] + m["completed"][:-1], atol=1e-9
-    )
-    np.testing.assert_allclose(
-        s[1:],
-        s[:-1] - m["student_leavers"][:-1] - m["completed"][:-1] + m["joiners"][1:],
+        permanent[1:],
+        permanent[:-1]
+        - m["experienced_leavers"][:-1]
+        - m["new_leavers"][:-1]
+        + m["posted"][:-1]
+        + m["transfers_in"][:-1]
+        - m["transfers_out"][:-1],
         atol=1e-9,
     )
-    # waiting students count at their PDU, the rest where they are posted: equal force-wide
-    phases = m["in_training"] + m["tutored"] + m["independent"]
+    s = m["students"]
     np.testing.assert_allclose(
-        s.sum(axis=1), (phases + m["students_waiting_for_tutor"]).sum(axis=1), atol=1e-9
+        s[1:],
+        s[:-1]
+        - m["student_leavers"][:-1]
+        - m["completed"][:-1]
+        + m["rotated_in"][:-1]
+        - m["rotated_out"][:-1]
+        + m["joiners"][1:],
+        atol=1e-9,
     )
-    assert np.all(m["tutors_in_use"] <= e + 1e-9)
+    for into, out_of in (("posted", "completed"), ("transfers_in", "transfers_out"),
+                         ("rotated_in", "rotated_out")):  # fmt: skip
+        np.testing.assert_allclose(m[into].sum(axis=1), m[out_of].sum(axis=1), atol=1e-9)
+    officers = m.officers().sum(axis=1)
+    np.testing.assert_allclose(
+        officers[1:],
+        officers[:-1] - m["leavers"][:-1].sum(axis=1) + m["joiners"][1:].sum(axis=1),
+        atol=1e-9,
+    )
+    # waiting students count at their PDU (department tutors), the rest where posted
+    phases = m["in_training"] + m["tutored"] + m["on_driving_course"] + m["independent"]
+    waiting = m["students_waiting_for_tutor"] + m["students_waiting_for_driving"]
+    np.testing.assert_allclose(s.sum(axis=1), (phases + waiting).sum(axis=1), atol=1e-9)
+    assert np.all(m["tutors_in_use"] <= permanent + 1e-9)
     for column in ("students_waiting_for_tutor", "leavers", "effective_fte", "tutors_in_use"):
+        assert np.all(m[column] >= -1e-9), column
+    for column in ("experienced_fte", "new_fte", "students"):
         assert np.all(m[column] >= -1e-9), column
 
 

@@ -9,10 +9,14 @@
   Erlang B, whatever the tutoring-time distribution with the same mean. A month is too coarse
   for a continuous-time law, so the same pipeline runs with fine steps (mean tutoring time 30
   steps, Poisson intake per step); the discretisation biases the share by about −0.005
-  (measured at 30 steps), inside the 99% interval across replications.
+  (measured at 30 steps), inside the 99% interval across replications. The same law is also
+  checked through the scenario format (``scenarios/validation/workforce_erlang_b.yaml``:
+  ``steps_per_month``, fractional phase months, ``poisson`` intake).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +25,8 @@ from workforce_plans import constant_intake, plan, route
 
 from fmssim.analytics.manpower import markov_steady_state, markov_step, mt_g_inf_mean
 from fmssim.analytics.theory import erlang_b
+from fmssim.model.compile import compile_scenario
+from fmssim.scenario import load_scenario
 from fmssim.workforce import Stochastic, run_pipeline
 from fmssim.workforce.plan import TUTORED, Cohort, Route, per_step
 
@@ -209,3 +215,33 @@ def test_share_finding_no_tutor_is_erlang_b(lengths: list[int]) -> None:
     low, high = shares.mean() - half, shares.mean() + half
     print(f"{lengths}: Erlang B {target:.4f}, 99% interval [{low:.4f}, {high:.4f}]")
     assert abs(shares.mean() - target) <= half, (shares.mean(), half, target)
+
+
+# --- the same law written in the scenario format -------------------------------------------
+
+ERLANG_SCENARIO = Path(__file__).parents[2] / "scenarios" / "validation" / "workforce_erlang_b.yaml"
+FORMAT_REPS, FORMAT_WARMUP = 6, 300
+
+
+@pytest.mark.parametrize("variant", [None, "two_point"], ids=["fixed", "two-point"])
+def test_share_finding_no_tutor_is_erlang_b_in_the_scenario_format(variant: str | None) -> None:
+    """Poisson intake (`poisson: true`) and phase lengths not tied to whole months
+    (`steps_per_month: 30`, a tutored phase of 0.2 or 1.8 months) are expressible in a
+    scenario, and the compiled pipeline's loss share is Erlang B(3, 3) inside its 99%
+    interval, for both tutoring-time distributions (insensitivity)."""
+    workforce = compile_scenario(load_scenario(ERLANG_SCENARIO, variant).scenario).workforce
+    assert workforce is not None
+    p = workforce.plan
+    assert sorted(s for r in p.routes for s in r.steps) == [6, 30, 54]
+    assert all(c.poisson for c in p.cohorts)
+    shares = []
+    for rep in range(FORMAT_REPS):
+        monthly = run_pipeline(p, Stochastic(np.random.default_rng([2024, rep])))
+        lost = monthly["overflowed"][FORMAT_WARMUP:, 0].sum()
+        shares.append(lost / monthly["needing_tutor"][FORMAT_WARMUP:, 0].sum())
+    values = np.array(shares)
+    half = stats.t.ppf(0.5 + LEVEL / 2, FORMAT_REPS - 1) * values.std(ddof=1) / np.sqrt(FORMAT_REPS)
+    target = erlang_b(SLOTS, LOAD)
+    print(f"{variant or 'fixed'}: Erlang B {target:.4f}, 99% interval "
+          f"[{values.mean() - half:.4f}, {values.mean() + half:.4f}]")  # fmt: skip
+    assert abs(values.mean() - target) <= half, (values.mean(), half, target)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -30,10 +32,12 @@ def plan(
     overflow: bool = False,
     deployable: float = 0.9,
     tutor_capacity: float = 0.5,
+    **more: Any,
 ) -> Plan:
-    """A plan with ``len(experienced)`` departments (by default one, with unlimited tutors)."""
+    """A plan with ``len(experienced)`` departments (by default one, with unlimited tutors);
+    ``more`` sets the optional parts (tenure, growth, force tutors, driving places)."""
     n = len(experienced)
-    return Plan(
+    built = Plan(
         departments=tuple(f"d{i}" for i in range(n)),
         experienced=np.array(experienced, dtype=np.float64),
         leave_per_step=np.array(leave, dtype=np.float64),
@@ -48,6 +52,7 @@ def plan(
         cohorts=tuple(sorted(cohorts, key=lambda c: (c.step, c.route, c.department))),
         n_steps=steps,
     )
+    return replace(built, **more)
 
 
 def constant_intake(steps: int, per_route: Sequence[float], department: int = 0) -> list[Cohort]:

@@ -24,6 +24,7 @@ KPIS = (
     "finalised_per_week",
     "open_cases_mean",
     "open_cases_end",
+    "open_under_30d_share_end",
     "finalised_within_30d_share",
     "finalise_median_days",
     "allocation_wait_mean_days",
@@ -113,12 +114,14 @@ class _Cases:
         taken = (self.allocated >= lo) & (self.allocated < hi)
         wait = self.allocated[taken] - self.entered[taken]
         end = np.nan_to_num(self.finalised, nan=np.inf)
+        still_open = (self.entered < hi) & ~(end < hi)
         overlap = np.clip(np.minimum(end, hi) - np.maximum(self.entered, lo), 0.0, None)
         return {
             "cases_opened": float(np.count_nonzero((self.created >= lo) & (self.created < hi))),
             "finalised_per_week": float(np.count_nonzero(done)) / ((hi - lo) / MIN_PER_WEEK),
             "open_cases_mean": float(np.sum(overlap)) / (hi - lo),
-            "open_cases_end": float(np.count_nonzero((self.entered < hi) & ~(end < hi))),
+            "open_cases_end": float(np.count_nonzero(still_open)),
+            "open_under_30d_share_end": _mean(hi - self.created[still_open] < target_min),
             "finalised_within_30d_share": _mean(open_time <= target_min),
             "finalise_median_days": _median(open_time / MIN_PER_DAY),
             "allocation_wait_mean_days": _mean(wait / MIN_PER_DAY),

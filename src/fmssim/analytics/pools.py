@@ -2,7 +2,10 @@
 
 Overtime is the time units spend on jobs above the roster: a unit whose shift ended while it
 was busy finishes the job (shift ends never interrupt a job), so busy units may exceed units
-on duty. ``overtime_hours`` = ∫ max(busy − on duty, 0) dt over the year.
+on duty. ``overtime_hours`` = ∫ max(busy − on duty, 0) dt over the year. A P1 that took a
+travelling unit holds it from that unit's earlier assignment (the travel it had done is busy
+time). ``lent_hours`` is the time the pool's units spent on other pools' incidents (lending
+rules: "neighbourhood hours taken by response work").
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from fmssim.analytics.windows import long_table
+from fmssim.analytics.windows import held_from, long_table
 
 KPIS = (
     "units_on_duty_mean",
     "units_busy_mean",
     "utilisation",
     "overtime_hours",
+    "lent_hours",
+    "lent_share",
     "waiting_at_year_end",
 )
 MIN_PER_HOUR = 60.0
@@ -33,8 +38,10 @@ def pool_kpis(
     rows = []
     for pool, (change_min, change_units) in rosters.items():
         mine = incidents.filter(pl.coalesce("lent_by", "pool") == pool)  # whose units held it
-        busy = _busy_steps(
-            mine["assigned_min"].to_numpy(), mine["free_min"].to_numpy(), mine["units"].to_numpy()
+        busy = _busy_steps(held_from(mine), mine["free_min"].to_numpy(), mine["units"].to_numpy())
+        lent = mine.filter(pl.col("lent_by") == pool)  # other pools' work
+        lent_busy = _busy_steps(
+            held_from(lent), lent["free_min"].to_numpy(), lent["units"].to_numpy()
         )
         own = incidents.filter(pl.col("pool") == pool)
         created, assigned = own["created_min"].to_numpy(), own["assigned_min"].to_numpy()
@@ -45,6 +52,7 @@ def pool_kpis(
                     "year_index": k,
                     "group": pool,
                     **_window(busy, (change_min, change_units), lo, hi),
+                    **_lent(lent_busy, (change_min, change_units), lo, hi),
                     "waiting_at_year_end": _waiting_at(created, assigned, hi),
                 }
             )
@@ -108,6 +116,20 @@ def _window(
         "units_busy_mean": busy_mean,
         "utilisation": busy_mean / duty_mean if duty_mean > 0 else float("nan"),
         "overtime_hours": float(np.sum(np.maximum(n_busy - on_duty, 0) * length) / MIN_PER_HOUR),
+    }
+
+
+def _lent(
+    busy: Steps, roster: tuple[NDArray[np.float64], NDArray[np.int64]], lo: float, hi: float
+) -> dict[str, float]:
+    """Hours the pool's units spent on other pools' incidents over [lo, hi) (lending rules,
+    ``p1_borrows_from``), and their share of its on-duty hours."""
+    window = _window(busy, roster, lo, hi)
+    span_hours = (hi - lo) / MIN_PER_HOUR
+    duty = window["units_on_duty_mean"]
+    return {
+        "lent_hours": window["units_busy_mean"] * span_hours,
+        "lent_share": window["units_busy_mean"] / duty if duty > 0 else float("nan"),
     }
 
 

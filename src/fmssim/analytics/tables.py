@@ -15,43 +15,66 @@ from fmssim.model.inputs import Inputs
 def incident_table(inputs: Inputs, draws: Draws, outcome: Outcome) -> pl.DataFrame:
     """One row per incident of one replication.
 
-    An appointment's row starts at its creation (not its planned departure) and its target is
-    its slot: ``target_min`` = slot − creation, so "response ≤ target" is "arrived by the slot".
+    ``created_min`` is the log's creation and ``ready_min`` the end of its pre-dispatch stage
+    (when it joined its pool's queue): wait = assigned − ready, response = arrived − created,
+    so response = pre-dispatch + wait + travel. An appointment's row starts at its creation
+    (not its planned departure) and its target is its slot: ``target_min`` = slot − creation,
+    so "response ≤ target" is "arrived by the slot"; its wait is counted from creation.
     """
     d = draws.incidents
     grades = inputs.grades
     pool_names = [*inputs.pools.names, ""]
-    created, target = d.created_min, grades.target_min[d.grade]
+    ready = d.created_min
+    created = ready if d.logged_min is None else d.logged_min
+    target = grades.target_min[d.grade]
     slot = np.full(len(d), np.nan) if d.slot_min is None else d.slot_min
     if d.booked_min is not None:  # an appointment: from its creation, due by its slot
         booked = ~np.isnan(d.booked_min)
         created = np.where(booked, d.booked_min, created)
+        ready = np.where(booked, created, ready)
         target = np.where(booked, slot - created, target)
     return pl.DataFrame(
         {
             "rep": pl.Series(np.full(len(d), draws.replication), dtype=pl.Int32),
             "incident": pl.Series(np.arange(len(d)), dtype=pl.Int64),
             "grade": _names(grades.names, d.grade),
+            "type": _types(inputs, d.kind, len(d)),
+            "graded": _names(grades.names, d.grade if d.graded is None else d.graded),
             "pool": _names(pool_names, grades.pool[d.grade]),
             "lent_by": _lenders(pool_names, outcome.borrowed_from),
             "target_min": target,
             "units": pl.Series(grades.units_needed[d.grade], dtype=pl.Int64),
             "created_min": created,
+            "ready_min": ready,
             "slot_min": slot,
             "assigned_min": outcome.assigned_min,
             "arrived_min": outcome.arrived_min,
             "cleared_min": outcome.cleared_min,
             "free_min": outcome.free_min,
             "diverted_min": outcome.diverted_min,
+            "lost_travel_min": outcome.lost_travel_min,
         }
     ).with_columns(
-        wait_min=pl.col("assigned_min") - pl.col("created_min"),
+        pre_dispatch_min=pl.col("ready_min") - pl.col("created_min"),
+        wait_min=pl.col("assigned_min") - pl.col("ready_min"),
         response_min=pl.col("arrived_min") - pl.col("created_min"),
     )
 
 
+def _types(inputs: Inputs, kind: NDArray[np.int64] | None, n: int) -> pl.Series:
+    """Incident type names; null where an incident has none."""
+    names = inputs.grades.types.names if inputs.grades.types is not None else ()
+    dtype = pl.Enum(list(names))
+    if kind is None:
+        return pl.Series(dtype=dtype).extend_constant(None, n)
+    index = pl.Series(kind, dtype=pl.Int64)
+    index = pl.select(pl.when(index >= 0).then(index)).to_series()
+    return pl.Series(list(names), dtype=dtype).gather(index)
+
+
 def _lenders(names: list[str], borrowed_from: NDArray[np.float64]) -> pl.Series:
-    """The pool that lent a P1 its unit; null when its own pool attended (or nobody did)."""
+    """The pool that lent the incident its units; null when its own pool attended (or nobody
+    did)."""
     index = pl.Series(borrowed_from, nan_to_null=True).cast(pl.Int64)
     return pl.Series(names, dtype=pl.Enum(list(dict.fromkeys(names)))).gather(index)
 

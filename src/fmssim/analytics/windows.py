@@ -93,3 +93,14 @@ def aggregate(frame: pl.DataFrame, keys: list[str], **exprs: pl.Expr) -> pl.Data
         empty = frame.group_by(keys).agg(**exprs)
         return empty.with_columns(pl.col(k).cast(pl.String) for k in keys if k != "year_index")
     return pl.concat(rows, how="vertical_relaxed")
+
+
+def held_from(records: pl.DataFrame) -> NDArray[np.float64]:
+    """When each incident's units became busy for it: its assignment, or earlier for a P1
+    that took a travelling unit (the travel that unit had done, ``lost_travel_min``, is busy
+    time too)."""
+    assigned = records["assigned_min"].to_numpy()
+    if "lost_travel_min" not in records.columns:
+        return assigned
+    lost = records["lost_travel_min"].to_numpy()
+    return np.where(np.isnan(lost), assigned, assigned - np.nan_to_num(lost))

@@ -52,6 +52,9 @@ def compare(scenario: Path, names: tuple[str, ...], listed: bool, **options: Any
 
         print_headline(result.summary, _title(result))  # per variant and year (multi-year)
         print_comparison(result.comparison, _title(result), HEADLINE_KPIS)
+        from fmssim.report.uplift import print_uplift_gains
+
+        print_uplift_gains(result.comparison, names[0])
     click.echo(f"run folder: {folder}", err=options["quiet"])
 
 

@@ -40,7 +40,8 @@ class Timeline:
 @dataclass(frozen=True)
 class Outcome(Timeline):
     """Per-incident times in minutes, indexed by incident id; NaN where not reached; the pool
-    a P1 borrowed its unit from, if it did; and when a P1 last took its unit on the way."""
+    lending units, if another pool's did; when a P1 last took its unit on the way; and the
+    travel lost when a P1 took a travelling unit."""
 
     assigned_min: NDArray[np.float64]
     """A unit was allocated."""
@@ -51,11 +52,15 @@ class Outcome(Timeline):
     free_min: NDArray[np.float64]
     """The unit was free again (after write-up)."""
     borrowed_from: NDArray[np.float64]
-    """Index of the pool that lent the unit (``p1_borrows_from``); NaN when the incident's own
-    pool attended, or nobody did."""
+    """Index of the pool that lent the units (``p1_borrows_from``, ``lending``); NaN when the
+    incident's own pool attended, or nobody did."""
     diverted_min: NDArray[np.float64]
     """The last time a P1 took the incident's unit while it was travelling
     (``p1_takes_en_route_unit``); NaN if that never happened."""
+    lost_travel_min: NDArray[np.float64]
+    """On a P1 that took a travelling unit: the travel that unit had already done towards the
+    job it left (busy time, counted in the P1's pool; the unit was busy from ``assigned_min``
+    − this); NaN otherwise."""
 
 
 @dataclass(frozen=True)
@@ -93,3 +98,6 @@ class CaseOutcome(Timeline):
     """The case was finalised and its slot freed: its work done and its floor passed."""
     investigator: NDArray[np.float64]
     """Index of the investigator within the department; NaN while never allocated."""
+    stage_wait_min: NDArray[np.float64]
+    """Time the case waited for a free server at its outside stages, in all (0 from its
+    allocation; NaN while never allocated)."""

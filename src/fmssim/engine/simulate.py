@@ -2,9 +2,11 @@
 
 Both engines run the same stages on the same draws: the contact stage; then, in the chained
 mode, the incidents handled contacts create are drawn (:func:`fmssim.model.draws.chain`);
-then the dispatch stage; then the crimes that cleared incidents and handled contacts create
-are drawn (:func:`fmssim.model.case_chain.chain_cases`) and merged with the crime streams'
-cases and the initial backlogs; then the investigation stage. Parity at each stage makes
+then travel times are scaled by each pool's expected idle units where the scenario asks
+(:func:`fmssim.model.travel.scale_travel`); then the dispatch stage; then the crimes that
+cleared incidents and handled contacts create are drawn
+(:func:`fmssim.model.case_chain.chain_cases`) and merged with the crime streams' cases and
+the initial backlogs; then the investigation stage. Parity at each stage makes
 the next stage's draws identical too.
 """
 
@@ -24,6 +26,7 @@ from fmssim.model.case_draws import CaseDraws
 from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.draws import Draws, chain, draw
 from fmssim.model.inputs import Inputs
+from fmssim.model.travel import scale_travel
 from fmssim.workforce.coupling import replication_inputs
 from fmssim.workforce.pipeline import Monthly
 
@@ -63,6 +66,7 @@ def simulate(engine: str, inputs: Inputs, replication: int) -> Simulated:
     if draws.contacts is not None:
         contacts = run_contacts(inputs, draws.contacts)
         draws = chain(inputs, draws, contacts)
+    draws = scale_travel(inputs, draws)
     incidents = run_dispatch(inputs, draws)
     draws = chain_cases(inputs, draws, incidents, contacts)
     cases = None if draws.cases is None else CASES[engine](inputs, draws.cases)

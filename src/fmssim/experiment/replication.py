@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from fmssim.analytics.contact import contact_kpis
-from fmssim.analytics.dispatch import dispatch_kpis
+from fmssim.analytics.dispatch import dispatch_kpis, type_kpis
 from fmssim.analytics.investigation import case_table, investigation_kpis
 from fmssim.analytics.pools import pool_kpis
 from fmssim.analytics.tables import contact_table, incident_table
@@ -49,15 +49,7 @@ def run_replication(task: Task) -> pl.DataFrame:
     if task.records_dir is not None:
         for kind, table in tables.items():
             atomic_parquet(table, task.records_dir / kind / f"rep={task.replication:05d}.parquet")
-    kpis = [dispatch_kpis(tables["incidents"], grid.year_bounds_min, grid.year_labels)]
-    rosters = dict(
-        zip(
-            inputs.pools.names,
-            zip(inputs.pools.change_min, inputs.pools.change_units, strict=True),
-            strict=True,
-        )
-    )
-    kpis.append(pool_kpis(tables["incidents"], rosters, grid.year_bounds_min, grid.year_labels))
+    kpis = _dispatch_kpis(inputs, tables["incidents"])
     if "contacts" in tables:
         ch = inputs.channels
         slots = ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64)
@@ -75,3 +67,20 @@ def run_replication(task: Task) -> pl.DataFrame:
     if task.more_kpis is not None:
         kpis.append(task.more_kpis(inputs, tables))
     return pl.concat(kpis)
+
+
+def _dispatch_kpis(inputs: Inputs, incidents: pl.DataFrame) -> list[pl.DataFrame]:
+    """Per grade, per incident type (when the scenario has types) and per pool."""
+    grid = inputs.grid
+    kpis = [dispatch_kpis(incidents, grid.year_bounds_min, grid.year_labels)]
+    if inputs.grades.types is not None:
+        kpis.append(type_kpis(incidents, grid.year_bounds_min, grid.year_labels))
+    rosters = dict(
+        zip(
+            inputs.pools.names,
+            zip(inputs.pools.change_min, inputs.pools.change_units, strict=True),
+            strict=True,
+        )
+    )
+    kpis.append(pool_kpis(incidents, rosters, grid.year_bounds_min, grid.year_labels))
+    return kpis

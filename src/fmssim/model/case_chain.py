@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+from numpy.typing import NDArray
 
 from fmssim.engine.records import ContactOutcome, Outcome
 from fmssim.model.case_draws import Part, as_part, merge_cases, typed_cases
@@ -28,13 +29,16 @@ def chain_cases(
     inv = inputs.investigations
     if inv is None or draws.cases is None:
         return draws
-    if not (inv.grade_crime_share > 0).any() and not (inv.channel_crime_share > 0).any():
+    types = inputs.grades.types
+    by_type = types is not None and bool(np.nan_to_num(types.crime_share).any())
+    by_grade = bool((inv.grade_crime_share > 0).any())
+    if not (by_grade or by_type or (inv.channel_crime_share > 0).any()):
         return draws
     base = len(inv.names) + len(inv.types.names)
     parts = [as_part(draws.cases), *_from_incidents(inputs, draws, incidents, base)]
     if contacts is not None and draws.contacts is not None:
         parts += _from_contacts(inputs, draws, contacts, base + len(inputs.grades.names))
-    return replace(draws, cases=merge_cases(parts))
+    return replace(draws, cases=replace(merge_cases(parts), capacity=draws.cases.capacity))
 
 
 def _from_incidents(inputs: Inputs, draws: Draws, out: Outcome, base: int) -> list[Part]:
@@ -42,18 +46,40 @@ def _from_incidents(inputs: Inputs, draws: Draws, out: Outcome, base: int) -> li
     assert inv is not None
     parts = []
     for i, name in enumerate(g.names):
-        share, k = inv.grade_crime_share[i], int(inv.grade_crime_type[i])
-        if share <= 0 or k < 0:
-            continue
         ids = np.flatnonzero(d.grade == i)
+        share, crime = _crime_rules(inputs, i, len(ids), None if d.kind is None else d.kind[ids])
+        if not np.any((share > 0) & (crime >= 0)):
+            continue
         u = generator(inputs.seed, draws.replication, StreamKind.INCIDENT_CRIME, name).random(
             len(ids)
         )
         when = d.created_min[ids] if g.pool[i] < 0 else out.cleared_min[ids]
-        created = when[(u < share) & ~np.isnan(when)]
-        stream = f"{inv.types.names[k]}<-{name}"
-        parts.append(typed_cases(inputs, draws.replication, k, created, stream, base + i))
+        made = (u < share) & (crime >= 0) & ~np.isnan(when)
+        for k in np.unique(crime[made]):
+            created = when[made & (crime == k)]
+            stream = f"{inv.types.names[k]}<-{name}"
+            parts.append(typed_cases(inputs, draws.replication, int(k), created, stream, base + i))
     return parts
+
+
+def _crime_rules(
+    inputs: Inputs, grade: int, n: int, kind: NDArray[np.int64] | None
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Per incident of ``grade``: the share creating a crime and the crime type (index into
+    the investigation types, -1 for none) — the grade's, or its incident type's own."""
+    inv, types = inputs.investigations, inputs.grades.types
+    assert inv is not None
+    share = np.full(n, inv.grade_crime_share[grade])
+    crime = np.full(n, inv.grade_crime_type[grade], np.int64)
+    if kind is None or types is None:
+        return share, crime
+    for t in range(len(types.names)):
+        mine = kind == t
+        if not np.isnan(types.crime_share[t]):
+            share[mine] = types.crime_share[t]
+        if types.crime_type[t] is not None:
+            crime[mine] = inv.types.names.index(types.crime_type[t])
+    return share, crime
 
 
 def _from_contacts(inputs: Inputs, draws: Draws, out: ContactOutcome, base: int) -> list[Part]:

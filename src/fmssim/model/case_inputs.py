@@ -34,6 +34,11 @@ class CrimeTypeInputs:
     """Per type: risk levels, most urgent first (empty: no levels)."""
     risk_cdf: tuple[NDArray[np.float64], ...]
     """Per type: cumulative shares of ``risk_names``."""
+    risk_effort: tuple[NDArray[np.float64], ...]
+    """Per type: effort multiplier of each risk level (empty: no levels)."""
+    stage_share: tuple[NDArray[np.float64], ...]
+    """Per type: share of its cases needing each stage of its department (in the
+    department's stage order)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,28 @@ class InvestigationInputs:
     """Per department: rate factor from the matching change time on."""
     floor: tuple[DurationSpec | None, ...]
     """Minimum open time from creation, in minutes (None: no floor)."""
+    stage_names: tuple[tuple[str, ...], ...]
+    """Per department: its outside stages, in the order a case passes through them."""
+    stage_servers: tuple[NDArray[np.int64], ...]
+    """Per department: cases each stage handles at once (-1: no limit)."""
+    stage_time: tuple[tuple[DurationSpec, ...], ...]
+    """Per department and stage: time the stage takes over one case, in minutes."""
+    investigator_class: tuple[NDArray[np.int64], ...]
+    """Per department: each investigator's class (0 when the department has no classes)."""
+    class_names: tuple[tuple[str, ...], ...]
+    """Per department: its investigator classes (empty: one unnamed class)."""
+    eligible: tuple[NDArray[np.int64], ...]
+    """Per crime type: per risk level (one value for types without levels), the classes of
+    its department that may take the case, as bits."""
+    major_per_hour: NDArray[np.float64]
+    """Per department: major incidents per hour (0: none)."""
+    major_share: NDArray[np.float64]
+    """Per department: share of its capacity each major incident takes away."""
+    major_duration: tuple[DurationSpec, ...]
+    """Per department: how long each major incident keeps its team, in minutes."""
     backlog_cases: NDArray[np.int64]
+    backlog_stages: tuple[NDArray[np.float64], ...]
+    """Per department: share of its backlog needing each of its stages."""
     backlog_age: tuple[DurationSpec, ...]
     backlog_effort: tuple[DurationSpec, ...]
     target_min: float

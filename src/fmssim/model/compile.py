@@ -8,18 +8,23 @@ from numpy.typing import NDArray
 from fmssim.model.compile_cases import investigation_inputs
 from fmssim.model.compile_contact import contact_policy, control_rooms
 from fmssim.model.durations import duration_spec
+from fmssim.model.incident_types import type_inputs
 from fmssim.model.inputs import (
     AppointmentSpec,
     ChannelInputs,
     GradeInputs,
     Inputs,
+    LendingInputs,
     PoolInputs,
+    TravelScaling,
 )
 from fmssim.model.rosters import tile, weekly_steps
 from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid, build_grid
+from fmssim.model.workload import handler_job_hours, pool_job_hours
 from fmssim.scenario.demand import HOURS_PER_WEEK, Stream
-from fmssim.scenario.dispatch import Appointment
+from fmssim.scenario.dispatch import Appointment, LendingRule
 from fmssim.scenario.distributions import ZERO
+from fmssim.scenario.forecast import bot_share_by_year, grade_mix_by_year
 from fmssim.scenario.root import Scenario
 from fmssim.workforce.coupling import with_workforce
 
@@ -48,9 +53,48 @@ def compile_scenario(s: Scenario) -> Inputs:
         p1_borrows_from=np.array(
             [sorted(s.pools).index(p) for p in s.dispatch.options.p1_borrows_from], np.int64
         ),
+        lending=_lending(s, grades.names),
         investigations=investigation_inputs(s, _crime_rates(s, grid), grades.names),
+        travel_scaling=_travel_scaling(s),
     )
     return with_workforce(s, inputs)
+
+
+def _travel_scaling(s: Scenario) -> TravelScaling | None:
+    """Pools whose travel follows the square-root law (None: none does)."""
+    names = sorted(s.pools)
+    scaled = [(i, s.pools[n].travel_scaling, n) for i, n in enumerate(names)]
+    found = [(i, t, n) for i, t, n in scaled if t is not None]
+    if not found:
+        return None
+    return TravelScaling(
+        pool=np.array([i for i, _, _ in found], np.int64),
+        reference_idle=np.array([t.reference_idle_units for _, t, _ in found]),
+        exponent=np.array([t.exponent for _, t, _ in found]),
+        job_hours=np.array([pool_job_hours(s, n) for _, _, n in found]),
+    )
+
+
+def _lending(s: Scenario, grade_names: tuple[str, ...]) -> LendingInputs:
+    """``p1_borrows_from`` as rules {lender, grades: [P1]}, then the ``lending`` rules."""
+    pools = sorted(s.pools)
+    options = s.dispatch.options
+    rules = [LendingRule(lender=x, grades=["P1"]) for x in options.p1_borrows_from]
+    rules = [*rules, *options.lending]
+    borrowers = np.zeros((len(rules), len(pools)), np.bool_)
+    grades = np.zeros((len(rules), len(grade_names)), np.bool_)
+    for r, rule in enumerate(rules):
+        for p in rule.pools or [p for p in pools if p != rule.lender]:
+            borrowers[r, pools.index(p)] = True
+        for g in rule.grades:
+            if g in grade_names:
+                grades[r, grade_names.index(g)] = True
+    return LendingInputs(
+        lender=np.array([pools.index(rule.lender) for rule in rules], np.int64),
+        pools=borrowers,
+        grades=grades,
+        tipping_point=np.array([rule.tipping_point for rule in rules], np.int64),
+    )
 
 
 def _crime_rates(s: Scenario, grid: TimeGrid) -> NDArray[np.float64]:
@@ -79,6 +123,8 @@ def _grades(s: Scenario, grid: TimeGrid) -> GradeInputs:
         write_up=tuple(duration_spec(g.write_up_min) for g in grades),
         units_needed=np.array([g.units_needed for g in grades], dtype=np.int64),
         appointment=tuple(_appointment(g.appointment) for g in grades),
+        pre_dispatch=tuple(duration_spec(g.pre_dispatch_min) for g in grades),
+        types=type_inputs(s.dispatch, names),
     )
 
 
@@ -128,7 +174,7 @@ def _pools(s: Scenario, grid: TimeGrid) -> PoolInputs:
     tiled = []
     for name in names:
         pool = s.pools[name]
-        starts, people = weekly_steps(pool.roster)
+        starts, people = weekly_steps(pool.roster, s.profiles, pool_job_hours(s, name))
         units = np.rint(people * (1.0 - pool.double_crewed_share / 2.0)).astype(np.int64)
         tiled.append(tile((starts, people), units, grid))
     return _pool_inputs(names, tiled, grid)
@@ -140,7 +186,8 @@ def _handler_pools(s: Scenario, grid: TimeGrid) -> tuple[PoolInputs, NDArray[np.
     names = tuple(pools)
     tiled = []
     for name in names:
-        starts, people = weekly_steps(pools[name].roster)
+        job = handler_job_hours(s, name)
+        starts, people = weekly_steps(pools[name].roster, s.profiles, job)
         slots = np.rint(people).astype(np.int64) * pools[name].chat_concurrency
         tiled.append(tile((starts, people), slots, grid))
     concurrency = np.array([pools[n].chat_concurrency for n in names], dtype=np.int64)
@@ -189,6 +236,8 @@ def _channels(s: Scenario, grid: TimeGrid, grade_names: tuple[str, ...]) -> Chan
         answer_target_min=np.array([c.answer_target_sec * to_min for c in chans]),
         grade_cdf=np.cumsum(mix, axis=1),
         crime_share=np.array([c.crime_share for c in chans]),
+        grade_cdf_by_year=_forecast_cdf(s, grid, grade_names),
+        bot_share_by_year=bot_share_by_year(s, grid.year_labels),
         **contact_policy(s, names),
     )
 
@@ -197,3 +246,12 @@ def _reserved(s: Scenario) -> NDArray[np.int64]:
     """Answer slots reserved for each handler pool's first channel."""
     pools = s.contact.pools.values() if s.contact is not None else []
     return np.array([p.reserved * p.chat_concurrency for p in pools], dtype=np.int64)
+
+
+def _forecast_cdf(
+    s: Scenario, grid: TimeGrid, grade_names: tuple[str, ...]
+) -> NDArray[np.float64] | None:
+    """Cumulative grade shares per planning year when incidents follow a forecast."""
+    if not s.demand.incident_forecast:
+        return None  # the loader has checked that the mixes carry the forecast
+    return np.cumsum(grade_mix_by_year(s, grade_names, grid.year_labels), axis=2)

@@ -15,6 +15,7 @@ from fmssim.model.arrivals import nhpp_arrivals
 from fmssim.model.contact_rooms import room_draws
 from fmssim.model.inputs import ChannelInputs, Inputs
 from fmssim.model.streams import StreamKind, generator
+from fmssim.model.timegrid import year_of
 
 Arrays = dict[str, NDArray[np.float64] | NDArray[np.int64] | NDArray[np.bool_]]
 
@@ -89,7 +90,7 @@ def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:
     parts: Arrays = {
         "created_min": created,
         "channel": np.full(n, i, dtype=np.int64),
-        "bot": rng(StreamKind.CONTACT_BOT).random(n) < ch.bot_share[i],
+        "bot": rng(StreamKind.CONTACT_BOT).random(n) < _bot_share(ch, i, inputs, created),
         "counts": counts,
         "patience_min": patience,
         "handling_min": ch.handling[i].sample(rng(StreamKind.CONTACT_HANDLING), m),
@@ -177,6 +178,16 @@ def outcome_kind(
     kind = np.where(attended[np.minimum(grade, len(attended) - 1)], INCIDENT, RESOLVED)
     kind[crime_u < ch.crime_share[i]] = CRIME
     return kind.astype(np.int64)
+
+
+def _bot_share(
+    ch: ChannelInputs, i: int, inputs: Inputs, created: NDArray[np.float64]
+) -> NDArray[np.float64] | float:
+    """The bot share each contact meets: the channel's, or its planning year's."""
+    if ch.bot_share_by_year is None:
+        return float(ch.bot_share[i])
+    by_year: NDArray[np.float64] = ch.bot_share_by_year[i][year_of(inputs.grid, created)]
+    return by_year
 
 
 def _redials(ch: ChannelInputs, i: int, n: int, rng: np.random.Generator) -> NDArray[np.int64]:

@@ -18,8 +18,10 @@ from fmssim.model.appointments import book
 from fmssim.model.arrivals import nhpp_arrivals
 from fmssim.model.case_draws import CaseDraws, draw_cases
 from fmssim.model.contact_draws import ContactDraws, draw_contacts
+from fmssim.model.incident_types import NO_TYPE, draw_routes, draw_types
 from fmssim.model.inputs import Inputs
 from fmssim.model.streams import StreamKind, generator
+from fmssim.model.timegrid import year_of
 
 CHAINED = "<-contacts"
 """Suffix of the stream names of incidents created by handled contacts."""
@@ -44,6 +46,16 @@ class IncidentDraws:
     """Start of the booked slot; NaN for other incidents."""
     booking_delay_min: NDArray[np.float64] | None = None
     """Drawn delay from creation to the earliest slot the caller can take; NaN otherwise."""
+    logged_min: NDArray[np.float64] | None = None
+    """Creation of the log when the incident has a pre-dispatch stage (its ``created_min`` is
+    then the instant it is ready for dispatch and joins the queue); None: no grade has one."""
+    kind: NDArray[np.int64] | None = None
+    """Incident type (index into ``Inputs.grades.types``), -1 for none; None: no types."""
+    graded: NDArray[np.int64] | None = None
+    """Grade at creation, before routing moved it (equal to ``grade`` when it stayed)."""
+    pre_dispatch_min: NDArray[np.float64] | None = None
+    """Drawn pre-dispatch time (``created_min`` − ``logged_min``, exactly as added); None
+    when ``logged_min`` is."""
 
     def __len__(self) -> int:
         return len(self.created_min)
@@ -76,8 +88,8 @@ def chain(inputs: Inputs, draws: Draws, contacts: ContactOutcome) -> Draws:
     parts = [_as_arrays(draws.incidents)]
     for i, name in enumerate(g.names):
         mine = grade == i
-        parts.append(
-            _durations(inputs, draws.replication, i, name + CHAINED, created[mine], contact[mine])
+        parts += _grade_parts(
+            inputs, draws.replication, i, name + CHAINED, created[mine], contact[mine]
         )
     return replace(draws, incidents=_merge(parts, inputs))
 
@@ -94,13 +106,19 @@ def chained_incidents(
     contact = d.owner[handled]
     channel = d.channel[contact]
     u = d.outcome_u[contact]
-    cdf = inputs.channels.grade_cdf
+    released = out.released_min[handled]
+    by_year = inputs.channels.grade_cdf_by_year
+    cdfs = by_year if by_year is not None else inputs.channels.grade_cdf[None]
+    year = (
+        year_of(inputs.grid, released) if by_year is not None else np.zeros(len(contact), np.int64)
+    )
     grade = np.empty(len(contact), dtype=np.int64)
-    for c in range(cdf.shape[0]):
-        mine = channel == c
-        grade[mine] = np.searchsorted(cdf[c], u[mine], side="right")
-    keep = grade < cdf.shape[1]
-    return out.released_min[handled][keep], grade[keep].astype(np.int64), contact[keep]
+    for y in range(cdfs.shape[0]):
+        for c in range(cdfs.shape[1]):
+            mine = (channel == c) & (year == y)
+            grade[mine] = np.searchsorted(cdfs[y, c], u[mine], side="right")
+    keep = grade < cdfs.shape[2]
+    return released[keep], grade[keep].astype(np.int64), contact[keep]
 
 
 def _incidents(inputs: Inputs, rep: int) -> IncidentDraws:
@@ -109,8 +127,44 @@ def _incidents(inputs: Inputs, rep: int) -> IncidentDraws:
     for i, name in enumerate(g.names):
         rng = generator(inputs.seed, rep, StreamKind.INCIDENT_ARRIVALS, name)
         created = nhpp_arrivals(g.rate_per_hour[i], inputs.grid.horizon_min, rng)
-        parts.append(_durations(inputs, rep, i, name, created, np.full(len(created), -1)))
+        parts += _grade_parts(inputs, rep, i, name, created, np.full(len(created), -1))
     return _merge(parts, inputs)
+
+
+def _grade_parts(
+    inputs: Inputs,
+    rep: int,
+    grade: int,
+    stream: str,
+    created: NDArray[np.float64],
+    contact: NDArray[np.int64],
+) -> list[dict[str, NDArray[np.float64]]]:
+    """The incidents created in ``grade`` by one source, with their type, final grade and
+    times; one part per (final grade, type) when the grade has types, else one part drawn
+    from the source's own streams."""
+    types = inputs.grades.types
+    if types is None or not types.typed()[grade]:
+        return [_durations(inputs, rep, grade, stream, created, contact)]
+    kind = draw_types(
+        types, grade, _uniform(inputs, rep, StreamKind.INCIDENT_TYPE, stream, created)
+    )
+    final = draw_routes(
+        types, grade, kind, _uniform(inputs, rep, StreamKind.INCIDENT_ROUTE, stream, created)
+    )
+    parts = []
+    for f, t in sorted(set(zip(final.tolist(), kind.tolist(), strict=True))):
+        mine = (final == f) & (kind == t)
+        key = f"{stream}|{types.names[t]}>{inputs.grades.names[f]}"
+        part = _durations(inputs, rep, f, key, created[mine], contact[mine], t)
+        parts.append({**part, "graded": np.full(int(mine.sum()), float(grade))})
+    return parts
+
+
+def _uniform(
+    inputs: Inputs, rep: int, kind: StreamKind, stream: str, created: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """One uniform draw per incident of a source, from its own stream of ``kind``."""
+    return generator(inputs.seed, rep, kind, stream).random(len(created))
 
 
 def _durations(
@@ -120,23 +174,34 @@ def _durations(
     stream: str,
     created: NDArray[np.float64],
     contact: NDArray[np.int64],
+    kind: int = NO_TYPE,
 ) -> dict[str, NDArray[np.float64]]:
-    """Travel, on-scene and write-up times of one grade's incidents from one source."""
+    """Pre-dispatch, travel, on-scene and write-up times of one grade's incidents (of one
+    type, or untyped) from one source."""
     g, n = inputs.grades, len(created)
+    types = g.types
+    on_scene, pre = g.on_scene[grade], g.pre_dispatch[grade] if g.pre_dispatch else None
+    booked = bool(g.appointment) and g.appointment[grade] is not None
+    if types is not None and kind != NO_TYPE and not booked:  # a booked slot has its length
+        on_scene = types.on_scene[kind] or on_scene
+        pre = types.pre_dispatch[kind].get(grade, pre)
+
+    def rng(stream_kind: StreamKind) -> np.random.Generator:
+        return generator(inputs.seed, rep, stream_kind, stream)
+
     return {
         "created_min": created,
         "grade": np.full(n, grade, dtype=np.float64),
-        "travel_min": g.travel[grade].sample(
-            generator(inputs.seed, rep, StreamKind.TRAVEL, stream), n
-        ),
-        "on_scene_min": g.on_scene[grade].sample(
-            generator(inputs.seed, rep, StreamKind.ON_SCENE, stream), n
-        ),
-        "write_up_min": g.write_up[grade].sample(
-            generator(inputs.seed, rep, StreamKind.WRITE_UP, stream), n
-        ),
+        "travel_min": g.travel[grade].sample(rng(StreamKind.TRAVEL), n),
+        "on_scene_min": on_scene.sample(rng(StreamKind.ON_SCENE), n),
+        "write_up_min": g.write_up[grade].sample(rng(StreamKind.WRITE_UP), n),
         "contact": contact.astype(np.float64),
         "booking_delay_min": _booking_delays(inputs, rep, grade, stream, n),
+        "pre_dispatch_min": np.zeros(n)
+        if pre is None
+        else pre.sample(rng(StreamKind.PRE_DISPATCH), n),
+        "kind": np.full(n, float(kind)),
+        "graded": np.full(n, float(grade)),
     }
 
 
@@ -152,11 +217,15 @@ def _booking_delays(
 
 
 def _as_arrays(d: IncidentDraws) -> dict[str, NDArray[np.float64]]:
-    """The columns of ``d`` as drawn (appointments back at their creation times)."""
-    contact = d.contact if d.contact is not None else np.full(len(d), -1)
-    created, delay = d.created_min, np.full(len(d), np.nan)
+    """The columns of ``d`` as drawn (appointments back at their creation times, incidents
+    with a pre-dispatch stage back at their logging)."""
+    n = len(d)
+    contact = d.contact if d.contact is not None else np.full(n, -1)
+    created, delay, pre = d.created_min, np.full(n, np.nan), np.zeros(n)
+    if d.logged_min is not None and d.pre_dispatch_min is not None:
+        created, pre = d.logged_min, d.pre_dispatch_min
     if d.booked_min is not None and d.booking_delay_min is not None:
-        created = np.where(np.isnan(d.booked_min), d.created_min, d.booked_min)
+        created = np.where(np.isnan(d.booked_min), created, d.booked_min)
         delay = d.booking_delay_min
     return {
         "created_min": created,
@@ -166,23 +235,42 @@ def _as_arrays(d: IncidentDraws) -> dict[str, NDArray[np.float64]]:
         "write_up_min": d.write_up_min,
         "contact": contact.astype(np.float64),
         "booking_delay_min": delay,
+        "pre_dispatch_min": pre,
+        "kind": np.full(n, float(NO_TYPE)) if d.kind is None else d.kind.astype(np.float64),
+        "graded": (d.grade if d.graded is None else d.graded).astype(np.float64),
     }
 
 
-KEYS = ("created_min", "grade", "travel_min", "on_scene_min", "write_up_min", "contact")
+KEYS = (
+    "created_min",
+    "grade",
+    "travel_min",
+    "on_scene_min",
+    "write_up_min",
+    "contact",
+    "booking_delay_min",
+    "pre_dispatch_min",
+    "kind",
+    "graded",
+)
 
 
 def _merge(parts: list[dict[str, NDArray[np.float64]]], inputs: Inputs) -> IncidentDraws:
-    """One array per field in creation order; ties by grade, then contact. Appointments are
-    booked in that order, then take their place at their planned departure."""
+    """One array per field in queue-entry order; ties by grade, then contact, then creation.
+    Incidents with a pre-dispatch stage enter the queue when it ends; appointments are booked
+    in creation order, then take their place at their planned departure."""
     if not parts:
         empty = np.zeros(0)
         return IncidentDraws(empty, np.zeros(0, np.int64), empty, empty, empty)
-    stacked = {k: np.concatenate([p[k] for p in parts]) for k in (*KEYS, "booking_delay_min")}
+    stacked = {k: np.concatenate([p[k] for p in parts]) for k in KEYS}
     if any(spec is not None for spec in inputs.grades.appointment):
         stacked = _booked(stacked, inputs)
+    if np.any(stacked["pre_dispatch_min"] > 0):
+        stacked["logged_min"] = stacked["created_min"]
+        stacked["created_min"] = stacked["created_min"] + stacked["pre_dispatch_min"]
     stacked = _sorted(stacked)
-    booked = stacked.get("booked_min")
+    booked, logged = stacked.get("booked_min"), stacked.get("logged_min")
+    typed = inputs.grades.types is not None
     return IncidentDraws(
         created_min=stacked["created_min"],
         grade=stacked["grade"].astype(np.int64),
@@ -193,16 +281,25 @@ def _merge(parts: list[dict[str, NDArray[np.float64]]], inputs: Inputs) -> Incid
         booked_min=booked,
         slot_min=stacked.get("slot_min"),
         booking_delay_min=stacked["booking_delay_min"] if booked is not None else None,
+        logged_min=logged,
+        pre_dispatch_min=stacked["pre_dispatch_min"] if logged is not None else None,
+        kind=stacked["kind"].astype(np.int64) if typed else None,
+        graded=stacked["graded"].astype(np.int64) if typed else None,
     )
 
 
 def _sorted(columns: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]:
-    """By queue entry (``created_min``), then grade, then contact; after booking, equal
-    entries keep their creation order."""
+    """By queue entry (``created_min``), then grade, then contact, then creation (after
+    booking or pre-dispatch, equal entries keep their creation order)."""
     keys = [columns["contact"], columns["grade"], columns["created_min"]]
+    creation = columns.get("logged_min")
     if "booked_min" in columns:
         booked = columns["booked_min"]
-        keys.insert(0, np.where(np.isnan(booked), columns["created_min"], booked))
+        creation = np.where(
+            np.isnan(booked), columns["created_min"] if creation is None else creation, booked
+        )
+    if creation is not None:
+        keys.insert(0, creation)
     order = np.lexsort(keys)
     return {k: v[order] for k, v in columns.items()}
 

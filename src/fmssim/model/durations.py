@@ -14,6 +14,7 @@ from fmssim.scenario.distributions import (
     Fixed,
     Gamma,
     Lognormal,
+    Mixture,
 )
 
 
@@ -26,6 +27,8 @@ class DurationSpec:
     cv: float = 0.0
     values: tuple[float, ...] = ()
     probabilities: tuple[float, ...] = ()
+    parts: tuple[DurationSpec, ...] = ()
+    """Components of a mixture (their shares are ``probabilities``)."""
 
     def sample(self, rng: np.random.Generator, n: int) -> NDArray[np.float64]:
         """``n`` independent draws."""
@@ -40,10 +43,23 @@ class DurationSpec:
         if self.kind == "gamma":
             shape = 1.0 / self.cv**2
             return rng.gamma(shape, self.mean / shape, n)
+        if self.kind == "mixture":
+            return self._mixture(rng, n)
         if self.kind == "empirical":
             values = np.asarray(self.values)
             return values[rng.choice(len(values), size=n, p=np.asarray(self.probabilities))]
         raise ValueError(f"unknown duration kind {self.kind!r}")
+
+    def _mixture(self, rng: np.random.Generator, n: int) -> NDArray[np.float64]:
+        """Pick each draw's component by one uniform, then draw every component's values in
+        order from the same generator."""
+        which = np.searchsorted(np.cumsum(self.probabilities), rng.random(n), side="right")
+        which = np.minimum(which, len(self.parts) - 1)
+        out = np.empty(n)
+        for k, part in enumerate(self.parts):
+            mine = which == k
+            out[mine] = part.sample(rng, int(mine.sum()))
+        return out
 
 
 def duration_spec(dist: Distribution, scale: float = 1.0) -> DurationSpec:
@@ -54,6 +70,10 @@ def duration_spec(dist: Distribution, scale: float = 1.0) -> DurationSpec:
         return DurationSpec("exponential", dist.mean() * scale)
     if isinstance(dist, Lognormal | Gamma):
         return DurationSpec(dist.kind, dist.mean() * scale, dist.cv)
+    if isinstance(dist, Mixture):
+        parts = tuple(duration_spec(p.dist, scale) for p in dist.parts)
+        shares = tuple(p.share for p in dist.parts)
+        return DurationSpec("mixture", dist.mean() * scale, 0.0, (), shares, parts)
     if isinstance(dist, Empirical):
         values = tuple(v * scale for v in dist.values)
         return DurationSpec(

@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from fmssim.model.case_inputs import InvestigationInputs
 from fmssim.model.durations import DurationSpec
+from fmssim.model.incident_types import TypeInputs
 from fmssim.model.timegrid import TimeGrid
 from fmssim.workforce.inputs import WorkforceInputs
 
@@ -48,6 +49,10 @@ class GradeInputs:
     appointment: tuple[AppointmentSpec | None, ...] = ()
     """Per grade: booked into slots (see :mod:`fmssim.model.appointments`), or None; empty:
     no grade is."""
+    pre_dispatch: tuple[DurationSpec, ...] = ()
+    """Per grade: time from creation to ready for dispatch; empty: none anywhere."""
+    types: TypeInputs | None = None
+    """Incident types within grades and their routing; None: incidents have no type."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,11 @@ class ChannelInputs:
     wrap_up: tuple[tuple[DurationSpec | None, ...], ...] = ()
     """Per channel: wrap-up after a contact resolved, one creating an incident, one recording
     a crime (in minutes; None: no wrap-up); empty: none anywhere."""
+    grade_cdf_by_year: NDArray[np.float64] | None = None
+    """Per planning year, shape (years, channels, grades), when incidents follow a forecast
+    by grade (``demand.incident_forecast``); None: ``grade_cdf`` in every year."""
+    bot_share_by_year: NDArray[np.float64] | None = None
+    """Per channel and planning year, shape (channels, years); None: ``bot_share``."""
 
     @classmethod
     def none(cls, n_hours: int, n_grades: int) -> ChannelInputs:
@@ -122,6 +132,45 @@ class ChannelInputs:
 
 
 @dataclass(frozen=True)
+class TravelScaling:
+    """Pools whose travel follows the square-root law (:mod:`fmssim.model.travel`)."""
+
+    pool: NDArray[np.int64]
+    reference_idle: NDArray[np.float64]
+    """Idle units at which a pool's drawn travel applies unchanged."""
+    exponent: NDArray[np.float64]
+    job_hours: NDArray[np.float64]
+    """The pool's mean job (travel + on scene + write-up), in hours."""
+
+
+@dataclass(frozen=True)
+class LendingInputs:
+    """Lending rules in the order tried, indexed by rule (see ``dispatch.options.lending``)."""
+
+    lender: NDArray[np.int64]
+    """Pool whose free units the rule lends."""
+    pools: NDArray[np.bool_]
+    """Shape (rules, pools): the borrowing pools of each rule."""
+    grades: NDArray[np.bool_]
+    """Shape (rules, grades): the grades of each rule."""
+    tipping_point: NDArray[np.int64]
+    """Incidents waiting in the borrowing pool at or above which the rule applies."""
+
+    @classmethod
+    def none(cls, n_pools: int, n_grades: int) -> LendingInputs:
+        """No rule."""
+        return cls(
+            np.zeros(0, np.int64),
+            np.zeros((0, n_pools), np.bool_),
+            np.zeros((0, n_grades), np.bool_),
+            np.zeros(0, np.int64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.lender)
+
+
+@dataclass(frozen=True)
 class Inputs:
     """A compiled scenario."""
 
@@ -140,7 +189,9 @@ class Inputs:
     """A waiting P1 takes a unit travelling to a less urgent job (which queues again)."""
     p1_borrows_from: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     """Pools (indices, in the order listed) a waiting P1 may borrow a unit from when its own
-    pool has none free; empty: no borrowing."""
+    pool has none free (the first rules of ``lending``); empty: no P1 borrowing."""
+    lending: LendingInputs = field(default_factory=lambda: LendingInputs.none(0, 0))
+    """Lending rules (``p1_borrows_from`` first, then ``lending``); none: no lending."""
     workforce: WorkforceInputs | None = None
     """The officer pipeline and the pools it scales (``workforce.coupling``); None: no
     workforce, rosters as written."""
@@ -159,3 +210,5 @@ class Inputs:
     handler_reserved_share: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     """Per handler pool: share of the handlers on duty reserved for its first channel (used
     instead of ``handler_reserved`` where above 0); empty: none."""
+    travel_scaling: TravelScaling | None = None
+    """Pools whose travel shortens as more units are idle; None: travel as drawn."""

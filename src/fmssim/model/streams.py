@@ -38,12 +38,22 @@ class StreamKind(IntEnum):
     BACKLOG_AGE = 20
     BACKLOG_EFFORT = 21
     INCIDENT_CRIME = 22
+    # 23-26: dispatch rules (issue 13, engine side)
+    INCIDENT_TYPE = 27
+    INCIDENT_ROUTE = 28
+    PRE_DISPATCH = 29
+    # 30-36: contact handling (issue 14)
     CONTACT_SPILL = 30
     CONTACT_SPILL_PATIENCE = 31
     CONTACT_SPILL_HANDLING = 32
     CONTACT_SPILL_DELAY = 33
     CONTACT_WRAP_UP = 34
     CONTACT_ROOM = 35
+    # 37-43: investigations (issue 15)
+    CASE_STAGE = 37
+    CASE_STAGE_TIME = 38
+    MAJOR_INCIDENTS = 39
+    MAJOR_INCIDENT_LENGTH = 40
 
 
 def entity_key(name: str) -> int:

@@ -83,3 +83,11 @@ def _add_years(when: dt.datetime, years: int) -> dt.datetime:
         return when.replace(year=when.year + years)
     except ValueError:  # 29 February
         return when.replace(year=when.year + years, day=28)
+
+
+def year_of(grid: TimeGrid, minutes: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Planning year index of each instant (warm-up counts as the first year, instants past
+    the horizon as the last)."""
+    index = np.searchsorted(grid.year_bounds_min, minutes, side="right") - 1
+    out: NDArray[np.int64] = np.clip(index, 0, len(grid.year_labels) - 1).astype(np.int64)
+    return out

@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 from fmssim.analytics.distribution import AREA, threshold_of
 from fmssim.report.charts import Line, Panel, colours, panels_svg
 from fmssim.report.console import format_value
+from fmssim.report.uplift import uplift_gains_html
 from fmssim.report.verdicts import verdicts
 
 REPORT_FILE = "report.html"
@@ -69,6 +70,7 @@ def report_html(folder: Path) -> str:
         _backlogs(summary, palette),
         _workforce(summary, palette),
         _comparison_table(comparison),
+        uplift_gains_html(comparison),
         _assumptions(document),
         _summary_table(summary),
     ]

@@ -128,6 +128,9 @@ class Channel(Stream):
     """Share of contacts the force aims to answer within the threshold."""
     bot_share: Share = 0.0
     """Share of contacts closed by a bot without reaching a handler (web chat)."""
+    bot_share_by_year: dict[int, Share] = {}
+    """Bot share from the named planning year on (until the next named year); earlier
+    years use ``bot_share``."""
     grade_mix: GradeMix = {}
     """Share of handled contacts that become an incident of each grade."""
     crime_share: Share = 0.0
@@ -166,6 +169,13 @@ class CrimeStream(Stream):
     """Optional share by risk level, most urgent first (e.g. ``{high: 0.1, medium: 0.4,
     standard: 0.5}``); shares add up to 1. Cases waiting for allocation are taken most
     urgent first (by position in this list), then in creation order."""
+    risk_effort: dict[str, Annotated[float, Field(gt=0.0, le=1000.0)]] = {}
+    """Optional effort multiplier by risk level (levels not named: 1), e.g. ``{high: 2.0}``:
+    a high-risk case needs twice the effort drawn from ``duration_days``."""
+    stages: dict[str, Share] = {}
+    """Share of the type's investigated cases that need each outside stage of its
+    department (a key of ``investigations.departments.<department>.stages``), each drawn
+    independently."""
 
     @model_validator(mode="after")
     def _risk_shares_sum_to_one(self) -> CrimeStream:
@@ -184,3 +194,18 @@ class Demand(Model):
     """Incidents arriving directly by grade (when not derived from contacts)."""
     crimes: dict[str, CrimeStream] = {}
     """Recorded-crime streams by type."""
+    incident_forecast: dict[str, Growth] = {}
+    """Incidents created from contacts follow a forecast by grade, independently of the
+    channel mix: each planning year, every channel's ``grade_mix`` share of the grade is
+    rescaled so the expected incidents of the grade (contacts reaching a handler × mix,
+    abandonment ignored) are the base volumes' (each channel's ``annual_volume`` and
+    ``bot_share``) grown by this path (``volumes`` are incidents). Channel shift then moves
+    contacts between channels, not incidents away. Grades not named keep their mix."""
+
+    @model_validator(mode="after")
+    def _forecast_names_grades(self) -> Demand:
+        graded = {g for c in self.channels.values() for g in c.grade_mix}
+        unknown = sorted(set(self.incident_forecast) - graded)
+        if unknown:
+            raise ValueError(f"incident_forecast names grades no channel creates: {unknown}")
+        return self

@@ -25,7 +25,14 @@ def department_problems(s: Scenario) -> list[Problem]:
         if name not in w.departments:
             key = f"workforce.allocation.{name}"
             problems.append((key, _unknown("department", name, w.departments)))
+    problems += _postings(s)
     tutored = any(p.name == "tutored" and p.months > 0 for r in w.routes.values() for p in r.phases)
+    if (
+        tutored
+        and w.tutors == "force"
+        and not any(d.max_tutor_share for d in w.departments.values())
+    ):
+        problems.append(("workforce.tutors", "force-wide tutors, but no department gives any"))
     for name, dept in w.departments.items():
         key = f"workforce.departments.{name}"
         host = dept.tutored_in or name
@@ -33,9 +40,85 @@ def department_problems(s: Scenario) -> list[Problem]:
             problems.append(
                 (f"{key}.tutored_in", _unknown("department", dept.tutored_in, w.departments))
             )
-        elif tutored and w.allocation.get(name, 0.0) > 0 and not w.departments[host].hosts_pdu:
+        elif (
+            tutored
+            and w.tutors == "department"
+            and w.allocation.get(name, 0.0) > 0
+            and not w.departments[host].hosts_pdu
+        ):
             where = "it" if host == name else host
             problems.append((key, f"receives students but {where} hosts no PDU (hosts_pdu)"))
+    return problems
+
+
+def _postings(s: Scenario) -> list[Problem]:
+    """Postings name departments; recruitment names routes; a driving phase has a course."""
+    w = s.workforce
+    assert w is not None
+    problems: list[Problem] = []
+    for r, route in w.routes.items():
+        for i, posting in enumerate(route.postings):
+            key = f"workforce.routes.{r}.postings.{i}.departments"
+            problems += [
+                (f"{key}.{name}", _unknown("department", name, w.departments))
+                for name in posting.departments
+                if name not in w.departments
+            ]
+        if w.driving is None and any(p.name == "driving" for p in route.phases):
+            problems.append(
+                (f"workforce.routes.{r}.phases", "a driving phase needs workforce.driving")
+            )
+    if w.recruitment is not None:
+        problems += [
+            (f"workforce.recruitment.routes.{r}", _unknown("route", r, w.routes))
+            for r in w.recruitment.routes
+            if r not in w.routes
+        ]
+    return [*problems, *_establishment(s), *_recruitment(s)]
+
+
+def _recruitment(s: Scenario) -> list[Problem]:
+    """A planning year whose growth and (approximate) leavers need more recruits than the
+    recruitment capacity allows: leavers are estimated at each department's annual rates on
+    its establishment at the start of the year."""
+    w = s.workforce
+    assert w is not None
+    if w.recruitment is None:
+        return []
+    r = w.recruitment
+    per_year = 12.0 * min(r.vetting_per_month, r.training_places_per_month)
+    years = sorted({y for d in w.departments.values() for y in d.growth})
+    for year in years:
+        growth = {n: d.growth.get(year, 0.0) for n, d in w.departments.items()}
+        leavers = sum(
+            d.establishment_after(year - 1) * (d.leaver_rate_per_year + d.retirement_rate_per_year)
+            for d in w.departments.values()
+        )
+        need = sum(growth.values()) + leavers
+        if need > per_year:
+            most = max(growth, key=lambda n: growth[n])
+            return [
+                (
+                    f"workforce.departments.{most}.growth.{year}",
+                    f"planning year {year} needs about {need:,.0f} recruits (growth "
+                    f"{sum(growth.values()):,.0f}, most in {most}, plus about {leavers:,.0f} "
+                    f"leavers) but recruitment allows {per_year:,.0f} a year "
+                    "(workforce.recruitment)",
+                )
+            ]
+    return []
+
+
+def _establishment(s: Scenario) -> list[Problem]:
+    """No department's establishment goes below zero."""
+    assert s.workforce is not None
+    problems: list[Problem] = []
+    for name, dept in s.workforce.departments.items():
+        below = [y for y in sorted(dept.growth) if dept.establishment_after(y) < 0]
+        if below:
+            level = dept.establishment_after(below[0])
+            key = f"workforce.departments.{name}.growth.{below[0]}"
+            problems.append((key, f"takes the establishment below zero ({level:.1f})"))
     return problems
 
 

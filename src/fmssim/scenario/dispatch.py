@@ -5,25 +5,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from fmssim.scenario.base import Model, Positive, Share
 from fmssim.scenario.distributions import ZERO, Distribution
-
-GRADE_NAME = re.compile(r"^P[1-9]$")
-
-
-def _grade_name(name: str) -> str:
-    if not GRADE_NAME.match(name):
-        raise ValueError("grade names are P1 to P9")
-    return name
-
-
-GradeName = Annotated[str, AfterValidator(_grade_name)]
-"""P1 to P9; checked per key so an error points at the grade's own line."""
+from fmssim.scenario.grade_names import GradeName
+from fmssim.scenario.incident_types import IncidentType
 
 
 class Appointment(Model):
@@ -66,6 +55,11 @@ class Grade(Model):
     """Units sent to each incident. An incident needing k units starts only when k units of
     its pool are free at once; they are held for the whole job and freed together, and the
     queue is strict (nobody behind it is served while it waits)."""
+    pre_dispatch_min: Distribution = ZERO
+    """Time from the log's creation until it is ready for dispatch, in minutes: risk review,
+    call-backs, waiting until the caller can be seen. It holds no unit; the incident joins its
+    pool's queue only when it is over, and response time = pre-dispatch + wait for a unit +
+    travel. Only for grades a pool attends immediately (not appointments)."""
     travel_min: Distribution = ZERO
     """Travel time from assignment to arrival on scene, in minutes."""
     on_scene_min: Distribution = ZERO
@@ -84,16 +78,49 @@ class Grade(Model):
     """Share of incidents the force aims to attend within ``target_min`` (e.g. an uplift
     goal); drawn on the report's attainment charts, not used by the simulation."""
 
+    @model_validator(mode="after")
+    def _pre_dispatch(self) -> Grade:
+        if self.pre_dispatch_min != ZERO and (self.pool is None or self.appointment is not None):
+            raise ValueError(
+                "pre_dispatch_min applies only to a grade a pool attends without appointment"
+            )
+        return self
+
+
+class LendingRule(Model):
+    """One pool lending its free units to others' waiting incidents (the surge rule).
+
+    A waiting incident of one of ``grades`` in one of ``pools`` whose own units are all taken
+    may take free units of ``lender`` while at least ``tipping_point`` incidents wait in its
+    pool. The lender serves its own queue first; the units return home after the job.
+    """
+
+    lender: str
+    """Pool whose free units are lent (a key of ``pools``)."""
+    pools: list[str] = []
+    """Borrowing pools (keys of ``pools``); empty: every pool but the lender."""
+    grades: Annotated[list[GradeName], Field(min_length=1)]
+    """Grades that may take a lent unit (keys of ``dispatch.grades``)."""
+    tipping_point: Annotated[int, Field(ge=0)] = 0
+    """Incidents waiting in the borrowing pool at or above which the rule applies (the
+    force's open logs per pool); 0: whenever the borrowing pool has no free unit."""
+
 
 class DispatchOptions(Model):
-    """Dispatch practices that a scenario may switch on (both off by default)."""
+    """Dispatch practices that a scenario may switch on (all off by default)."""
 
     p1_takes_en_route_unit: bool = False
     """A waiting P1 takes the unit travelling to the least urgent single-unit job not yet on
     scene (the latest created among equals); that job queues again in its old place."""
     p1_borrows_from: list[str] = []
     """Pools a P1 may borrow a unit from, in order, when its own pool has none free ("nearest
-    resource"); lenders serve their own queue first, and the unit returns home after the job."""
+    resource"); lenders serve their own queue first, and the unit returns home after the job.
+    Short for lending rules ``{lender: x, grades: [P1]}`` for each listed ``x``, in order,
+    before those of ``lending``."""
+    lending: list[LendingRule] = []
+    """Lending rules, tried in order for each waiting incident (the first that applies and
+    whose lender has enough free units lends them): neighbourhood officers, PCSOs or a
+    restricted-duty hub attending response work past a tipping point."""
 
 
 class Dispatch(Model):
@@ -103,6 +130,9 @@ class Dispatch(Model):
     """Grade policies by name, P1 to P9."""
     options: DispatchOptions = DispatchOptions()
     """Optional dispatch practices."""
+    incident_types: dict[str, IncidentType] = {}
+    """Incident types within grades (domestic abuse, mental health, ...) by name: each
+    type's share of each grade, its own times and routing. Empty: incidents have no type."""
 
     def priority_of(self, name: str) -> int:
         """Queue priority of a grade (explicit, or its number)."""

@@ -119,8 +119,46 @@ class Empirical(Model):
         return sum(p * (v - m) ** 2 for p, v in zip(self.probabilities(), self.values, strict=True))
 
 
+Simple = Annotated[Fixed | Exponential | Lognormal | Gamma | Empirical, Field(discriminator="kind")]
+"""A duration distribution that is not a mixture."""
+
+
+class Part(Model):
+    """One component of a mixture: its share of draws and its distribution."""
+
+    share: Annotated[float, Field(gt=0.0, le=1.0)]
+    """Share of draws taken from this component."""
+    dist: Simple
+    """The component's distribution."""
+
+
+class Mixture(Model):
+    """A draw comes from one of the parts, chosen by their shares (which add up to 1): e.g.
+    incidents dispatched at once or deferred until the caller can be seen."""
+
+    kind: Literal["mixture"] = "mixture"
+    """Which distribution: ``mixture``."""
+    parts: list[Part] = Field(min_length=2, max_length=10)
+    """The components, each with its share."""
+
+    @model_validator(mode="after")
+    def _shares(self) -> Mixture:
+        total = sum(p.share for p in self.parts)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"part shares add up to {total:.4g}, not 1")
+        return self
+
+    def mean(self) -> float:
+        return sum(p.share * p.dist.mean() for p in self.parts)
+
+    def variance(self) -> float:
+        m = self.mean()
+        second = sum(p.share * (p.dist.variance() + p.dist.mean() ** 2) for p in self.parts)
+        return second - m**2
+
+
 Distribution = Annotated[
-    Fixed | Exponential | Lognormal | Gamma | Empirical, Field(discriminator="kind")
+    Fixed | Exponential | Lognormal | Gamma | Empirical | Mixture, Field(discriminator="kind")
 ]
 """Any duration distribution; ``kind`` says which."""
 

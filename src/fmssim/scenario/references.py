@@ -9,6 +9,9 @@ from fmssim.scenario.contact_checks import contact_problems
 from fmssim.scenario.demand import Channel
 from fmssim.scenario.departments import department_problems
 from fmssim.scenario.dispatch import Grade
+from fmssim.scenario.forecast import forecast_problems
+from fmssim.scenario.incident_types import type_problems
+from fmssim.scenario.investigation_checks import investigation_problems
 from fmssim.scenario.root import Scenario
 
 Problem = tuple[str, str]
@@ -22,6 +25,9 @@ def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
         *contact_problems(s),
         *department_problems(s),
         *_crimes(s),
+        *type_problems(s.dispatch.grades, s.dispatch.incident_types, s.demand.crimes),
+        *investigation_problems(s),
+        *forecast_problems(s),
         *_provenance(s, raw),
     ]
 
@@ -67,7 +73,39 @@ def _names(s: Scenario) -> list[Problem]:
     for pool in s.dispatch.options.p1_borrows_from:
         if pool not in s.pools:
             problems.append(("dispatch.options.p1_borrows_from", _unknown("pool", pool, s.pools)))
-    return [*problems, *_appointments(s)]
+    return [*problems, *_lending(s), *_appointments(s), *_roster_profiles(s)]
+
+
+def _roster_profiles(s: Scenario) -> list[Problem]:
+    """A roster derived from strength follows a profile the scenario defines."""
+    handlers = s.contact.pools if s.contact is not None else {}
+    rosters = [
+        *((f"pools.{n}", p.roster) for n, p in s.pools.items()),
+        *((f"contact.pools.{n}", p.roster) for n, p in handlers.items()),
+    ]
+    return [
+        (f"{key}.roster.strength.follows", _unknown("profile", r.strength.follows, s.profiles))
+        for key, r in rosters
+        if r.strength is not None
+        and r.strength.follows is not None
+        and r.strength.follows not in s.profiles
+    ]
+
+
+def _lending(s: Scenario) -> list[Problem]:
+    """Every pool and grade a lending rule names exists."""
+    problems: list[Problem] = []
+    for k, rule in enumerate(s.dispatch.options.lending):
+        key = f"dispatch.options.lending.{k}"
+        for pool in [rule.lender, *rule.pools]:
+            if pool not in s.pools:
+                which = "lender" if pool == rule.lender else "pools"
+                problems.append((f"{key}.{which}", _unknown("pool", pool, s.pools)))
+        for grade in rule.grades:
+            if grade not in s.dispatch.grades:
+                unknown = _unknown("grade", grade, s.dispatch.grades)
+                problems.append((f"{key}.grades", unknown))
+    return problems
 
 
 def _appointments(s: Scenario) -> list[Problem]:
@@ -79,6 +117,14 @@ def _appointments(s: Scenario) -> list[Problem]:
             problems.append((f"{key}.target_min", "an appointment is measured against its slot"))
         if grade.appointment is not None and grade.pool is None:
             problems.append((f"{key}.appointment", "needs a pool to attend the appointments"))
+        pool = s.pools.get(grade.pool or "")
+        if grade.appointment is not None and pool is not None and pool.travel_scaling is not None:
+            problems.append(
+                (
+                    f"pools.{grade.pool}.travel_scaling",
+                    f"not for a pool attending {name} by appointment",
+                )
+            )
     return problems
 
 

@@ -15,6 +15,17 @@ PoolKind = Literal[
 ]
 
 
+class TravelScaling(Model):
+    """Travel that shortens as more of the pool's units are free (the square-root law)."""
+
+    reference_idle_units: Annotated[float, Field(gt=0.0, le=100_000.0, allow_inf_nan=False)]
+    """Idle units at which the grades' ``travel_min`` applies unchanged (e.g. the mean idle
+    units of the year the travel times describe)."""
+    exponent: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+    """Travel ∝ (1 / idle units)^exponent; 0.5 is the square-root law for the distance to
+    the nearest of k units scattered over an area."""
+
+
 class DispatchPool(Model):
     """A pool of deployable units that attend incidents (e.g. Force Response)."""
 
@@ -27,6 +38,10 @@ class DispatchPool(Model):
     Units on duty = officers × (1 − share/2), rounded to the nearest whole unit."""
     department: str | None = None
     """Workforce department whose effective strength scales this roster month by month."""
+    travel_scaling: TravelScaling | None = None
+    """Travel times scale with the units free in each hour: drawn travel ×
+    (reference idle units / expected idle units)^exponent, where the expected idle units are
+    those on duty minus the expected busy (see the model page); none: travel as drawn."""
 
 
 class HandlerPool(Model):

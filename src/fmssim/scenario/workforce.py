@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 from fmssim.scenario.base import Model, NonNegative, Share
 
 Months = Annotated[int, Field(ge=0, le=120)]
+PhaseMonths = Annotated[float, Field(ge=0.0, le=120.0, allow_inf_nan=False)]
 Fte = Annotated[float, Field(ge=0.0, le=100_000.0, allow_inf_nan=False)]
 ALLOCATION_TOLERANCE = 1e-6
 
@@ -71,20 +72,69 @@ class WorkforceDepartment(Model):
     overtime), using no tutor of this department (a loss system, for Erlang B checks)."""
     tutored_in: str | None = None
     """PDU department that tutors the students posted here (default: this department, which
-    must then host a PDU if a route has a tutored phase)."""
+    must then host a PDU if a route has a tutored phase). Ignored when ``workforce.tutors`` is
+    ``force``."""
+    new_officer_fte: Fte = 0.0
+    """Officers at the start who finished their programme less than ``new_officer_months``
+    ago (the 2018-2019 probationers), spread evenly over that tenure."""
+    retirement_rate_per_year: Share = 0.0
+    """Annual share of experienced officers who retire (on top of ``leaver_rate_per_year``;
+    new officers do not retire)."""
+    establishment_fte: Fte | None = None
+    """Officer establishment (funded posts) at the start; default: the officers it holds
+    (experienced, new and extra). Used only when some department has ``growth``."""
+    growth: dict[int, float] = {}
+    """Officers added to the establishment in each planning year (by the calendar year it
+    starts in; negative: posts cut), spread evenly over its twelve months. The lever leaders
+    pull: the intake follows from it (see ``workforce.recruitment``)."""
+    transfer_share_per_month: Share = 0.0
+    """Share of this department's vacancies filled each month by experienced officers
+    transferring in from departments that take no transfers (in proportion to their
+    experienced officers); the rest is filled by officers finishing their programme."""
+
+    @property
+    def start_establishment(self) -> float:
+        """Establishment at the start (given, or the officers held)."""
+        if self.establishment_fte is not None:
+            return self.establishment_fte
+        return self.experienced_fte + self.extra_fte + self.new_officer_fte
+
+    def establishment_after(self, year: int) -> float:
+        """Establishment at the end of planning year ``year``."""
+        return self.start_establishment + sum(g for y, g in self.growth.items() if y <= year)
 
 
 class Phase(Model):
     """One phase of an entry route."""
 
-    name: Literal["initial_training", "tutored", "independent"]
-    """Initial training (no capacity), tutored in a PDU, or independent patrol."""
-    months: Months
-    """Length of the phase in whole months (0: skipped)."""
+    name: Literal["initial_training", "tutored", "driving", "independent"]
+    """Initial training (no capacity), tutored in a PDU, the driving course (a place must be
+    free: ``workforce.driving``; students waiting for one are not yet independent), or
+    independent patrol."""
+    months: PhaseMonths
+    """Length of the phase in months (0: skipped): whole months, or whole steps when
+    ``workforce.steps_per_month`` is above 1 (e.g. 1.5 with two steps a month)."""
     capacity_share: Share = 0.0
     """Deployable share of a student's time in this phase (study time excluded). In the
     tutored phase a student's work is part of the tutor's unit
     (``tutor_capacity_share``), and this share is added on top."""
+
+
+class Posting(Model):
+    """One posting of a student: how long, and in which departments (shares of students)."""
+
+    months: Annotated[float, Field(gt=0.0, le=120.0, allow_inf_nan=False)]
+    """Length of the posting in months of programme time, whole steps (waits for a tutor or
+    a driving course place do not count: the student stays where they are)."""
+    departments: dict[str, Share] = Field(min_length=1)
+    """Share of the students in each department during this posting; adds up to 1."""
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> Posting:
+        total = sum(self.departments.values())
+        if abs(total - 1.0) > ALLOCATION_TOLERANCE:
+            raise ValueError(f"posting shares add up to {total:.4f}; expected 1")
+        return self
 
 
 class EntryRoute(Model):
@@ -92,17 +142,58 @@ class EntryRoute(Model):
 
     phases: list[Phase] = Field(min_length=1)
     """The phases in order; the programme ends after the last, and the student becomes an
-    experienced officer of the department the allocation posted them to."""
+    officer of the department the allocation posted them to (or, with ``postings``, of the
+    department with a vacancy)."""
     leaver_rate_per_year: Share = 0.0
     """Annual share of students on this route who leave (in every phase, also waiting)."""
+    postings: list[Posting] = []
+    """The posting plan: where students are in each stretch of programme time (a PCDA student
+    has about ten postings in three years). Their months add up to the programme's. Empty:
+    students stay in the department the allocation posted them to."""
 
     @model_validator(mode="after")
     def _one_tutored_phase(self) -> EntryRoute:
-        if sum(p.name == "tutored" for p in self.phases) > 1:
-            raise ValueError("a route has at most one tutored phase")
-        if sum(p.months for p in self.phases) == 0:
-            raise ValueError("a route lasts at least one month")
+        for name in ("tutored", "driving"):
+            if sum(p.name == name for p in self.phases) > 1:
+                raise ValueError(f"a route has at most one {name} phase")
+        months = sum(p.months for p in self.phases)
+        if months == 0:
+            raise ValueError("a route lasts at least one step")
+        posted = sum(p.months for p in self.postings)
+        if self.postings and abs(posted - months) > 1e-9:
+            raise ValueError(f"postings last {posted:g} months; the programme lasts {months:g}")
         return self
+
+
+class Recruitment(Model):
+    """How many students can join each month: the intake follows from establishment growth
+    and leavers, within vetting and training capacity."""
+
+    vetting_per_month: NonNegative
+    """Recruits vetting can clear in a month."""
+    training_places_per_month: NonNegative
+    """Initial-training places starting each month."""
+    routes: dict[str, Share] = Field(min_length=1)
+    """Share of the intake on each entry route; adds up to 1."""
+    from_month: dt.date | None = None
+    """First month whose intake is derived (default: the calendar's start month); earlier
+    intakes come from ``workforce.intake``."""
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> Recruitment:
+        total = sum(self.routes.values())
+        if abs(total - 1.0) > ALLOCATION_TOLERANCE:
+            raise ValueError(f"route shares add up to {total:.4f}; expected 1")
+        return self
+
+
+class Driving(Model):
+    """The driving course that gates independent patrol (a bottleneck per the force)."""
+
+    places_per_month: NonNegative
+    """Students who can be on the course at once (whole places in the stochastic mode)."""
+    waiting_capacity_share: Share = 0.0
+    """Deployable share of a student waiting for a place (non-driving duties)."""
 
 
 class Intake(Model):
@@ -120,6 +211,10 @@ class Intake(Model):
     """Students joining (each month when ``until`` is given)."""
     route: str
     """Entry route (a key of ``workforce.routes``)."""
+    poisson: bool = False
+    """In the stochastic mode, the number joining each step is Poisson with mean
+    ``officers`` / ``steps_per_month`` (for textbook checks); otherwise that mean, rounded
+    without drift."""
 
     @model_validator(mode="after")
     def _until_after_month(self) -> Intake:
@@ -141,12 +236,43 @@ class Workforce(Model):
     intake: list[Intake] = []
     """Uplift intake by month."""
     allocation: dict[str, Share] = {}
-    """Share of each intake posted to each department; the lever leaders compare. Shares
-    add up to 1 when there is an intake."""
+    """Share of each intake posted to each department (routes without ``postings``). Shares
+    add up to 1 when there is such an intake."""
+    recruitment: Recruitment | None = None
+    """Derive the intake from establishment growth and leavers (None: ``intake`` only)."""
+    tutors: Literal["department", "force"] = "department"
+    """Where tutors come from: each PDU's own department (``department``), or the whole
+    force, each department giving up to its ``max_tutor_share`` of experienced officers
+    (``force``: one pool, every student tutored where posted)."""
+    driving: Driving | None = None
+    """Capacity of the driving course (needed if a route has a driving phase)."""
+    new_officer_months: Months = 0
+    """Months after the programme during which an officer counts as new (own leaver rate,
+    no retirements; they may tutor); 0: straight to experienced."""
+    new_officer_leaver_rate_per_year: Share = 0.0
+    """Annual share of new officers who leave."""
+    steps_per_month: Annotated[int, Field(ge=1, le=31)] = 1
+    """Pipeline steps per calendar month (1: monthly). Finer steps let phase lengths be
+    fractions of a month, e.g. to check tutor slots against Erlang B; annual rates and
+    monthly capacities are spread over the steps."""
+
+    @model_validator(mode="after")
+    def _whole_steps(self) -> Workforce:
+        k = self.steps_per_month
+        for name, route in self.routes.items():
+            lengths = [p.months for p in route.phases] + [p.months for p in route.postings]
+            if any(abs(m * k - round(m * k)) > 1e-9 for m in lengths):
+                raise ValueError(
+                    f"route {name}: phase and posting months must be whole steps ({k} a month)"
+                )
+        return self
 
     @model_validator(mode="after")
     def _allocation_adds_up(self) -> Workforce:
         total = sum(self.allocation.values())
-        if self.intake and abs(total - 1.0) > ALLOCATION_TOLERANCE:
+        fixed = any(
+            not self.routes[i.route].postings for i in self.intake if i.route in self.routes
+        )
+        if fixed and abs(total - 1.0) > ALLOCATION_TOLERANCE:
             raise ValueError(f"allocation shares add up to {total:.4f}; expected 1")
         return self

@@ -24,6 +24,7 @@ from fmssim.model.inputs import Inputs, PoolInputs
 from fmssim.model.rosters import tile, weekly_steps
 from fmssim.model.streams import StreamKind, generator
 from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid
+from fmssim.model.workload import handler_job_hours, pool_job_hours
 from fmssim.scenario.root import Scenario
 from fmssim.workforce.inputs import ScaledPool, WorkforceInputs, factor_steps
 from fmssim.workforce.mode import Stochastic
@@ -37,12 +38,10 @@ def with_workforce(s: Scenario, inputs: Inputs) -> Inputs:
         return inputs
     grid = inputs.grid
     plan = build_plan(s.workforce, s.calendar.start, s.calendar.end)
-    starts = month_starts(s.calendar.start, s.calendar.end)
-    step_min = np.array([(_midnight(m) - grid.origin).total_seconds() / 60.0 for m in starts])
+    step_min, labels = _steps(s.calendar.start, s.calendar.end, s.workforce.steps_per_month, grid)
     clipped = np.maximum(step_min, grid.warmup_min)
     year = np.searchsorted(grid.year_bounds_min, clipped, side="right") - 1
     year[year >= len(grid.year_labels)] = -1
-    labels = tuple(m.strftime("%Y-%m") for m in starts)
     workforce = WorkforceInputs(
         plan,
         s.workforce.mode,
@@ -116,15 +115,35 @@ def _pools(s: Scenario) -> tuple[ScaledPool, ...]:
         pool = s.pools[name]
         if pool.department is not None:
             crew = 1.0 - pool.double_crewed_share / 2.0
-            weekly = weekly_steps(pool.roster)
+            weekly = weekly_steps(pool.roster, s.profiles, pool_job_hours(s, name))
             found.append(ScaledPool("dispatch", i, names.index(pool.department), weekly, crew))
     handlers = s.contact.pools if s.contact is not None else {}
-    for i, handler in enumerate(handlers.values()):
+    for i, (hname, handler) in enumerate(handlers.items()):
         if handler.department is not None:
-            weekly = weekly_steps(handler.roster)
+            weekly = weekly_steps(handler.roster, s.profiles, handler_job_hours(s, hname))
             conc = float(handler.chat_concurrency)
             found.append(ScaledPool("handlers", i, names.index(handler.department), weekly, conc))
     return tuple(found)
+
+
+def _steps(
+    start: dt.date, end: dt.date, k: int, grid: TimeGrid
+) -> tuple[NDArray[np.float64], tuple[str, ...]]:
+    """Start minute and label of every step: each month split into ``k`` equal steps."""
+    months = month_starts(start, end)
+    bounds = [*months, _next_month(months[-1])]
+    minutes = [(_midnight(m) - grid.origin).total_seconds() / 60.0 for m in bounds]
+    step_min, labels = [], []
+    for i, month in enumerate(months):
+        length = minutes[i + 1] - minutes[i]
+        for j in range(k):
+            step_min.append(minutes[i] + length * j / k)
+            labels.append(month.strftime("%Y-%m") + (f"/{j + 1}" if k > 1 else ""))
+    return np.array(step_min), tuple(labels)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + 1, 1, 1) if day.month == 12 else dt.date(day.year, day.month + 1, 1)
 
 
 def _midnight(day: dt.date) -> dt.datetime:

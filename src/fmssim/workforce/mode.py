@@ -41,6 +41,14 @@ class Mode(Protocol):
         """Officers who leave in a step."""
         ...
 
+    def whole(self, officers: Floats) -> Floats:
+        """A number of people as this mode counts them (whole: rounded down)."""
+        ...
+
+    def split(self, officers: float, shares: Floats) -> Floats:
+        """``officers`` divided by ``shares`` (adding up to 1), keeping the total."""
+        ...
+
 
 @dataclass(frozen=True)
 class Expected:
@@ -66,6 +74,13 @@ class Expected:
         out: Floats = officers * probability
         return out
 
+    def whole(self, officers: Floats) -> Floats:
+        return officers
+
+    def split(self, officers: float, shares: Floats) -> Floats:
+        out: Floats = officers * shares
+        return out
+
 
 @dataclass(frozen=True)
 class Stochastic:
@@ -82,6 +97,9 @@ class Stochastic:
         running: dict[tuple[int, int], float] = defaultdict(float)
         out = []
         for c in cohorts:
+            if c.poisson:
+                out.append(replace(c, officers=float(self.rng.poisson(c.officers))))
+                continue
             key = (c.route, c.department)
             before = running[key]
             running[key] = before + c.officers
@@ -103,3 +121,15 @@ class Stochastic:
             return np.zeros(len(officers))
         n = np.rint(officers).astype(np.int64)
         return self.rng.binomial(n, probability).astype(np.float64)
+
+    def whole(self, officers: Floats) -> Floats:
+        return np.floor(officers + 1e-9)
+
+    def split(self, officers: float, shares: Floats) -> Floats:
+        """A multinomial draw: each officer lands in one part."""
+        n = int(np.rint(officers))
+        if n == 0 or np.count_nonzero(shares) == 1:
+            whole: Floats = np.rint(officers) * (shares > 0).astype(np.float64)
+            return whole
+        p = np.clip(shares, 0.0, None)
+        return self.rng.multinomial(n, p / p.sum()).astype(np.float64)

@@ -1,5 +1,7 @@
 """Rosters and allocation, shared by dispatch and handler pools: allocate once per instant.
 
+The event order is the fast engine's (module docstring of ``engine/fast/compose.py``).
+
 Waiting entries are tuples ordered by priority first (a heap); the last element is the event
 that grants the entry its unit or handler.
 """
@@ -12,19 +14,19 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
-from fmssim.engine.des.clock import BORROW, DISPATCH
+from fmssim.engine.des.clock import DISPATCH, LEND
 from fmssim.engine.des.world import EnRoute, UnitPool, World
 
 
 def request_allocation(world: World, pool: UnitPool) -> None:
-    """Allocate once, after every other event of this instant (then borrow, if on)."""
+    """Allocate once, after every other event of this instant (then lend, if on)."""
     if pool.allocation_pending:
         return
     pool.allocation_pending = True
     world.clock.at(world.clock.now, DISPATCH).callbacks.append(lambda _: allocate(pool))
-    if world.lenders and not world.borrow_pending:
-        world.borrow_pending = True
-        world.clock.at(world.clock.now, BORROW).callbacks.append(lambda _: borrow(world))
+    if world.rules and not world.lend_pending:
+        world.lend_pending = True
+        world.clock.at(world.clock.now, LEND).callbacks.append(lambda _: lend(world))
 
 
 def allocate(pool: UnitPool) -> None:
@@ -54,20 +56,22 @@ def allocate(pool: UnitPool) -> None:
 def divert(pool: UnitPool, en_route: EnRoute) -> None:
     """Each P1 still waiting, in creation order, takes the unit travelling to the least urgent
     job (the latest created among equals) that is not on scene yet. That job loses its unit
-    and queues again in its old place (its priority and creation order)."""
+    and queues again in its old place (its priority and creation order); the travel its unit
+    had done is kept on the P1's record."""
     now = en_route.clock.now
     waiting = en_route.p1_waiting
     while waiting:
-        grant = waiting[0]
+        grant, i = waiting[0]
         if grant.triggered:
             waiting.popleft()
             continue
-        travelling = [key for key, (arrival, _) in en_route.jobs.items() if arrival > now]
+        travelling = [key for key, (arrival, _, _) in en_route.jobs.items() if arrival > now]
         if not travelling:
             break
         victim = max(travelling)
         waiting.popleft()
-        _, lost = en_route.jobs.pop(victim)
+        _, lost, start = en_route.jobs.pop(victim)
+        en_route.lost_travel[i] = now - start
         pool.withdraw(grant)
         again = en_route.clock.event()
         pool.wait(*victim, again)
@@ -75,28 +79,53 @@ def divert(pool: UnitPool, en_route: EnRoute) -> None:
         grant.succeed(pool)
 
 
-def borrow(world: World) -> None:
+def lend(world: World) -> None:
     """After every pool's own allocation: for each pool in name order whose own units are all
-    taken, each P1 still waiting, in creation order, takes a free unit of the first lender
-    (in the order listed) that has one. The grant's value is the lender."""
-    world.borrow_pending = False
-    for pool in world.pools:
-        waiting = pool.borrowers
-        while waiting and waiting[0].triggered:
-            waiting.popleft()
-        if pool.free > 0:
+    taken, each waiting incident a rule covers, in queue order, takes free units of the
+    lender of the first rule that applies (see :func:`lender_for`). The grant's value is the
+    lender."""
+    world.lend_pending = False
+    for p, pool in enumerate(world.pools):
+        for grant in [g for g in pool.lendable if g.triggered]:
+            del pool.lendable[grant]
+        if pool.free > 0 or not pool.lendable or not _may_lend(world, p):
             continue
-        for grant in list(waiting):
-            if grant.triggered:
-                continue
-            lender = next((p for p in world.lenders if p is not pool and p.free > 0), None)
+        for grant, key in sorted(pool.lendable.items(), key=lambda item: item[1]):
+            _, _, grade, need = key
+            lender = lender_for(world, p, grade, need)
             if lender is None:
-                break
-            waiting.remove(grant)
+                continue
+            del pool.lendable[grant]
             pool.withdraw(grant)
-            lender.free -= 1
-            lender.busy += 1
+            lender.free -= need
+            lender.busy += need
             grant.succeed(lender)
+
+
+def _may_lend(world: World, p: int) -> bool:
+    """Some rule for pool ``p`` applies now and its lender has a free unit (a shortcut: the
+    step then lends nothing to ``p``)."""
+    queue = len(world.pools[p].queue)
+    return any(
+        r.lender != p
+        and p in r.pools
+        and queue >= r.tipping_point
+        and world.pools[r.lender].free > 0
+        for r in world.rules
+    )
+
+
+def lender_for(world: World, p: int, grade: int, need: int) -> UnitPool | None:
+    """The lender of the first rule covering pool ``p`` and ``grade`` whose tipping point the
+    pool's queue reaches and whose lender has ``need`` units free; None if no rule does."""
+    queue = len(world.pools[p].queue)
+    for rule in world.rules:
+        lender = world.pools[rule.lender]
+        if rule.lender == p or p not in rule.pools or grade not in rule.grades:
+            continue
+        if queue >= rule.tipping_point and lender.free >= need:
+            return lender
+    return None
 
 
 def roster(

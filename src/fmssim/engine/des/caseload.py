@@ -41,38 +41,50 @@ class Investigator:
 
 @dataclass
 class Desk:
-    """One department: its investigators, its queue and its current work rate."""
+    """One department: its investigators, its queues and its current work rate."""
 
     clock: Clock
     cap: int
     rate: float
     """Effort per minute of each investigator, now."""
     investigators: list[Investigator]
-    queue: list[tuple[Any, ...]] = field(default_factory=list)
-    """Heap of (risk rank, case id, effort, grant) of cases waiting for a slot."""
-    by_open: list[list[int]] = field(default_factory=list)
-    """Per open-case count below the cap: heap of investigators (possibly stale entries)."""
+    classes: list[int]
+    """Class of each investigator (0 without classes)."""
+    queues: dict[int, list[tuple[Any, ...]]] = field(default_factory=dict)
+    """Per eligibility (bits of the classes that may take the case): heap of (risk rank,
+    case id, effort, grant) of the cases waiting for a slot."""
+    by_open: list[list[list[int]]] = field(default_factory=list)
+    """Per class, per open-case count below the cap: heap of its investigators (possibly
+    stale entries)."""
     allocation_pending: bool = False
 
     def __post_init__(self) -> None:
-        self.by_open = [[] for _ in range(self.cap)]
-        self.by_open[0] = list(range(len(self.investigators)))
+        n_classes = max(self.classes, default=0) + 1
+        self.by_open = [[[] for _ in range(self.cap)] for _ in range(n_classes)]
+        for j, c in enumerate(self.classes):
+            self.by_open[c][0].append(j)
 
-    def fewest_open(self) -> int:
-        """The investigator with the fewest open cases (lowest index on ties), or -1 if all
-        are at the cap."""
-        for count, bucket in enumerate(self.by_open):
-            while bucket and self.investigators[bucket[0]].open != count:
-                heapq.heappop(bucket)
-            if bucket:
-                return bucket[0]
-        return -1
+    def fewest_open(self, eligible: int) -> int:
+        """The investigator of an eligible class with the fewest open cases (lowest index on
+        ties), or -1 if all of them are at the cap."""
+        best: tuple[int, int] | None = None
+        for c, buckets in enumerate(self.by_open):
+            if not eligible >> c & 1:
+                continue
+            for count, bucket in enumerate(buckets):
+                while bucket and self.investigators[bucket[0]].open != count:
+                    heapq.heappop(bucket)
+                if bucket:
+                    if best is None or (count, bucket[0]) < best:
+                        best = (count, bucket[0])
+                    break
+        return -1 if best is None else best[1]
 
     def set_open(self, j: int, count: int) -> None:
         """Investigator ``j`` now holds ``count`` cases."""
         self.investigators[j].open = count
         if count < self.cap:
-            heapq.heappush(self.by_open[count], j)
+            heapq.heappush(self.by_open[self.classes[j]][count], j)
 
 
 def advance(inv: Investigator, now: float, rate: float) -> None:
@@ -111,11 +123,17 @@ def complete(desk: Desk, j: int, version: int) -> None:
 
 def start(desk: Desk, j: int, case: int, effort: float) -> simpy.Event:
     """Investigator ``j`` takes ``case``; the event fires when its effort is complete."""
+    desk.set_open(j, desk.investigators[j].open + 1)
+    return resume(desk, j, case, effort)
+
+
+def resume(desk: Desk, j: int, case: int, effort: float) -> simpy.Event:
+    """Investigator ``j`` works ``effort`` more on ``case``, which already holds one of its
+    slots (a spell after an outside stage); the event fires when that effort is done."""
     inv = desk.investigators[j]
     advance(inv, desk.clock.now, desk.rate)
     done = desk.clock.event()
     heapq.heappush(inv.working, (inv.virtual + effort, case, done))
-    desk.set_open(j, inv.open + 1)
     schedule(desk, j)
     return done
 

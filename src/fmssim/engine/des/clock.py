@@ -12,9 +12,9 @@ import simpy
 
 DISPATCH = 2
 """Priority of the allocation step: after every other event of the same instant."""
-BORROW = 3
-"""Priority of the borrowing step (P1 borrowing from another pool): after every pool's own
-allocation at the same instant."""
+LEND = 3
+"""Priority of the lending step (an incident taking units of another pool): after every
+pool's own allocation at the same instant."""
 
 
 class Clock(simpy.Environment):

@@ -20,8 +20,8 @@ Process = Generator[simpy.Event, Any, None]
 class Role(NamedTuple):
     """How an incident takes part in the P1 dispatch options."""
 
-    borrows: bool = False
-    """A P1 that may borrow a unit from another pool."""
+    lendable: bool = False
+    """An incident a lending rule covers: it may take units of another pool."""
     takes: bool = False
     """A P1 that may take a unit travelling to a less urgent job."""
     divertible: bool = False
@@ -37,11 +37,12 @@ def source(world: World, inputs: Inputs, draws: IncidentDraws, out: Outcome) -> 
         yield world.clock.at(draws.created_min[i])
         g = draws.grade[i]
         if grades.pool[g] >= 0:
-            pool = world.pools[grades.pool[g]]
+            k = int(grades.pool[g])
+            pool = world.pools[k]
             need = int(grades.units_needed[g])
             key = (int(grades.priority[g]), i, need)
             role = Role(
-                borrows=bool(world.lenders) and g == p1,
+                lendable=any(k in r.pools and g in r.grades for r in world.rules),
                 takes=en_route and g == p1,
                 divertible=en_route
                 and grades.priority[g] > grades.priority[p1]
@@ -62,19 +63,20 @@ def incident(
     """One incident's timeline: wait for its units, travel, on scene, write-up, units free.
 
     ``key`` is (priority, incident id, units needed). The units all come from one pool (the
-    grant's value: the incident's own, or a lender's when it borrows) and are freed together.
-    A divertible job may lose its unit to a P1 while travelling; it then queues again in its
-    old place (the lost-unit event's value is its new grant).
+    grant's value: the incident's own, or a lender's when a rule lends them) and are freed
+    together. A divertible job attended by its own pool may lose its unit to a P1 while
+    travelling; it then queues again in its old place (the lost-unit event's value is its
+    new grant).
     """
     priority, i, need = key
     grant = world.clock.event()
     pool.wait(priority, i, grant)
     if need > 1:
         pool.needs[grant] = need
-    if role.borrows:
-        pool.borrowers.append(grant)
+    if role.lendable:
+        pool.lendable[grant] = (priority, i, int(draws.grade[i]), need)
     if role.takes and pool.en_route is not None:
-        pool.en_route.p1_waiting.append(grant)
+        pool.en_route.p1_waiting.append((grant, i))
     request_allocation(world, pool)
     holder: UnitPool = yield grant
     if holder is not pool:
@@ -82,11 +84,11 @@ def incident(
     clock = world.clock
     while True:
         out.assigned_min[i] = clock.now
-        if not role.divertible or pool.en_route is None:
+        if not role.divertible or holder is not pool or pool.en_route is None:
             yield clock.timeout(draws.travel_min[i])
             break
         lost = clock.event()
-        pool.en_route.jobs[(priority, i)] = (clock.now + draws.travel_min[i], lost)
+        pool.en_route.jobs[(priority, i)] = (clock.now + draws.travel_min[i], lost, clock.now)
         yield clock.timeout(draws.travel_min[i]) | lost
         if not lost.triggered:
             del pool.en_route.jobs[(priority, i)]

@@ -7,7 +7,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import simpy
+from numpy.typing import NDArray
 
 from fmssim.engine.des.clock import Clock
 
@@ -17,11 +19,24 @@ class EnRoute:
     """What a P1 may take from a pool's travelling units (``p1_takes_en_route_unit``)."""
 
     clock: Clock
-    p1_waiting: deque[simpy.Event] = field(default_factory=deque)
-    """Grant events of the pool's P1 incidents in creation order (some may be granted)."""
-    jobs: dict[tuple[int, int], tuple[float, simpy.Event]] = field(default_factory=dict)
+    lost_travel: NDArray[np.float64]
+    """Per incident: the travel already done by the unit a P1 took (the records' column)."""
+    p1_waiting: deque[tuple[simpy.Event, int]] = field(default_factory=deque)
+    """Grant events and ids of the pool's P1 incidents in creation order (some may be
+    granted)."""
+    jobs: dict[tuple[int, int], tuple[float, simpy.Event, float]] = field(default_factory=dict)
     """Jobs whose single unit is travelling and may be taken, by (priority, incident id):
-    (arrival time, the event that tells the job it lost its unit)."""
+    (arrival time, the event that tells the job it lost its unit, assignment time)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A lending rule (``dispatch.options.lending``), with pools and grades as indices."""
+
+    lender: int
+    pools: frozenset[int]
+    grades: frozenset[int]
+    tipping_point: int
 
 
 @dataclass
@@ -39,9 +54,9 @@ class UnitPool:
     """Waiting entries as a heap of tuples ordered most urgent first, the grant event last:
     (priority, incident id, grant) for incidents; (channel level, arrival time, attempt,
     grant) for contacts."""
-    borrowers: deque[simpy.Event] = field(default_factory=deque)
-    """Grant events of P1 incidents that may borrow a unit, in creation order (some may be
-    granted already)."""
+    lendable: dict[simpy.Event, tuple[int, int, int, int]] = field(default_factory=dict)
+    """Waiting incidents a lending rule covers, by grant event: (priority, incident id, grade,
+    units needed); some may be granted already."""
     needs: dict[simpy.Event, int] = field(default_factory=dict)
     """Units a waiting entry needs, by its grant event, when more than one."""
     en_route: EnRoute | None = None
@@ -71,6 +86,6 @@ class World:
     """Dispatch pools, indexed like ``Inputs.pools``."""
     handlers: list[UnitPool] = field(default_factory=list)
     """Handler pools (slots = handlers × chat concurrency), indexed like ``Inputs.handlers``."""
-    lenders: list[UnitPool] = field(default_factory=list)
-    """Pools a waiting P1 may borrow from, in the order listed (empty: no borrowing)."""
-    borrow_pending: bool = False
+    rules: list[Rule] = field(default_factory=list)
+    """Lending rules in the order tried (empty: no lending)."""
+    lend_pending: bool = False

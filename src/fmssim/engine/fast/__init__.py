@@ -9,10 +9,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from fmssim.engine.fast.borrowing import borrowing_into
-from fmssim.engine.fast.crews import crews_into
+from fmssim.engine.fast.compose import compose_into
 from fmssim.engine.fast.dispatch import dispatch_into
-from fmssim.engine.fast.diversion import diversion_into
 from fmssim.engine.fast.timeline import timeline_into
 from fmssim.engine.records import Outcome
 from fmssim.model.draws import Draws, IncidentDraws
@@ -34,8 +32,8 @@ def run(inputs: Inputs, draws: Draws) -> Outcome:
     columns = (out.assigned_min, out.arrived_min, out.cleared_min, out.free_min)
     jobs = (d.travel_min, d.on_scene_min, d.write_up_min)
     level_of_grade, n_levels = grade_levels(inputs.grades.priority)
-    if _borrowing(inputs):
-        _run_borrowing(inputs, d, out, level_of_grade, n_levels)
+    if composed(inputs):
+        _run_composed(inputs, d, out, level_of_grade, n_levels)
         timeline_into(columns, True, EVERY, out.assigned_min, jobs, inputs.grid.horizon_min)
         return out
     for k, ids in _pool_members(inputs.grades.pool, d.grade, len(inputs.pools.names)):
@@ -43,53 +41,75 @@ def run(inputs: Inputs, draws: Draws) -> Outcome:
         part = d if every else _take(d, ids)
         level = _levels(level_of_grade, part.grade)
         assigned = out.assigned_min if every else np.full(len(part), np.nan)
-        diverted = out.diverted_min  # written only by the diversion kernel
-        if inputs.p1_takes_en_route and not every:
-            diverted = np.full(len(part), np.nan)
-        queues = (n_levels, _p1_level(inputs, k, level_of_grade))
-        _dispatch(inputs, k, part, level, queues, (assigned, diverted))
-        if diverted is not out.diverted_min:
-            out.diverted_min[ids] = diverted
-        timeline_into(columns, every, ids, assigned, jobs, inputs.grid.horizon_min)
+        order = np.empty(len(part), np.int64)
+        roster = (inputs.pools.change_min[k], inputs.pools.change_units[k])
+        part_jobs = (part.travel_min, part.on_scene_min, part.write_up_min)
+        horizon = inputs.grid.horizon_min
+        dispatch_into(
+            assigned, order, part.created_min, level, *part_jobs, n_levels, *roster, horizon
+        )
+        timeline_into(columns, every, ids, assigned, jobs, horizon)
     return out
 
 
-def _borrowing(inputs: Inputs) -> bool:
-    """P1 may borrow from another pool (and P1 is attended by a pool)."""
+def composed(inputs: Inputs) -> bool:
+    """The scenario needs the composing kernel: crews, lending or a P1 taking an en-route unit
+    (otherwise every pool runs the single-unit kernel, which gives the same records faster)."""
     g = inputs.grades
-    return len(inputs.p1_borrows_from) > 0 and "P1" in g.names and g.pool[g.names.index("P1")] >= 0
+    attended = g.pool >= 0
+    crews = bool(np.any(g.units_needed[attended] > 1))
+    lending = bool(np.any(inputs.lending.grades[:, attended]))
+    return crews or lending or _p1_pool(inputs) >= 0
 
 
-def _run_borrowing(
+def _p1_pool(inputs: Inputs) -> int:
+    """The pool attending P1 when a waiting P1 may take an en-route unit, else -1."""
+    g = inputs.grades
+    if not inputs.p1_takes_en_route or "P1" not in g.names:
+        return -1
+    return int(g.pool[g.names.index("P1")])
+
+
+def _run_composed(
     inputs: Inputs,
     d: IncidentDraws,
     out: Outcome,
     level_of_grade: NDArray[np.int64],
     n_levels: int,
 ) -> None:
-    """All pools at once through the joint kernel: allocation times and lenders into ``out``."""
-    g, pools = inputs.grades, inputs.pools
+    """All pools at once through the composing kernel: allocation times, lenders, diversions
+    and lost travel into ``out``."""
+    g, pools, rules = inputs.grades, inputs.pools, inputs.lending
     pool = g.pool[d.grade]
-    p1 = np.flatnonzero(d.grade == g.names.index("P1"))
-    p1_ids = p1[np.argsort(pool[p1], kind="stable")]
-    p1_start = np.searchsorted(pool[p1_ids], np.arange(len(pools.names) + 1))
+    p1_pool = _p1_pool(inputs)
+    p1_level = int(level_of_grade[g.names.index("P1")]) if p1_pool >= 0 else -1
     lengths = [len(c) for c in pools.change_min]
     rosters = (
         np.concatenate([np.zeros(0), *pools.change_min]),
         np.concatenate([np.zeros(0, np.int64), *pools.change_units]).astype(np.int64),
         np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
     )
-    borrowing_into(
-        out.assigned_min,
-        out.borrowed_from,
-        (d.created_min, pool, level_of_grade[d.grade], g.units_needed[d.grade]),
+    compose_into(
+        (out.assigned_min, out.borrowed_from, out.diverted_min, out.lost_travel_min),
+        np.empty(len(d), np.int64),
+        (d.created_min, pool, level_of_grade[d.grade], g.units_needed[d.grade], d.grade),
         (d.travel_min, d.on_scene_min, d.write_up_min),
-        n_levels,
-        (p1_ids, p1_start.astype(np.int64)),
+        (n_levels, _covered(inputs, level_of_grade, n_levels)),
         rosters,
-        inputs.p1_borrows_from,
+        (rules.lender, rules.pools, rules.grades, rules.tipping_point) if len(rules) else None,
+        (p1_pool, p1_level) if p1_pool >= 0 else None,
         inputs.grid.horizon_min,
     )
+
+
+def _covered(inputs: Inputs, level_of_grade: NDArray[np.int64], n_levels: int) -> NDArray[np.bool_]:
+    """Per (pool, queue level): whether some lending rule lends to a grade of that level."""
+    rules = inputs.lending
+    covered = np.zeros((len(inputs.pools.names), n_levels), np.bool_)
+    for r in range(len(rules)):
+        for g in np.flatnonzero(rules.grades[r]):
+            covered[rules.pools[r], level_of_grade[g]] = True
+    return covered
 
 
 def grade_levels(priority: NDArray[np.int64]) -> tuple[NDArray[np.int64], int]:
@@ -125,43 +145,3 @@ def _levels(level_of_grade: NDArray[np.int64], grade: NDArray[np.int64]) -> NDAr
     if np.array_equal(level_of_grade, np.arange(len(level_of_grade))):
         return grade
     return level_of_grade[grade]
-
-
-def _p1_level(inputs: Inputs, k: int, level_of_grade: NDArray[np.int64]) -> int:
-    """Queue level of P1 if pool ``k`` attends P1, else -1."""
-    g = inputs.grades
-    if "P1" not in g.names or g.pool[g.names.index("P1")] != k:
-        return -1
-    return int(level_of_grade[g.names.index("P1")])
-
-
-def _dispatch(
-    inputs: Inputs,
-    k: int,
-    d: IncidentDraws,
-    level: NDArray[np.int64],
-    queues: tuple[int, int],
-    out: tuple[NDArray[np.float64], NDArray[np.float64]],
-) -> None:
-    """Write the allocation times of incidents ``d``, all attended by pool ``k``, into
-    ``out[0]`` (NaN-filled), through the kernel the pool needs: the diversion kernel when a
-    waiting P1 may take a travelling unit (which also writes ``out[1]``, when an incident lost
-    its unit), the crews kernel for multi-unit grades, else the single-unit kernel.
-    ``queues`` is (number of levels, level of P1 or -1)."""
-    g, pools, horizon = inputs.grades, inputs.pools, inputs.grid.horizon_min
-    assigned, diverted = out
-    jobs = (d.travel_min, d.on_scene_min, d.write_up_min)
-    roster = (pools.change_min[k], pools.change_units[k])
-    n_levels = queues[0]
-    if inputs.p1_takes_en_route:
-        units = g.units_needed[d.grade]
-        diversion_into(
-            assigned, diverted, d.created_min, level, units, jobs, queues, roster, horizon
-        )
-    elif np.any(g.units_needed[g.pool == k] > 1):
-        order = np.empty(len(d), np.int64)
-        units = g.units_needed[d.grade]
-        crews_into(assigned, order, d.created_min, level, units, jobs, n_levels, *roster, horizon)
-    else:
-        order = np.empty(len(d), np.int64)
-        dispatch_into(assigned, order, d.created_min, level, *jobs, n_levels, *roster, horizon)

@@ -6,9 +6,14 @@ reaches the case's virtual finish time. Each investigator's next completion sits
 indexed heap over investigators, ordered by (time, index) and updated in place when the
 investigator's state changes, so there are no stale events. A bitset of investigators per
 open-case count gives the investigator a new case goes to (the lowest index at the lowest
-count). Within an instant: completions,
-then floors, then rate changes, then arrivals, then one allocation step; repeated while
-the allocation makes something happen at the same instant (a zero effort).
+count). A case needing outside stages joins a per-stage queue (ordered by (joined, case))
+when a spell of work ends; stage services end in a heap ordered by (time, start sequence).
+
+Within an instant the kernel handles one kind of event at a time, always the first kind
+present, in the reference engine's priority order: work completions, stage ends (one at a
+time), floors, rate changes, arrivals, then one allocation step, then one stage-start step
+— so that an event one step makes happen at the same instant (a zero effort or stage time)
+is handled where the reference engine handles it.
 """
 
 from __future__ import annotations
@@ -16,110 +21,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from fmssim.engine.fast.keyed_heap import _earlier, tpop, tpush
+from fmssim.engine.fast.case_heaps import _fix, _lowest, _move, _pair_pop, _pair_push
+from fmssim.engine.fast.keyed_heap import tpop, tpush
 
 INF = np.inf
-
-
-@njit(cache=True)
-def _fix(heap: np.ndarray, pos: np.ndarray, size: int, j: int, key: np.ndarray) -> None:
-    """Restore the heap order after ``key[j]`` changed (sift up, then down)."""
-    k = pos[j]
-    while k > 0:
-        parent = (k - 1) >> 1
-        if not _earlier(heap[k], heap[parent], key):
-            break
-        heap[k], heap[parent] = heap[parent], heap[k]
-        pos[heap[k]] = k
-        pos[heap[parent]] = parent
-        k = parent
-    while True:
-        left = 2 * k + 1
-        if left >= size:
-            break
-        child = left
-        if left + 1 < size and _earlier(heap[left + 1], heap[left], key):
-            child = left + 1
-        if not _earlier(heap[child], heap[k], key):
-            break
-        heap[k], heap[child] = heap[child], heap[k]
-        pos[heap[k]] = k
-        pos[heap[child]] = child
-        k = child
-
-
-@njit(cache=True)
-def _pair_push(key: np.ndarray, val: np.ndarray, size: int, k: float, v: int) -> int:
-    """Insert (k, v) into the heap held in ``key``/``val`` (ordered by key, then val); the
-    keys sit in the heap itself, so sifting reads contiguous memory. Returns the new size."""
-    i = size
-    while i > 0:
-        parent = (i - 1) >> 1
-        if key[parent] < k or (key[parent] == k and val[parent] < v):
-            break
-        key[i] = key[parent]
-        val[i] = val[parent]
-        i = parent
-    key[i] = k
-    val[i] = v
-    return size + 1
-
-
-@njit(cache=True)
-def _pair_pop(key: np.ndarray, val: np.ndarray, size: int) -> int:
-    """Remove the first pair (read ``key[0]``, ``val[0]`` before); return the new size."""
-    size -= 1
-    k, v = key[size], val[size]
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= size:
-            break
-        right = child + 1
-        if right < size and (
-            key[right] < key[child] or (key[right] == key[child] and val[right] < val[child])
-        ):
-            child = right
-        if k < key[child] or (k == key[child] and v < val[child]):
-            break
-        key[i] = key[child]
-        val[i] = val[child]
-        i = child
-    key[i] = k
-    val[i] = v
-    return size
-
-
-@njit(cache=True, inline="always")
-def _trailing_zeros(x: np.uint64) -> int:
-    """Position of the lowest set bit of a nonzero word (binary search, no overflow)."""
-    n = 0
-    for width in (32, 16, 8, 4, 2, 1):
-        mask = (np.uint64(1) << np.uint64(width)) - np.uint64(1)
-        if x & mask == 0:
-            n += width
-            x = x >> np.uint64(width)
-    return n
-
-
-@njit(cache=True, inline="always")
-def _move(bits: np.ndarray, count: np.ndarray, words: int, j: int, old: int, new: int) -> None:
-    """Investigator ``j`` goes from ``old`` to ``new`` open cases in the per-level bitsets."""
-    mask = np.uint64(1) << np.uint64(j & 63)
-    bits[old * words + (j >> 6)] &= ~mask
-    bits[new * words + (j >> 6)] |= mask
-    count[old] -= 1
-    count[new] += 1
-
-
-@njit(cache=True, inline="always")
-def _lowest(bits: np.ndarray, words: int, level: int) -> int:
-    """Lowest investigator index with its bit set at ``level`` (-1 if none)."""
-    for w in range(words):
-        x = bits[level * words + w]
-        if x != 0:
-            return w * 64 + _trailing_zeros(x)
-    return -1
 
 
 @njit(cache=True)
@@ -157,131 +62,287 @@ def _schedule(
 
 
 @njit(cache=True)
+def _advance(
+    j: int, t: float, rate: float, virtual: np.ndarray, updated: np.ndarray, working: np.ndarray
+) -> None:
+    """Bring investigator ``j``'s virtual time up to ``t``."""
+    if working[j] > 0:
+        virtual[j] = virtual[j] + (t - updated[j]) * rate / working[j]
+    updated[j] = t
+
+
+@njit(cache=True)
+def _release(
+    j: int,
+    klass: np.ndarray,
+    open_cases: np.ndarray,
+    fewest: np.ndarray,
+    bits: np.ndarray,
+    level_count: np.ndarray,
+    words: int,
+    cap: int,
+) -> None:
+    """Investigator ``j`` holds one case fewer."""
+    c = klass[j]
+    lc, bc, stride = c * (cap + 1), c * (cap + 1) * words, (cap + 1) * words
+    count = open_cases[j]
+    _move(bits[bc : bc + stride], level_count[lc : lc + cap + 1], words, j, count, count - 1)
+    open_cases[j] -= 1
+    fewest[c] = min(fewest[c], open_cases[j])
+
+
+@njit(cache=True)
+def _fewest_eligible(m: int, fewest: np.ndarray, bits: np.ndarray, words: int, cap: int) -> int:
+    """The investigator of a class in ``m`` (bits) with the fewest open cases, lowest index
+    on ties (-1: all at the cap)."""
+    stride = (cap + 1) * words
+    j, level = -1, cap
+    for c in range(len(fewest)):
+        if (m >> c) & 1 and fewest[c] < cap:
+            k = _lowest(bits[c * stride : (c + 1) * stride], words, fewest[c])
+            if fewest[c] < level or (fewest[c] == level and k < j):
+                j, level = k, fewest[c]
+    return j
+
+
+@njit(cache=True)
+def _pick(
+    queue: np.ndarray,
+    waiting: np.ndarray,
+    risk: np.ndarray,
+    fewest: np.ndarray,
+    level_count: np.ndarray,
+    bits: np.ndarray,
+    words: int,
+    cap: int,
+) -> tuple[int, int]:
+    """(eligibility, investigator) of the next allocation, or (-1, -1): the most urgent,
+    then oldest, waiting case that an eligible investigator below the cap can take, and of
+    those investigators the one with the fewest open cases (lowest index on ties)."""
+    for c in range(len(fewest)):  # bring each class's fewest level up to date
+        while fewest[c] < cap and level_count[c * (cap + 1) + fewest[c]] == 0:
+            fewest[c] += 1
+    best_m, best_j = -1, -1
+    for m in range(1, len(waiting)):
+        if waiting[m] == 0:
+            continue
+        head = queue[m, 0]
+        if best_m >= 0:
+            other = queue[best_m, 0]
+            if risk[head] > risk[other] or (risk[head] == risk[other] and head > other):
+                continue
+        j = _fewest_eligible(m, fewest, bits, words, cap)
+        if j >= 0:
+            best_m, best_j = m, j
+    return best_m, best_j
+
+
+@njit(cache=True)
 def caseload_into(  # noqa: C901 - one event loop; see the module docstring
-    allocated: np.ndarray,
-    worked: np.ndarray,
-    finalised: np.ndarray,
-    investigator: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     cases: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    n_inv: int,
+    need: np.ndarray,
+    stage_time: np.ndarray,
+    servers: np.ndarray,
+    skills: tuple[np.ndarray, np.ndarray],
     cap: int,
     change_min: np.ndarray,
     rates: np.ndarray,
     horizon: float,
 ) -> None:
-    """Fill the four NaN-filled outputs for one department's cases, given in id order;
-    ``cases`` is (entered, created, floor, risk rank as float, effort)."""
-    entered, created, floor, risk, effort = cases
-    n = len(entered)
+    """Fill the NaN-filled outputs (allocated, worked, finalised, investigator, stage wait)
+    for one department's cases, given in id order; ``cases`` is (entered, created, floor,
+    risk rank as float, spell effort); ``need`` the stages each case needs (bits),
+    ``stage_time`` (cases, stages) their times, ``servers`` each stage's (-1: no limit);
+    ``skills`` is (each case's eligible classes as bits, each investigator's class)."""
+    allocated, worked, finalised, investigator, stage_wait = out
+    entered, created, floor, risk, spell = cases
+    eligible, klass = skills
+    n_inv = len(klass)
+    n_classes = 1  # enough classes for every investigator and every eligibility
+    for j in range(n_inv):
+        n_classes = max(n_classes, klass[j] + 1)
+    for i in range(len(eligible)):
+        while (1 << n_classes) <= eligible[i]:
+            n_classes += 1
+    n, n_stages = len(entered), len(servers)
     floor_at = created + floor
     virtual = np.zeros(n_inv)
     updated = np.zeros(n_inv)
     working = np.zeros(n_inv, np.int64)
-    held = np.zeros(n_inv, np.int64)
     slot_f = np.empty(n_inv * cap)
     slot_c = np.empty(n_inv * cap, np.int64)
     nxt = np.full(n_inv, INF)
     heap = np.arange(n_inv)
     pos = np.arange(n_inv)
-    # investigators by open cases: a bitset per level 0..cap and a count per level
+    # per class, investigators by open cases: a bitset per level 0..cap, a count per level
     open_cases = np.zeros(n_inv, np.int64)
     words = (n_inv + 63) >> 6
-    bits = np.zeros((cap + 1) * words, np.uint64)
-    level_count = np.zeros(cap + 1, np.int64)
+    stride = (cap + 1) * words
+    bits = np.zeros(n_classes * stride, np.uint64)
+    level_count = np.zeros(n_classes * (cap + 1), np.int64)
     for j in range(n_inv):
-        bits[j >> 6] |= np.uint64(1) << np.uint64(j & 63)
-    level_count[0] = n_inv
-    fewest = 0  # no investigator holds fewer open cases than this
+        bits[klass[j] * stride + (j >> 6)] |= np.uint64(1) << np.uint64(j & 63)
+        level_count[klass[j] * (cap + 1)] += 1
+    fewest = np.zeros(n_classes, np.int64)  # no investigator of the class holds fewer
     owner = np.full(n, -1)
-    queue = np.empty(n, np.int64)
-    waiting = 0
+    n_masks = 1 << n_classes
+    queue = np.empty((n_masks, n), np.int64)  # per eligibility: waiting cases by (risk, id)
+    waiting = np.zeros(n_masks, np.int64)
     floor_key = np.empty(n)  # heap of (floor end, case) of worked cases held by their floor
     floor_case = np.empty(n, np.int64)
     n_floors = 0
+    # outside stages: remaining stages per case, a queue per stage, a heap of service ends
+    left = need.copy()
+    joined = np.zeros(n)
+    sq_key = np.empty((n_stages, n))
+    sq_val = np.empty((n_stages, n), np.int64)
+    sq_n = np.zeros(n_stages, np.int64)
+    busy = np.zeros(n_stages, np.int64)
+    starts = max(1, n * n_stages)
+    end_key = np.empty(starts)
+    end_seq = np.empty(starts, np.int64)
+    seq_case = np.empty(starts, np.int64)
+    seq_stage = np.empty(starts, np.int64)
+    n_ends = 0
+    seq = 0
     rate = rates[0]
     ci = 1
     ai = 0
+    now = np.nan
+    alloc_pending = False
+    stage_pending = False
     while True:
         t = nxt[heap[0]]
+        if n_ends > 0 and end_key[0] < t:
+            t = end_key[0]
         if n_floors > 0 and floor_key[0] < t:
             t = floor_key[0]
         if ci < len(change_min) and change_min[ci] < t:
             t = change_min[ci]
         if ai < n and entered[ai] < t:
             t = entered[ai]
-        if not t < horizon:
-            break
-        while nxt[heap[0]] == t:
-            j = heap[0]
-            # advance, then every case at or below the first finish time is done
-            if working[j] > 0:
-                virtual[j] = virtual[j] + (t - updated[j]) * rate / working[j]
-            updated[j] = t
-            first = _first(slot_f, slot_c, j * cap, working[j])
-            if slot_f[first] > virtual[j]:
-                virtual[j] = slot_f[first]
-            s = j * cap
-            while s < j * cap + working[j]:
-                if slot_f[s] <= virtual[j]:
-                    i = slot_c[s]
-                    worked[i] = t
-                    last = j * cap + working[j] - 1
-                    slot_f[s] = slot_f[last]
-                    slot_c[s] = slot_c[last]
-                    working[j] -= 1
-                    if floor_at[i] > t:
-                        held[j] += 1
-                        n_floors = _pair_push(floor_key, floor_case, n_floors, floor_at[i], i)
+        if t != now:  # nothing more at this instant: the allocation, then the stage starts
+            if alloc_pending:
+                alloc_pending = False
+                while True:
+                    m, j = _pick(queue, waiting, risk, fewest, level_count, bits, words, cap)
+                    if m < 0:
+                        break
+                    c = klass[j]
+                    lc, bc = c * (cap + 1), c * stride
+                    count = open_cases[j]
+                    _move(
+                        bits[bc : bc + stride],
+                        level_count[lc : lc + cap + 1],
+                        words,
+                        j,
+                        count,
+                        count + 1,
+                    )
+                    open_cases[j] += 1
+                    i = queue[m, 0]
+                    waiting[m] = tpop(queue[m], waiting[m], risk)
+                    allocated[i] = now
+                    investigator[i] = j
+                    stage_wait[i] = 0.0
+                    owner[i] = j
+                    _advance(j, now, rate, virtual, updated, working)
+                    s = j * cap + working[j]
+                    slot_f[s] = virtual[j] + spell[i]
+                    slot_c[s] = i
+                    working[j] += 1
+                    _schedule(j, cap, rate, virtual, updated, working, slot_f, slot_c, nxt)
+                    _fix(heap, pos, n_inv, j, nxt)
+                continue
+            if stage_pending:
+                stage_pending = False
+                for g in range(n_stages):
+                    while sq_n[g] > 0 and (servers[g] < 0 or busy[g] < servers[g]):
+                        i = sq_val[g, 0]
+                        sq_n[g] = _pair_pop(sq_key[g], sq_val[g], sq_n[g])
+                        busy[g] += 1
+                        stage_wait[i] += now - joined[i]
+                        seq_case[seq] = i
+                        seq_stage[seq] = g
+                        n_ends = _pair_push(end_key, end_seq, n_ends, now + stage_time[i, g], seq)
+                        seq += 1
+                continue
+            if not t < horizon:
+                break
+            now = t
+        if nxt[heap[0]] == t:
+            while nxt[heap[0]] == t:
+                j = heap[0]
+                # advance, then every case at or below the first finish time is done
+                _advance(j, t, rate, virtual, updated, working)
+                first = _first(slot_f, slot_c, j * cap, working[j])
+                if slot_f[first] > virtual[j]:
+                    virtual[j] = slot_f[first]
+                s = j * cap
+                while s < j * cap + working[j]:
+                    if slot_f[s] <= virtual[j]:
+                        i = slot_c[s]
+                        last = j * cap + working[j] - 1
+                        slot_f[s] = slot_f[last]
+                        slot_c[s] = slot_c[last]
+                        working[j] -= 1
+                        if left[i] != 0:  # on to its next stage, keeping the slot
+                            g = 0
+                            while not (left[i] >> g) & 1:
+                                g += 1
+                            joined[i] = t
+                            sq_n[g] = _pair_push(sq_key[g], sq_val[g], sq_n[g], t, i)
+                            stage_pending = True
+                            continue
+                        worked[i] = t
+                        if floor_at[i] > t:
+                            n_floors = _pair_push(floor_key, floor_case, n_floors, floor_at[i], i)
+                        else:
+                            finalised[i] = t
+                            _release(j, klass, open_cases, fewest, bits, level_count, words, cap)
+                            alloc_pending = True
                     else:
-                        finalised[i] = t
-                        _move(bits, level_count, words, j, open_cases[j], open_cases[j] - 1)
-                        open_cases[j] -= 1
-                        fewest = min(fewest, open_cases[j])
-                else:
-                    s += 1
-            _schedule(j, cap, rate, virtual, updated, working, slot_f, slot_c, nxt)
-            _fix(heap, pos, n_inv, j, nxt)
-        while n_floors > 0 and floor_key[0] == t:
-            i = floor_case[0]
-            n_floors = _pair_pop(floor_key, floor_case, n_floors)
-            finalised[i] = t
-            j = owner[i]
-            held[j] -= 1
-            _move(bits, level_count, words, j, open_cases[j], open_cases[j] - 1)
-            open_cases[j] -= 1
-            fewest = min(fewest, open_cases[j])
-        while ci < len(change_min) and change_min[ci] == t:
-            for j in range(n_inv):
-                if working[j] > 0:
-                    virtual[j] = virtual[j] + (t - updated[j]) * rate / working[j]
-                updated[j] = t
-            rate = rates[ci]
-            ci += 1
-            for j in range(n_inv):
+                        s += 1
                 _schedule(j, cap, rate, virtual, updated, working, slot_f, slot_c, nxt)
                 _fix(heap, pos, n_inv, j, nxt)
-        while ai < n and entered[ai] == t:
-            waiting = tpush(queue, waiting, ai, risk)
-            ai += 1
-        while waiting > 0:
-            while fewest < cap and level_count[fewest] == 0:
-                fewest += 1
-            if fewest >= cap:
-                break
-            j = _lowest(bits, words, fewest)  # the fewest open cases, lowest index on ties
-            _move(bits, level_count, words, j, fewest, fewest + 1)
-            open_cases[j] += 1
-            i = queue[0]
-            waiting = tpop(queue, waiting, risk)
-            allocated[i] = t
-            investigator[i] = j
-            owner[i] = j
-            if working[j] > 0:
-                virtual[j] = virtual[j] + (t - updated[j]) * rate / working[j]
-            updated[j] = t
+            continue
+        if n_ends > 0 and end_key[0] == t:
+            k = end_seq[0]
+            n_ends = _pair_pop(end_key, end_seq, n_ends)
+            i, g = seq_case[k], seq_stage[k]
+            busy[g] -= 1
+            stage_pending = True
+            left[i] &= ~(np.int64(1) << g)
+            j = owner[i]
+            _advance(j, t, rate, virtual, updated, working)
             s = j * cap + working[j]
-            slot_f[s] = virtual[j] + effort[i]
+            slot_f[s] = virtual[j] + spell[i]
             slot_c[s] = i
             working[j] += 1
             _schedule(j, cap, rate, virtual, updated, working, slot_f, slot_c, nxt)
             _fix(heap, pos, n_inv, j, nxt)
+            continue
+        if n_floors > 0 and floor_key[0] == t:
+            while n_floors > 0 and floor_key[0] == t:
+                i = floor_case[0]
+                n_floors = _pair_pop(floor_key, floor_case, n_floors)
+                finalised[i] = t
+                _release(owner[i], klass, open_cases, fewest, bits, level_count, words, cap)
+            alloc_pending = True
+            continue
+        if ci < len(change_min) and change_min[ci] == t:
+            while ci < len(change_min) and change_min[ci] == t:
+                for j in range(n_inv):
+                    _advance(j, t, rate, virtual, updated, working)
+                rate = rates[ci]
+                ci += 1
+                for j in range(n_inv):
+                    _schedule(j, cap, rate, virtual, updated, working, slot_f, slot_c, nxt)
+                    _fix(heap, pos, n_inv, j, nxt)
+            continue
+        while ai < n and entered[ai] == t:
+            m = eligible[ai]
+            waiting[m] = tpush(queue[m], waiting[m], ai, risk)
+            ai += 1
+        alloc_pending = True

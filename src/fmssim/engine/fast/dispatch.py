@@ -3,7 +3,9 @@
 Arrays in, arrays out. The event order is the engines' shared contract: at each instant,
 apply every arrival, unit release and roster change, then allocate free units once, highest
 priority level first, incident id order within a level; zero-length jobs release their unit
-at the same instant, which triggers another allocation there.
+at the same instant, which triggers another allocation there. Crews, lending rules and a P1
+taking an en-route unit extend this order (a diversion step after a pool's own allocation, a
+lending step after every pool's): see :mod:`fmssim.engine.fast.compose`, which runs them.
 
 How it stays fast without changing a single record:
 

@@ -68,3 +68,42 @@ def heap_pop(heap: np.ndarray, size: int) -> int:
         i = parent
     heap[i] = last
     return size
+
+
+@njit(cache=True)
+def push_at(heap: np.ndarray, base: int, size: int, value: float) -> int:
+    """:func:`heap_push` on the heap stored from ``heap[base]`` (several heaps in one array:
+    no view, so no reference counting, per call)."""
+    i = size
+    while i > 0:
+        parent = (i - 1) >> 1
+        if heap[base + parent] <= value:
+            break
+        heap[base + i] = heap[base + parent]
+        i = parent
+    heap[base + i] = value
+    return size + 1
+
+
+@njit(cache=True)
+def pop_at(heap: np.ndarray, base: int, size: int) -> int:
+    """:func:`heap_pop` on the heap stored from ``heap[base]``."""
+    size -= 1
+    last = heap[base + size]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        if child + 1 < size:
+            child += heap[base + child + 1] < heap[base + child]
+        heap[base + i] = heap[base + child]
+        i = child
+    while i > 0:
+        parent = (i - 1) >> 1
+        if heap[base + parent] <= last:
+            break
+        heap[base + i] = heap[base + parent]
+        i = parent
+    heap[base + i] = last
+    return size

@@ -6,7 +6,8 @@ import numpy as np
 
 from fmssim.engine.fast.caseload import caseload_into
 from fmssim.engine.records import CaseOutcome
-from fmssim.model.case_draws import CaseDraws
+from fmssim.model.case_capacity import rate_steps
+from fmssim.model.case_draws import CaseDraws, case_eligibility
 from fmssim.model.inputs import Inputs
 
 
@@ -16,32 +17,41 @@ def run_cases(inputs: Inputs, draws: CaseDraws) -> CaseOutcome:
     out = CaseOutcome.empty(len(draws))
     if inv is None:
         return out
-    entered = draws.entered_min
+    entered, spell = draws.entered_min, draws.spell_min
     risk = draws.risk.astype(np.float64)
+    eligible = case_eligibility(inv, draws)
     for d in range(len(inv.names)):
         ids = np.flatnonzero((draws.department == d) & ~draws.screened)
-        columns = [np.full(len(ids), np.nan) for _ in range(4)]
-        times, rates = inv.rate_steps(d)
+        a, b, c, e, f = (np.full(len(ids), np.nan) for _ in range(5))
+        columns = (a, b, c, e, f)
+        times, rates = rate_steps(inv, draws.capacity, d)
+        servers = np.ascontiguousarray(inv.stage_servers[d], dtype=np.int64)
         caseload_into(
-            columns[0],
-            columns[1],
-            columns[2],
-            columns[3],
+            columns,
             (
                 entered[ids],
                 draws.created_min[ids],
                 draws.floor_min[ids],
                 risk[ids],
-                draws.effort_min[ids],
+                spell[ids],
             ),
-            int(inv.investigators[d]),
+            draws.stages[ids],
+            np.ascontiguousarray(draws.stage_min[ids][:, : len(servers)], dtype=np.float64),
+            servers,
+            (eligible[ids], np.ascontiguousarray(inv.investigator_class[d], dtype=np.int64)),
             int(inv.cap[d]),
             np.ascontiguousarray(times, dtype=np.float64),
             np.ascontiguousarray(rates, dtype=np.float64),
             inputs.grid.horizon_min,
         )
         for target, column in zip(
-            (out.allocated_min, out.worked_min, out.finalised_min, out.investigator),
+            (
+                out.allocated_min,
+                out.worked_min,
+                out.finalised_min,
+                out.investigator,
+                out.stage_wait_min,
+            ),
             columns,
             strict=True,
         ):

@@ -1,4 +1,5 @@
-"""The dispatch kernel for a pool where a waiting P1 may take a unit on its way to a less
+"""(Kept for the benchmarks: the specialised kernel before the composing one.) The dispatch
+kernel for a pool where a waiting P1 may take a unit on its way to a less
 urgent job (``dispatch.options.p1_takes_en_route_unit``).
 
 Same contract as :mod:`fmssim.engine.fast.crews` (apply every event of an instant, then

@@ -1,4 +1,5 @@
-"""The dispatch kernel for a pool whose incidents may need several units each.
+"""(Kept for the benchmarks: the specialised kernel before the composing one.) The dispatch
+kernel for a pool whose incidents may need several units each.
 
 Same contract as :mod:`fmssim.engine.fast.dispatch` (apply every event of an instant, then
 allocate once, most urgent level first, id order within a level), plus: an incident needing

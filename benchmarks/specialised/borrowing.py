@@ -1,4 +1,5 @@
-"""The joint dispatch kernel, used only when P1 may borrow a unit from another pool.
+"""(Kept for the benchmarks: the specialised kernel before the composing one.) The joint
+dispatch kernel, used only when P1 may borrow a unit from another pool.
 
 Borrowing couples the pools, so this kernel runs them all in one event loop; scenarios
 without borrowing keep the per-pool kernels (:mod:`fmssim.engine.fast.dispatch`,
