@@ -104,7 +104,22 @@ def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:
     wrap = wrap_up_min(inputs, i, parts, rng(StreamKind.CONTACT_WRAP_UP))
     counts = parts["counts"].astype(np.int64)
     parts["handling_min"] = parts["handling_min"] + np.repeat(wrap, counts)
+    if inputs.handler_speed:
+        parts["handling_min"] = parts["handling_min"] * _slowness(inputs, parts, counts)
     return parts
+
+
+def _slowness(inputs: Inputs, parts: Arrays, counts: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Each attempt's handling-time factor (``handler_speed``): that of its contact's control
+    room in the month the contact first arrived (a step function of the arrival time)."""
+    room = np.repeat(parts["room"], counts)
+    at = np.repeat(parts["created_min"], counts)
+    factor = np.ones(len(at))
+    for pool, (times, values) in enumerate(inputs.handler_speed):
+        mine = room == pool
+        step = np.searchsorted(times, at[mine], side="right") - 1
+        factor[mine] = values[np.maximum(step, 0)]
+    return factor
 
 
 def _rooms(

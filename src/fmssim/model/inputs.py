@@ -15,6 +15,7 @@ from fmssim.model.case_inputs import InvestigationInputs
 from fmssim.model.durations import DurationSpec
 from fmssim.model.incident_types import TypeInputs
 from fmssim.model.timegrid import TimeGrid
+from fmssim.workforce.handlers import HandlerMonthly
 from fmssim.workforce.inputs import WorkforceInputs
 
 
@@ -210,5 +211,10 @@ class Inputs:
     handler_reserved_share: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     """Per handler pool: share of the handlers on duty reserved for its first channel (used
     instead of ``handler_reserved`` where above 0); empty: none."""
+    handler_speed: tuple[tuple[NDArray[np.float64], NDArray[np.float64]], ...] = ()
+    """Per handler pool: (change minutes, handling-time factor from then on), the first
+    change at 0; from the handlers' proficiency ramp (``workforce.handlers``); empty: 1."""
+    handler_staff: HandlerMonthly | None = None
+    """The replication's handler pipeline; None: none."""
     travel_scaling: TravelScaling | None = None
     """Pools whose travel shortens as more units are idle; None: travel as drawn."""
