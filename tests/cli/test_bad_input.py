@@ -140,6 +140,9 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "workforce_allocation_sum.yaml": ("workforce", 14),
     "workforce_no_pdu.yaml": ("workforce.departments.response", 16),
     "workforce_unknown_department.yaml": ("pools.response.department", 13),
+    "handler_proficiency_above_one.yaml": ("workforce.handlers.contact.proficiency.1", 17),
+    "handler_drain_share_above_one.yaml": ("workforce.handlers.contact.to_officers_share", 17),
+    "handler_department_on_dispatch_pool.yaml": ("pools.response.department", 13),
     "workforce_unknown_route.yaml": ("workforce.intake.0.route", 22),
     "workforce_posting_unknown_department.yaml": (
         "workforce.routes.pcda.postings.1.departments.responce",

@@ -12,6 +12,8 @@ identical incident :class:`~fmssim.engine.records.Outcome` (NaN equal to NaN). C
   patience (none, zero, fixed, random), redials with zero and fixed delays, rosters with
   zero hours, chained grades; as drawn and with arrivals snapped to a grid so that many
   events share an instant;
+- the handlers' own workforce (``workforce.handlers``) scaling rosters and handling times,
+  expected and stochastic;
 - hand-built draws with whole-minute times, so that arrivals, hang-ups, redials, releases
   and roster changes coincide exactly (including zero patience and zero handling).
 
@@ -133,6 +135,23 @@ def test_shipped_contact_scenario(path: Path) -> None:
             Stages(reference.contacts, reference.draws, reference.incidents),
             Stages(result.contacts, result.draws, result.incidents),
         )
+
+
+def test_handler_workforce_in_both_modes() -> None:
+    """Handler rosters and handling times scaled by the handlers' own pipeline (expected
+    and stochastic, drawn per replication): identical contacts; the scaling acts."""
+    path = SCENARIOS / "validation" / "handler_workforce.yaml"
+    for variant in (None, "stochastic"):
+        inputs = compile_scenario(load_scenario(path, variant=variant).scenario)
+        for rep in (0, 1):
+            reference, result = simulate("des", inputs, rep), simulate("fast", inputs, rep)
+            assert reference.inputs is not None and reference.inputs.handler_speed
+            assert len(reference.inputs.handlers.change_units[0]) > 1  # the roster moves
+            assert reference.contacts is not None and result.contacts is not None
+            assert_same(
+                Stages(reference.contacts, reference.draws, reference.incidents),
+                Stages(result.contacts, result.draws, result.incidents),
+            )
 
 
 # --- random small contact scenarios ------------------------------------------------------
