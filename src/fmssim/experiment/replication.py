@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from fmssim.analytics.contact import contact_kpis
@@ -50,10 +51,11 @@ def run_replication(task: Task) -> pl.DataFrame:
             atomic_parquet(table, task.records_dir / kind / f"rep={task.replication:05d}.parquet")
     kpis = _dispatch_kpis(inputs, tables["incidents"])
     if "contacts" in tables:
-        concurrency = dict(zip(inputs.handlers.names, inputs.handler_concurrency, strict=True))
+        ch = inputs.channels
+        slots = ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64)
         per_channel = {
-            name: int(concurrency[inputs.handlers.names[pool]])
-            for name, pool in zip(inputs.channels.names, inputs.channels.pool, strict=True)
+            name: float(slots[i]) / float(inputs.handler_concurrency[ch.pool[i]])
+            for i, name in enumerate(ch.names)
         }
         kpis.append(
             contact_kpis(tables["contacts"], grid.year_bounds_min, grid.year_labels, per_channel)
