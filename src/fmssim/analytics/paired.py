@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from fmssim.analytics.intervals import LEVEL
+from fmssim.analytics.limits import clip_differences
 
 KEYS = ("year", "area", "group", "kpi")
 
@@ -59,7 +60,8 @@ def paired_comparison(reps: pl.DataFrame, reference: str, level: float = LEVEL) 
     welch_half = _welch_half_width(
         moments["var"].to_numpy(), moments["base_var"].to_numpy(), n, level
     )
-    return moments.select(
+    return clip_differences(
+        moments.select(
         "variant",
         pl.lit(reference).alias("reference"),
         *KEYS,
@@ -71,6 +73,7 @@ def paired_comparison(reps: pl.DataFrame, reference: str, level: float = LEVEL) 
         pl.Series("unpaired_ci_low", diff - welch_half),
         pl.Series("unpaired_ci_high", diff + welch_half),
         "pairs",
+        )
     )
 
 
