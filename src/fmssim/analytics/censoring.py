@@ -22,7 +22,7 @@ from fmssim.analytics.investigation import OVERLOAD_WAIT_DAYS, backlog_warnings
 from fmssim.analytics.pools import OVERLOAD_UTILISATION, overload_warnings
 
 FLAG_COLUMNS = ("variant", "year", "area", "group", "reason")
-CENSORED_DISPATCH = ("response_", "wait_", "pre_dispatch_")
+CENSORED_DISPATCH = ("response_", "wait_")
 """Dispatch KPIs (prefixes) taken over attended incidents only."""
 CENSORED_INVESTIGATION = ("finalise_median_days", "finalised_within_", "allocation_wait_")
 """Investigation KPIs (prefixes) taken over finalised or allocated cases only."""
