@@ -121,7 +121,6 @@ def variant_warnings(summary: pl.DataFrame, pools: Mapping[str, str]) -> list[st
         found += backlog_warnings(part)
         prefix = f"{variant}: " if len(variants) > 1 else ""
         lines += [
-            line.replace("warning: ", f"warning: {prefix}", 1) if prefix else line
-            for line in found
+            line.replace("warning: ", f"warning: {prefix}", 1) if prefix else line for line in found
         ]
     return lines

@@ -62,17 +62,17 @@ def paired_comparison(reps: pl.DataFrame, reference: str, level: float = LEVEL) 
     )
     return clip_differences(
         moments.select(
-        "variant",
-        pl.lit(reference).alias("reference"),
-        *KEYS,
-        "reference_mean",
-        "mean",
-        "difference",
-        pl.Series("ci_low", diff - half),
-        pl.Series("ci_high", diff + half),
-        pl.Series("unpaired_ci_low", diff - welch_half),
-        pl.Series("unpaired_ci_high", diff + welch_half),
-        "pairs",
+            "variant",
+            pl.lit(reference).alias("reference"),
+            *KEYS,
+            "reference_mean",
+            "mean",
+            "difference",
+            pl.Series("ci_low", diff - half),
+            pl.Series("ci_high", diff + half),
+            pl.Series("unpaired_ci_low", diff - welch_half),
+            pl.Series("unpaired_ci_high", diff + welch_half),
+            "pairs",
         )
     )
 

@@ -70,7 +70,9 @@ def print_warnings(warnings: Sequence[str], again: bool = False) -> None:
     if not warnings:
         return
     if again:
-        click.echo(f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''} (as above):", err=True)
+        click.echo(
+            f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''} (as above):", err=True
+        )
     for line in warnings:
         click.echo(line, err=True)
 
@@ -116,7 +118,11 @@ def print_headline(
     out = console()
     for (variant,), part in data.group_by(["variant"], maintain_order=True):
         years = [label(y) for y in part["year"].to_list()]
-        shown = table(f"{title} — {variant}: headline per planning year (means)", ["figure", *years], right=years)
+        shown = table(
+            f"{title} — {variant}: headline per planning year (means)",
+            ["figure", *years],
+            right=years,
+        )
         for figure in figures:
             shown.add_row(figure, *(_headline_cell(figure, v) for v in part[figure].to_list()))
         out.print(shown)

@@ -30,9 +30,7 @@ from fmssim.report.units import format_difference
 Label = Callable[[int], str]
 
 
-def headline_html(
-    summary: pl.DataFrame, comparison: pl.DataFrame | None, label: Label
-) -> str:
+def headline_html(summary: pl.DataFrame, comparison: pl.DataFrame | None, label: Label) -> str:
     """The headline section: a comparison's table against its reference, or a run's figures."""
     if comparison is None or comparison.is_empty():
         return _run_headline(summary, label)
@@ -54,7 +52,7 @@ def headline_html(
     for (variant, figure), part in table.group_by(["variant", "figure"], maintain_order=True):
         cells = {r["year"]: r for r in part.iter_rows(named=True)}
         added = part["added"].drop_nulls()
-        uses = f"{added.mean():+,.0f}" if added.len() else "–"
+        uses = f"{float(added.mean()):+,.0f}" if added.len() else "–"  # type: ignore[arg-type]
         gain = _per_100(part) if per_100 else ""
         rows.append(
             f"<tr><td>{html.escape(str(variant))}</td><td>{html.escape(str(figure))}</td>"
@@ -186,12 +184,15 @@ def caveats_html(
     year_note: str,
 ) -> str:
     """Overload warnings, censored statistics, year labels and the key assumptions."""
-    items = [f"<li class='warning'>{html.escape(w.removeprefix('warning: '))}</li>" for w in warnings]
+    items = [
+        f"<li class='warning'>{html.escape(w.removeprefix('warning: '))}</li>" for w in warnings
+    ]
     censored = list(dict.fromkeys(p for t in tables for p in censored_figures(t, label)))
     if censored:
         listed = "".join(f"<li>{html.escape(c)}</li>" for c in censored)
         items.append(
-            f"<li class='warning'>{len(censored)} statistic{'s are' if len(censored) > 1 else ' is'}"
+            f"<li class='warning'>{len(censored)} "
+            f"statistic{'s are' if len(censored) > 1 else ' is'}"
             " censored (an overloaded pool or department: taken over the finished work only, "
             "so not a result); they are not charted and get no verdict."
             f"<details><summary>Which</summary><ul>{listed}</ul></details></li>"
@@ -206,7 +207,9 @@ def caveats_html(
         "<li>Interval ends are clipped to what a figure can be (shares 0–100%, counts and "
         "times at least 0).</li>"
     )
-    return f"<section id='caveats'><h2>Caveats</h2><ul class='caveats'>{''.join(items)}</ul></section>"
+    return (
+        f"<section id='caveats'><h2>Caveats</h2><ul class='caveats'>{''.join(items)}</ul></section>"
+    )
 
 
 def key_assumptions(document: Mapping[str, Any]) -> dict[str, str]:

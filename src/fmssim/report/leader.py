@@ -161,9 +161,7 @@ def run_headline(summary: pl.DataFrame) -> pl.DataFrame:
     return rows.with_columns(pl.Series("value", values, dtype=pl.String))
 
 
-def censored_figures(
-    table: pl.DataFrame, label: Callable[[int], str] = str
-) -> list[str]:
+def censored_figures(table: pl.DataFrame, label: Callable[[int], str] = str) -> list[str]:
     """``variant, year: area group kpi`` of every censored row, one phrase each."""
     if "censored" not in table.columns:
         return []

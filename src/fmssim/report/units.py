@@ -90,7 +90,10 @@ def year_note(document: Mapping[str, Any]) -> str:
     first = start.strftime("%-d %B")
     end = (start - dt.timedelta(days=1)).strftime("%-d %B")
     label = year_labeller(document)(start.year)
-    return f"Planning years run {first} to {end}: {label} is {first} {start.year} to {end} {start.year + 1}."
+    return (
+        f"Planning years run {first} to {end}: {label} is {first} {start.year} to {end} "
+        f"{start.year + 1}."
+    )
 
 
 def _start(document: Mapping[str, Any]) -> dt.date | None:
