@@ -28,6 +28,8 @@ class RunResult:
     """One scenario run: its summary, every replication's KPIs, and its warnings."""
 
     scenario: LoadedScenario
+    """The scenario as run (experiment options applied): ``.scenario`` the validated model,
+    ``.document`` the resolved plain data."""
     summary: pl.DataFrame
     """``variant, year, area, group, kpi, mean, ci_low, ci_high, reps, censored``: means
     over replications with 95% intervals (ends clipped to what the KPI can be); ``censored``
@@ -40,6 +42,7 @@ class RunResult:
     engine: str
     """The engine that ran it (``des`` or ``fast``)."""
     engine_note: str
+    """Why that engine, when ``auto`` chose (empty otherwise)."""
     manifest: dict[str, Any]
     """What the run was (seed, replications, engine, package versions)."""
 

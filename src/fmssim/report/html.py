@@ -189,7 +189,27 @@ def _section(heading: str, note: str, panels: list[Panel], palette: dict[str, st
     if not panels:
         return ""
     svg = panels_svg(panels, palette)
-    return f"<h2>{heading}</h2><p class='note'>{note}</p><div class='chart'>{svg}</div>"
+    ranges = html.escape(json.dumps([_range(p) for p in panels]), quote=True)
+    return (
+        f"<h2>{heading}</h2><p class='note'>{note}</p>"
+        f"<div class='chart' data-panels=\"{ranges}\">{svg}</div>"
+    )
+
+
+def _range(panel: Panel) -> dict[str, Any]:
+    """A panel's title and the smallest and largest value it draws (for checks and tools)."""
+    values = [
+        float(v)
+        for c in ("mean", "ci_low", "ci_high")
+        for v in panel.rows[c].to_list()
+        if v is not None and v == v
+    ]
+    return {
+        "title": panel.title,
+        "share": panel.share,
+        "min": min(values) if values else None,
+        "max": max(values) if values else None,
+    }
 
 
 def _attainment(summary: pl.DataFrame, document: dict[str, Any], palette: dict[str, str]) -> str:
