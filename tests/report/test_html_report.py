@@ -182,7 +182,7 @@ def _in_range(text: str) -> None:
     percentages = [float(v) for v in re.findall(r"(-?\d+(?:\.\d+)?)%", text)]
     assert percentages and all(0.0 <= v <= 100.0 for v in percentages), percentages
     table = text[text.index("Every KPI") :]
-    cells = re.findall(r"<td class='n'>([^<]*)</td>", table)
+    cells = re.findall(r"""<td class=["']n["']>([^<]*)</td>""", table)
     assert cells and not [c for c in cells if re.search(r"(^|– )-\d", c)]
 
 
@@ -225,9 +225,9 @@ def test_the_report_renders_in_chromium_with_the_headline_on_its_first_screen(
         assert first_row.location["y"] + first_row.size["height"] < 900
         assert driver.save_screenshot(str(shots / f"{which}-first-screen.png"))
         charts = driver.find_elements("css selector", "div.chart svg")
-        assert len(charts) >= 4
+        assert len(charts) >= 3  # attainment, percentiles, contact (and more in a comparison)
         for chart in charts:  # laid out at a real size, with drawn lines and bands
-            assert chart.size["width"] > 400 and chart.size["height"] > 150
+            assert chart.size["width"] > 300 and chart.size["height"] > 150
             assert len(chart.find_elements("css selector", "path")) > 20
         logs = driver.get_log("browser")
         assert [e for e in logs if e["level"] in ("SEVERE", "WARNING")] == [], logs

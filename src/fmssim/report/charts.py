@@ -96,7 +96,16 @@ def _draw(ax: Axes, panel: Panel, palette: dict[str, str]) -> None:
         mean, low, high = (part[c].to_numpy() for c in ("mean", "ci_low", "ci_high"))
         if len(xs) > 1:
             style = DASHES[order % len(DASHES)]
-            ax.plot(xs, mean, style, marker="o", markersize=3, color=colour, label=str(variant))
+            ax.plot(
+                xs,
+                mean,
+                style,
+                marker="o",
+                markersize=3,
+                color=colour,
+                label=str(variant),
+                clip_on=False,  # a line on the axis's limit (100%) stays visible
+            )
             ax.fill_between(xs, low, high, color=colour, alpha=0.15, linewidth=0)
         else:  # one year: a bar per variant from zero, side by side, with its interval
             x = [xs[0] + 0.1 * (order - (len(palette) - 1) / 2.0)]

@@ -81,12 +81,19 @@ def _year_cell(row: Mapping[str, Any] | None) -> str:
         return "<td class='n censored'>censored</td>"
     kpi = row["kpi"]
     low, high = row["ci_low"], row["ci_high"]
+    if low == high == row["difference"] == 0.0:
+        return "<td class='n'>no change</td>"
     interval = (
         ""
         if low is None or math.isnan(low)
-        else f"<br><small>{format_difference(kpi, low)} to {format_difference(kpi, high)}</small>"
+        else f"<br><small>{_bare(kpi, low)} to {_bare(kpi, high)}</small>"
     )
     return f"<td class='n'>{html.escape(format_difference(kpi, row['difference']))}{interval}</td>"
+
+
+def _bare(kpi: str, value: float) -> str:
+    """An interval end without its unit when the cell above names it (points)."""
+    return format_difference(kpi, value).removesuffix(" points")
 
 
 def _per_100(part: pl.DataFrame) -> str:

@@ -133,7 +133,7 @@ def headline_sentence(ranked: pl.DataFrame, unit: str) -> str:
             f"No allocation does better than {ranked.filter(pl.col('reference'))['variant'][0]} "
             "on the service-level targets taken together."
         )
-    per = f"{best['added']:+,.0f} {unit}" if unit else ""
+    per = f"{best['added']:+,.0f} {unit if abs(best['added']) != 1 else _one(unit)}" if unit else ""
     bought = ""
     if abs(best["added"]) >= 1.0 and unit:
         if unit == OFFICERS:
@@ -147,6 +147,11 @@ def headline_sentence(ranked: pl.DataFrame, unit: str) -> str:
         + bought
         + f" (better on {best['better']} figure-years, worse on {best['worse']})."
     )
+
+
+def _one(unit: str) -> str:
+    """``unit on duty`` for one of ``units on duty``."""
+    return unit.replace("units", "unit", 1)
 
 
 def run_headline(summary: pl.DataFrame) -> pl.DataFrame:
