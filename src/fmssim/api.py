@@ -85,17 +85,21 @@ class Comparison:
 
 
 def load(
-    source: str | Path | Mapping[str, Any],
+    source: Source,
     variant: str | None = None,
     sets: Sequence[str] = (),
 ) -> LoadedScenario:
     """A validated scenario from a YAML file or a dict (as the YAML would read).
 
     ``variant`` applies one of the scenario's named variants; ``sets`` are overrides as on
-    the command line (``"pools.response.roster.on_duty=9"``). Raises
+    the command line (``"pools.response.roster.on_duty=9"``). A scenario ``load`` returned
+    before can be given again: the variant and overrides apply on top of it. Raises
     :class:`fmssim.scenario.ScenarioError` with the file, line and dotted key of the first
     problem.
     """
+    if isinstance(source, LoadedScenario):
+        again = load_document(source.document, variant, sets, name=source.path.name)
+        return LoadedScenario(again.scenario, again.document, source.path, again.variant)
     if isinstance(source, Mapping):
         return load_document(source, variant=variant, sets=sets)
     return load_scenario(source, variant=variant, sets=sets)
@@ -141,7 +145,7 @@ def run(
 
 
 def compare(
-    scenario: str | Path | Mapping[str, Any],
+    scenario: Source,
     variants: Sequence[str],
     reps: int | None = None,
     seed: int | None = None,
@@ -154,8 +158,9 @@ def compare(
     """Run named ``variants`` of ``scenario`` (``"base"``: as written; the first is the
     reference) on common random numbers and take paired differences.
 
-    Nothing is written unless ``folder`` is given: then it is a resumable sweep folder, as
-    ``fmssim compare --out folder`` writes.
+    ``scenario`` is a file, a dict or a scenario :func:`load` returned (its overrides kept,
+    each variant applied on top). Nothing is written unless ``folder`` is given: then it is
+    a resumable sweep folder, as ``fmssim compare --out folder`` writes (a file only).
     """
     from fmssim.experiment.plan import variant_arms
 
@@ -167,7 +172,7 @@ def compare(
 
 
 def _compare_in_memory(
-    scenario: str | Path | Mapping[str, Any],
+    scenario: Source,
     arms: Sequence[Any],
     sets: Sequence[str],
     workers: int,
@@ -201,7 +206,7 @@ def _compare_in_memory(
 
 
 def _compare_on_disk(
-    scenario: str | Path | Mapping[str, Any],
+    scenario: Source,
     arms: Sequence[Any],
     sets: Sequence[str],
     workers: int,
@@ -211,8 +216,8 @@ def _compare_on_disk(
     from fmssim.experiment.executors import LocalExecutor
     from fmssim.experiment.sweep import run_sweep
 
-    if isinstance(scenario, Mapping):
-        raise TypeError("compare(folder=...) needs a scenario file, not a dict")
+    if isinstance(scenario, Mapping | LoadedScenario):
+        raise TypeError("compare(folder=...) needs a scenario file")
     result = run_sweep(
         Path(scenario), arms, folder, sets, LocalExecutor(workers), progress=progress
     )

@@ -55,6 +55,9 @@ def test_compare_in_memory_equals_fmssim_compare(tmp_path: Path) -> None:
     )  # fmt: skip
     on_disk = pl.read_parquet(tmp_path / "c" / "comparison.parquet")
     assert options.differences.drop("censored").equals(on_disk)
+    loaded = fmssim.load(DISTRICT, sets=SHORT)  # a loaded scenario: the same comparison
+    again = fmssim.compare(loaded, ["base", "more_response"], reps=2)
+    assert again.differences.equals(options.differences)
     p1 = options.differences.filter(pl.col("group") == "P1", pl.col("kpi") == "attained_share")
     assert (p1["ci_low"] > 0).all()  # one more unit on duty: P1 attended in time more often
 
