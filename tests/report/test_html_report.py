@@ -176,6 +176,27 @@ def test_no_chart_is_all_zero_and_every_axis_value_is_possible(compared: Path) -
             assert float(panel["max"]) <= 1.0, panel  # type: ignore[arg-type]
 
 
+def test_an_overload_is_a_caveat_and_censored_statistics_are_not_charted(tmp_path: Path) -> None:
+    """One neighbourhood unit for the district's P3s: its queue grows all year."""
+    folder = tmp_path / "overloaded"
+    invoke(
+        "compare", DISTRICT, "--variants", "base", "more_response", "--reps", "2",
+        "--set", "calendar.end=2019-04-01", "--set", "pools.neighbourhood.roster.on_duty=1",
+        "--out", folder, "--quiet",
+    )  # fmt: skip
+    invoke("report", folder)
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    start = page.index("<section id='caveats'>")
+    caveats = page[start : page.index("</section>", start)]
+    assert "more_response: pool neighbourhood looks overloaded in 2019" in caveats
+    assert "statistics are censored" in caveats and "P3 median response" in caveats
+    titles = [str(p["title"]) for p in _panels(page)]
+    assert titles and not [t for t in titles if t.startswith(("P3 response", "P3, "))]
+    assert "No value to chart (censored" in page
+    verdicts = page[page.index(">Verdicts against base") : page.index(">Attendance within")]
+    assert "P3" not in verdicts
+
+
 def _in_range(text: str) -> None:
     """No percentage outside 0–100% (differences are in points), no negative mean or
     interval end in the table of every KPI."""

@@ -175,9 +175,8 @@ def _kpi_panels(
     rows = summary.filter((pl.col("area") == area) & (pl.col("kpi") == kpi))
     panels = []
     for (group,), part in rows.group_by(["group"], maintain_order=True):
-        values = pl.concat([part["mean"], part["ci_low"], part["ci_high"]]).fill_nan(None)
-        if values.drop_nulls().len() == 0 or (values.drop_nulls() == 0.0).all():
-            continue  # nothing to chart: censored, or zero in every variant and year
+        if _not_produced(part):
+            continue
         name = str(group)
         panels.append(
             Panel(title.format(group=name), part, kpi.endswith("_share"), lines.get(name, ()))
@@ -186,14 +185,36 @@ def _kpi_panels(
 
 
 def _section(heading: str, note: str, panels: list[Panel], palette: dict[str, str]) -> str:
-    if not panels:
-        return ""
-    svg = panels_svg(panels, palette)
-    ranges = html.escape(json.dumps([_range(p) for p in panels]), quote=True)
+    """A titled set of charts; a panel with nothing to draw (censored or not produced) or
+    zero in every variant and year is named in a note instead of charted."""
+    drawn = [p for p in panels if _range(p)["min"] is not None and _range(p)["max"] != 0.0]
+    zero = [p.title for p in panels if _range(p)["min"] == 0.0 and _range(p)["max"] == 0.0]
+    empty = [p.title for p in panels if _range(p)["min"] is None]
+    notes = [f"<p class='note'>{note}</p>"]
+    if zero:
+        notes.append(
+            "<p class='note'>Zero in every variant and year, so not charted: "
+            f"{html.escape('; '.join(zero))}.</p>"
+        )
+    if empty:
+        notes.append(
+            "<p class='note warning'>No value to chart (censored: an overloaded pool or "
+            f"department, see the caveats): {html.escape('; '.join(empty))}.</p>"
+        )
+    if not drawn:
+        return f"<h2>{heading}</h2>{''.join(notes)}" if zero or empty else ""
+    svg = panels_svg(drawn, palette)
+    ranges = html.escape(json.dumps([_range(p) for p in drawn]), quote=True)
     return (
-        f"<h2>{heading}</h2><p class='note'>{note}</p>"
-        f"<div class='chart' data-panels=\"{ranges}\">{svg}</div>"
+        f"<h2>{heading}</h2>{''.join(notes)}<div class='chart' data-panels=\"{ranges}\">{svg}</div>"
     )
+
+
+def _not_produced(rows: pl.DataFrame) -> bool:
+    """No value in any variant or year, and not because it is censored (e.g. the response
+    times of a grade no pool attends)."""
+    censored = "censored" in rows.columns and bool(rows["censored"].any())
+    return bool(rows["mean"].is_nan().all()) and not censored
 
 
 def _range(panel: Panel) -> dict[str, Any]:
@@ -260,6 +281,8 @@ def _distribution(summary: pl.DataFrame, document: dict[str, Any], palette: dict
         marks = (Line(float(target), f"target {target:g} min"),) if target else ()
         for year in dict.fromkeys((years[0], years[-1])):
             mine = part.filter(pl.col("year") == year)
+            if _not_produced(mine):
+                continue
             title = f"{group}, {year}: share attended within"
             panels.append(Panel(title, mine, True, x="minutes", vlines=marks))
     note = (
