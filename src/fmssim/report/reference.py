@@ -183,7 +183,13 @@ def markdown_kpis() -> str:
         "ci_high, reps`. Each row is one KPI of one group (a channel, grade, pool, department)",
         "in one planning year, averaged over the replications with its 95% Student-t interval.",
         "Shares are fractions (0.59 = 59%); times carry their unit in the name (`_sec`, `_min`,",
-        "`_days`, `_hours`).",
+        "`_days`, `_hours`). Interval ends are clipped to what a KPI can be: shares to 0–1,",
+        "every other KPI (counts, times, strengths, `utilisation`) to at least 0; `utilisation`",
+        "has no upper limit, since units finishing a job after their shift (overtime) are busy",
+        "while off the roster. When a pool or department is overloaded, the statistics taken",
+        "over finished work only (response and wait times of its grades, a department's",
+        "time-to-finalise and allocation wait) are censored: the console, the Python API",
+        "(`censored` column) and the report mark them, and they get no verdict.",
         "",
     ]
     for area, spec in AREAS.items():
