@@ -67,6 +67,14 @@ def validate(scenario: Path, sets: tuple[str, ...]) -> None:
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True)
 @click.option("--records", is_flag=True, help="Also write every incident record (Parquet).")
 @click.option("--quiet", is_flag=True, help="No progress bar, no table.")
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Tables for people, or the summary as CSV or JSON on stdout for scripts.",
+)
 def run(
     scenario: Path,
     reps: int | None,
@@ -78,26 +86,47 @@ def run(
     workers: int,
     records: bool,
     quiet: bool,
+    form: str,
 ) -> None:
-    """Run SCENARIO and print its summary with 95% intervals."""
+    """Run SCENARIO and print its headline, then its summary with 95% intervals.
+
+    Warnings (an overloaded pool or department, whose statistics are then censored) are
+    printed on stderr before and again after the tables.
+    """
     cli_sets = [*sets, *_experiment_sets(reps, seed, engine, records)]
     with _one_line_errors():
         loaded = load_scenario(scenario, variant=variant, sets=cli_sets)
         # Imported only now: the engines load numba, which a bad scenario need not wait for.
-        from fmssim.experiment import run_experiment
-        from fmssim.report.console import print_headline, print_summary, progress_bar
+        from fmssim import api
+        from fmssim.report.console import progress_bar
 
         folder = _run_folder(out, scenario, loaded.variant)
         with progress_bar(quiet) as progress, _staged(folder, reserved=out is None) as staging:
-            result = run_experiment(loaded, workers=workers, out_dir=staging, progress=progress)
-    if result.engine.note:
-        click.echo(result.engine.note, err=True)
-    for warning in result.warnings:
-        click.echo(warning, err=True)
-    if not quiet:
-        print_summary(result.summary, loaded.scenario.name, result.engine.name)
-        print_headline(result.summary, loaded.scenario.name)
-    click.echo(f"run folder: {folder}", err=quiet)
+            result = api.run(loaded, workers=workers, progress=progress, folder=staging)
+    _print_run(result, quiet, form)
+    click.echo(f"run folder: {folder}", err=quiet or form != "table")
+
+
+def _print_run(result: object, quiet: bool, form: str) -> None:
+    """The engine note and warnings (stderr), the headline and tables, the warnings again."""
+    from fmssim.api import RunResult
+    from fmssim.report.console import print_headline, print_summary, print_table, print_warnings
+    from fmssim.report.units import year_labeller, year_note
+
+    assert isinstance(result, RunResult)
+    if result.engine_note:
+        click.echo(result.engine_note, err=True)
+    print_warnings(result.warnings)
+    if form != "table":
+        print_table(result.summary, form)
+        return
+    if quiet:
+        return
+    name = result.scenario.scenario.name
+    label = year_labeller(result.scenario.document)
+    print_headline(result.summary, name, label, year_note(result.scenario.document))
+    print_summary(result.summary, name, result.engine, label)
+    print_warnings(result.warnings, again=True)
 
 
 @main.command()

@@ -7,6 +7,7 @@ from pathlib import Path
 from fmssim.analytics import contact, dispatch, investigation, pools, workforce
 from fmssim.analytics.catalogue import AREAS
 from fmssim.report.reference import (
+    markdown_api,
     markdown_assumptions,
     markdown_cli,
     markdown_kpis,
@@ -25,6 +26,13 @@ def test_assumptions_page_is_current() -> None:
     scenarios = sorted((ROOT / "scenarios").rglob("*.yaml"))
     page = (ROOT / "docs" / "assumptions.md").read_text()
     assert page == markdown_assumptions(scenarios, ROOT), "run: python -m fmssim.report.reference"
+
+
+def test_api_reference_is_current() -> None:
+    page = (ROOT / "docs" / "reference" / "api.md").read_text()
+    assert page == markdown_api(), "run: python -m fmssim.report.reference"
+    for name in ("fmssim.load(", "fmssim.run(", "fmssim.compare(", "RunResult.save("):
+        assert name in page
 
 
 def test_cli_reference_is_current() -> None:

@@ -86,12 +86,36 @@ def test_verdicts_only_where_the_interval_excludes_zero() -> None:
     )
     lines = verdicts(table)
     assert len(lines) == 1
-    difference = 100.0 * table["difference"][0]
+    row = table.row(0, named=True)
+    low, high = 100.0 * row["ci_low"], 100.0 * row["ci_high"]
     expected = (
-        f"2019 dispatch P1 attained_share: more is higher than base by {difference:.1f} points"
+        f"2019, P1 attended within target: more {100.0 * row['difference']:+.1f} points against "
+        f"base (95% interval {low:+.1f} points to {high:+.1f} points) — better"
     )
-    assert lines[0].startswith(expected)
-    assert "(better)" in lines[0] and "95% interval" in lines[0]
+    assert lines[0] == expected
+    assert low > 0.0  # the signs of the difference and of both interval ends agree
+
+
+def test_verdicts_leave_out_censored_statistics_inputs_and_repeats() -> None:
+    rng = np.random.default_rng(5)
+    clear = paired_comparison(long_table(correlated(rng, 10, 0.05)), "base")
+    censored = clear.with_columns(pl.lit(True).alias("censored"))
+    assert verdicts(censored) == []
+    as_input = clear.with_columns(
+        pl.lit("pools").alias("area"), pl.lit("units_on_duty_mean").alias("kpi")
+    )
+    assert verdicts(as_input) == []
+    assert len(verdicts(pl.concat([clear, clear]))) == 1
+
+
+def test_count_differences_are_whole_numbers_and_long_times_in_days() -> None:
+    from fmssim.report.units import format_difference, format_value
+
+    assert format_difference("waiting_at_year_end", 1234.4) == "+1,234"
+    assert format_difference("waiting_at_year_end", -3.6) == "-4"
+    assert format_value("response_median_min", 450_000.0) == "312.5 days"
+    assert format_value("answer_mean_sec", 59_711.0) == "16.6 h"
+    assert format_value("response_median_min", 13.5) == "13.5 min"
 
 
 def test_kpi_directions() -> None:

@@ -119,7 +119,7 @@ def test_the_command_prints_the_path_and_the_best_allocations(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     for text in (
         "objective (maximised, mean over years): 1 × dispatch/P1/attained_share",
-        "Greedy allocation of 2 officers",
+        "Greedy allocation of 2 added (dispatch units on duty)",
         "Best allocations",
     ):
         assert text in result.stdout

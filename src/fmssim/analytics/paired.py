@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from fmssim.analytics.intervals import LEVEL
+from fmssim.analytics.limits import clip_differences
 
 KEYS = ("year", "area", "group", "kpi")
 
@@ -59,18 +60,20 @@ def paired_comparison(reps: pl.DataFrame, reference: str, level: float = LEVEL) 
     welch_half = _welch_half_width(
         moments["var"].to_numpy(), moments["base_var"].to_numpy(), n, level
     )
-    return moments.select(
-        "variant",
-        pl.lit(reference).alias("reference"),
-        *KEYS,
-        "reference_mean",
-        "mean",
-        "difference",
-        pl.Series("ci_low", diff - half),
-        pl.Series("ci_high", diff + half),
-        pl.Series("unpaired_ci_low", diff - welch_half),
-        pl.Series("unpaired_ci_high", diff + welch_half),
-        "pairs",
+    return clip_differences(
+        moments.select(
+            "variant",
+            pl.lit(reference).alias("reference"),
+            *KEYS,
+            "reference_mean",
+            "mean",
+            "difference",
+            pl.Series("ci_low", diff - half),
+            pl.Series("ci_high", diff + half),
+            pl.Series("unpaired_ci_low", diff - welch_half),
+            pl.Series("unpaired_ci_high", diff + welch_half),
+            "pairs",
+        )
     )
 
 

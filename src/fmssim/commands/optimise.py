@@ -11,6 +11,9 @@ import click
 from fmssim.commands.options import (
     cli_sets,
     executor_for,
+    print_table,
+    print_warnings,
+    resolved_document,
     result_folder,
     sweep_errors,
     sweep_options,
@@ -21,7 +24,13 @@ DEFAULT_OBJECTIVE = ("dispatch/P1/attained_share=1",)
 
 @click.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option("--officers", type=click.IntRange(1, 10_000), required=True, help="Officers to add.")
+@click.option(
+    "--officers",
+    type=click.IntRange(1, 10_000),
+    required=True,
+    help="How many to add: units on duty for a dispatch pool, handlers on duty for a handler "
+    "pool, FTE for a workforce department.",
+)
 @click.option(
     "--over",
     "over",
@@ -69,9 +78,45 @@ def optimise(
         folder = result_folder(options["out"], scenario, "optimise", options["resume"])
         with progress_bar(options["quiet"]) as progress:
             result = search(spec, folder, executor, options["resume"], options["chunk"], progress)
-    if not options["quiet"]:
+    warnings = _warnings(folder)
+    print_warnings(warnings)
+    if options["format"] != "table":
+        print_table(result.ranking, options["format"])
+    elif not options["quiet"]:
         print_search(result, spec)
-    click.echo(f"run folder: {folder}", err=options["quiet"])
+        print_warnings(warnings, again=True)
+    click.echo(f"run folder: {folder}", err=options["quiet"] or options["format"] != "table")
+
+
+def _warnings(folder: Path) -> list[str]:
+    """Overload warnings of every allocation evaluated (each step's sweep), without repeats;
+    an objective on a censored statistic is flagged too."""
+    import polars as pl
+
+    from fmssim.analytics.censoring import (
+        grade_pools,
+        mark_censored,
+        overload_flags,
+        variant_warnings,
+    )
+
+    lines: list[str] = []
+    for step in sorted(folder.glob("step-*")):
+        summary_file = step / "summary.parquet"
+        if not summary_file.is_file():
+            continue
+        summary = pl.read_parquet(summary_file)
+        pools = grade_pools(resolved_document(step))
+        lines += variant_warnings(summary, pools)
+        censored = mark_censored(summary, overload_flags(summary, pools)).filter("censored")
+        lines += [
+            f"warning: {r['variant']}: {r['area']}/{r['group']}/{r['kpi']} in {r['year']} is "
+            "censored (overloaded); an objective on it is not a result"
+            for r in censored.filter(pl.col("area") != "response_distribution").iter_rows(
+                named=True
+            )
+        ]
+    return list(dict.fromkeys(lines))
 
 
 def _terms(texts: tuple[str, ...]) -> tuple[Any, ...]:

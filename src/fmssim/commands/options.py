@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,6 +57,14 @@ def sweep_options(function: F) -> F:
             help="Continue an interrupted run in --out: finished chunks are not run again.",
         ),
         click.option("--quiet", is_flag=True, help="No progress bar, no tables."),
+        click.option(
+            "--format",
+            "format",
+            type=click.Choice(["table", "csv", "json"]),
+            default="table",
+            show_default=True,
+            help="Tables for people, or the results as CSV or JSON on stdout for scripts.",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -112,3 +121,60 @@ def sweep_errors() -> Iterator[None]:
     except KeyboardInterrupt:  # pragma: no cover - _one_line_errors turns it into exit 130
         click.echo(RESUME_HINT, err=True)
         sys.exit(130)
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A sweep's tables with censored statistics marked, its warnings and year labels."""
+
+    summary: Any
+    comparison: Any
+    warnings: list[str]
+    label: Callable[[int], str]
+    year_note: str
+
+
+def flag_results(result: Any, folder: Path) -> Flagged:
+    """Mark censored statistics and collect every variant's overload warnings, using the
+    reference variant's resolved scenario in ``folder`` (grades → pools, calendar)."""
+    from fmssim.analytics.censoring import (
+        grade_pools,
+        mark_censored,
+        overload_flags,
+        variant_warnings,
+    )
+    from fmssim.report.units import year_labeller, year_note
+
+    document = resolved_document(folder)
+    pools = grade_pools(document)
+    flags = overload_flags(result.summary, pools)
+    return Flagged(
+        mark_censored(result.summary, flags),
+        mark_censored(result.comparison, flags),
+        variant_warnings(result.summary, pools),
+        year_labeller(document),
+        year_note(document),
+    )
+
+
+def resolved_document(folder: Path) -> dict[str, Any]:
+    """``scenario.resolved.yaml`` of a result folder as plain data (empty when missing)."""
+    from ruamel.yaml import YAML
+
+    path = folder / "scenario.resolved.yaml"
+    if not path.is_file():
+        return {}
+    loaded = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    return dict(loaded) if isinstance(loaded, dict) else {}
+
+
+def print_warnings(warnings: Sequence[str], again: bool = False) -> None:
+    from fmssim.report.console import print_warnings as show
+
+    show(warnings, again)
+
+
+def print_table(data: Any, form: str) -> None:
+    from fmssim.report.console import print_table as show
+
+    show(data, form)

@@ -7,10 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import click
+import polars as pl
 
 from fmssim.commands.options import (
     cli_sets,
     executor_for,
+    flag_results,
+    print_table,
+    print_warnings,
     result_folder,
     sweep_errors,
     sweep_options,
@@ -46,16 +50,25 @@ def compare(scenario: Path, names: tuple[str, ...], listed: bool, **options: Any
 
     with sweep_errors():
         result, folder = _sweep(scenario, lambda: variant_arms(names), "compare", options)
-    if not options["quiet"]:
-        from fmssim.report.comparison import print_comparison
-        from fmssim.report.console import print_headline
+    flagged = flag_results(result, folder)
+    print_warnings(flagged.warnings)
+    if options["format"] != "table":
+        print_table(flagged.comparison, options["format"])
+    elif not options["quiet"]:
+        _print_compare(flagged, _title(result), names[0], folder)
+        print_warnings(flagged.warnings, again=True)
+    click.echo(f"run folder: {folder}", err=options["quiet"] or options["format"] != "table")
 
-        print_headline(result.summary, _title(result))  # per variant and year (multi-year)
-        print_comparison(result.comparison, _title(result), HEADLINE_KPIS)
-        from fmssim.report.uplift import print_uplift_gains
 
-        print_uplift_gains(result.comparison, names[0])
-    click.echo(f"run folder: {folder}", err=options["quiet"])
+def _print_compare(flagged: Any, title: str, reference: str, folder: Path) -> None:
+    from fmssim.report.comparison import print_comparison, print_leader
+    from fmssim.report.console import print_headline
+    from fmssim.report.uplift import print_uplift_gains
+
+    print_leader(flagged.comparison, flagged.summary, flagged.label)
+    print_headline(flagged.summary, title, flagged.label, flagged.year_note)
+    print_comparison(flagged.comparison, title, HEADLINE_KPIS, flagged.label)
+    print_uplift_gains(flagged.comparison, reference)
 
 
 @click.command()
@@ -85,12 +98,18 @@ def sweep(scenario: Path, grid: tuple[str, ...], variant: str | None, **options:
 
     with sweep_errors():
         result, folder = _sweep(scenario, arms, "sweep", options)
-    if not options["quiet"]:
+    flagged = flag_results(result, folder)
+    print_warnings(flagged.warnings)
+    if options["format"] != "table":
+        print_table(flagged.summary, options["format"])
+    elif not options["quiet"]:
         from fmssim.report.console import print_summary
 
-        headline = result.summary.filter(result.summary["kpi"].is_in(HEADLINE_KPIS))
-        print_summary(headline, _title(result), ",".join(sorted({e.name for e in result.engines})))
-    click.echo(f"run folder: {folder}", err=options["quiet"])
+        headline = flagged.summary.filter(pl.col("kpi").is_in(HEADLINE_KPIS))
+        engines = ",".join(sorted({e.name for e in result.engines}))
+        print_summary(headline, _title(result), engines, flagged.label)
+        print_warnings(flagged.warnings, again=True)
+    click.echo(f"run folder: {folder}", err=options["quiet"] or options["format"] != "table")
 
 
 def _sweep(scenario: Path, arms: Any, kind: str, options: dict[str, Any]) -> tuple[Any, Path]:

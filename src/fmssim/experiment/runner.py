@@ -34,6 +34,9 @@ class RunResult:
     folder: Path | None
     warnings: tuple[str, ...] = ()
     """Signs the results need care (an overloaded pool), one line each."""
+    replications: pl.DataFrame | None = None
+    """Every KPI of every replication (``variant, replication, year, area, group, kpi,
+    value``) when asked for (``keep_replications``)."""
 
 
 def run_experiment(
@@ -41,11 +44,13 @@ def run_experiment(
     workers: int = 1,
     out_dir: Path | None = None,
     progress: Progress | None = None,
+    keep_replications: bool = False,
 ) -> RunResult:
     """Run every replication of ``loaded`` and summarise; write a run folder if asked.
 
     Seed, replications, engine and records come from the scenario's ``experiment`` section
-    (the command line sets them as overrides).
+    (the command line sets them as overrides). ``keep_replications`` also returns every
+    replication's KPIs (memory grows with the replications; the summary does not).
     """
     scenario = loaded.scenario
     experiment = scenario.experiment
@@ -54,8 +59,11 @@ def run_experiment(
     records_dir = out_dir / "records" if (out_dir is not None and experiment.records) else None
     tasks = (Task(inputs, rep, choice.name, records_dir) for rep in range(experiment.replications))
     summary = Summary(loaded.variant)
+    kept: list[pl.DataFrame] = []
     for done, kpis in enumerate(_in_order(tasks, workers), start=1):
         summary.add(kpis)
+        if keep_replications:
+            kept.append(_labelled(kpis, loaded.variant, done - 1))
         if progress is not None:
             progress(done, experiment.replications)
     manifest = Manifest(
@@ -73,7 +81,21 @@ def run_experiment(
         write_run_folder(out_dir, loaded.document, manifest, table)
     warnings = tuple(overload_warnings(table, _incidents_per_pool(table, inputs)))
     warnings += tuple(backlog_warnings(table))
-    return RunResult(table, choice, manifest, out_dir, warnings)
+    reps = pl.concat(kept) if kept else None
+    return RunResult(table, choice, manifest, out_dir, warnings, reps)
+
+
+def _labelled(kpis: pl.DataFrame, variant: str, replication: int) -> pl.DataFrame:
+    """One replication's KPIs in the sweeps' long per-replication layout."""
+    return kpis.select(
+        pl.lit(variant).alias("variant"),
+        pl.lit(replication, pl.Int32).alias("replication"),
+        pl.col("year").cast(pl.Int32),
+        pl.col("area").cast(pl.String),
+        pl.col("group").cast(pl.String),
+        pl.col("kpi").cast(pl.String),
+        pl.col("value").cast(pl.Float64),
+    )
 
 
 def _in_order(tasks: Iterator[Task], workers: int) -> Iterator[pl.DataFrame]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from fmssim.analytics.intervals import LEVEL, t_interval
+from fmssim.analytics.limits import clip_interval
 
 SUMMARY_COLUMNS = ("variant", "year", "area", "group", "kpi", "mean", "ci_low", "ci_high", "reps")
 Key = tuple[str, int, str, str, str]
@@ -52,12 +53,13 @@ class Summary:
                 running.add(float(value))
 
     def table(self, level: float = LEVEL) -> pl.DataFrame:
-        """``variant, year, area, group, kpi, mean, ci_low, ci_high, reps``."""
+        """``variant, year, area, group, kpi, mean, ci_low, ci_high, reps``; interval ends
+        clipped to what the KPI can be (``analytics/limits.py``)."""
         rows = []
         for key in sorted(self._stats):
             r = self._stats[key]
             mean = r.mean if r.n else math.nan
-            low, high = t_interval(mean, r.variance, r.n, level)
+            low, high = clip_interval(key[4], *t_interval(mean, r.variance, r.n, level))
             rows.append((*key, mean, low, high, r.n))
         schema = {
             "variant": pl.String,

@@ -36,6 +36,8 @@ from fmssim.report.runfolder import Manifest, resolved_yaml
 from fmssim.scenario.errors import ScenarioError
 
 PLAN_FILE = "plan.json"
+REPORT_FILE = "report.html"
+"""``fmssim report``'s default file: removed when a sweep (re)starts in the folder."""
 Progress = Callable[[int, int], None]
 """Called with (replications done, replications in all), counting resumed ones as done."""
 
@@ -75,6 +77,7 @@ def run_sweep(
     loaded = load_arms(path, arms, sets)
     plan = make_plan(path, arms, loaded, chunk)
     _claim(folder, plan, resume)
+    (folder / REPORT_FILE).unlink(missing_ok=True)  # it would describe the earlier results
     inputs = [compile_scenario(s.scenario) for s in loaded]
     engines = tuple(choose_engine(i, plan.engine) for i in inputs)
     done = finished(folder, plan) if resume else set()

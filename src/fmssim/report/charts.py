@@ -96,13 +96,24 @@ def _draw(ax: Axes, panel: Panel, palette: dict[str, str]) -> None:
         mean, low, high = (part[c].to_numpy() for c in ("mean", "ci_low", "ci_high"))
         if len(xs) > 1:
             style = DASHES[order % len(DASHES)]
-            ax.plot(xs, mean, style, marker="o", markersize=3, color=colour, label=str(variant))
+            ax.plot(
+                xs,
+                mean,
+                style,
+                marker="o",
+                markersize=3,
+                color=colour,
+                label=str(variant),
+                clip_on=False,  # a line on the axis's limit (100%) stays visible
+            )
             ax.fill_between(xs, low, high, color=colour, alpha=0.15, linewidth=0)
-        else:  # one year: variants side by side around it
+        else:  # one year: a bar per variant from zero, side by side, with its interval
             x = [xs[0] + 0.1 * (order - (len(palette) - 1) / 2.0)]
             errors = [[mean[0] - low[0]], [high[0] - mean[0]]] if low[0] == low[0] else None
-            ax.errorbar(x, mean, yerr=errors, fmt="o", capsize=4, color=colour, label=str(variant))
+            ax.bar(x, mean, width=0.08, color=colour, alpha=0.75, label=str(variant))
+            ax.errorbar(x, mean, yerr=errors, fmt="none", capsize=4, color="#222222")
     _reference_lines(ax, panel)
+    _limits(ax, panel)
     ax.set_title(panel.title, fontsize=9)
     ticks = sorted(set(panel.rows[panel.x].to_list()))
     if panel.x == "year":
@@ -116,6 +127,30 @@ def _draw(ax: Axes, panel: Panel, palette: dict[str, str]) -> None:
         ax.set_xlabel(panel.x, fontsize=8)
     if panel.share:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+
+
+def _limits(ax: Axes, panel: Panel) -> None:
+    """The value axis within what the KPI can be (shares 0–100%, others from 0), and never
+    zoomed so far that replication noise looks like an effect: a share axis spans at least
+    20 points, another axis at least half its largest value."""
+    values = [
+        v
+        for c in ("mean", "ci_low", "ci_high")
+        for v in panel.rows[c].to_list()
+        if v is not None and v == v
+    ] + [line.value for line in panel.lines]
+    if not values:
+        return
+    low, high = min(values), max(values)
+    ceiling = 1.0 if panel.share else float("inf")
+    span = max(high - low, 0.2 if panel.share else 0.5 * abs(high))
+    pad = 0.1 * span
+    bottom = max(0.0, low - pad if high - low >= span else (low + high - span) / 2.0 - pad)
+    if panel.x == "year" and panel.rows["year"].n_unique() == 1:
+        bottom = 0.0  # bars start from zero
+    top = min(ceiling, max(high + pad, bottom + span + pad))
+    if top > bottom:
+        ax.set_ylim(bottom, top)
 
 
 def _reference_lines(ax: Axes, panel: Panel) -> None:

@@ -1,4 +1,9 @@
-"""Atomic file writes: a reader never sees a half-written file, even after a crash."""
+"""Atomic file writes: a reader never sees a half-written file, even after a crash.
+
+Files get the permissions the user's umask gives a new file (``0644`` under the usual
+``022``), not the ``0600`` of a temporary file: a report on a shared drive opens for
+colleagues as any file the user writes would.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ def atomic_write(target: Path, write: Callable[[Path], Any]) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -37,3 +43,10 @@ def atomic_parquet(table: pl.DataFrame, target: Path) -> None:
 def atomic_csv(table: pl.DataFrame, target: Path) -> None:
     """Write a CSV file atomically."""
     atomic_write(target, table.write_csv)
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and putting it back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -1,6 +1,6 @@
 """The headline per planning year: the figures leaders compare across uplift allocations.
 
-One row per (variant, year): P1 and P2 attainment, the 999 service level, the investigation
+One row per (variant, year): P1, P2 and P3 attainment, the 999 service level, the investigation
 backlog (open cases at the year's end) of each investigation department, and the effective
 strength of each workforce department, from the long summary. KPIs a scenario does not
 produce are left out, so the table works for any scenario.
@@ -13,6 +13,7 @@ import polars as pl
 HEADLINE = (
     ("dispatch", "P1", "attained_share", "P1 attained within target"),
     ("dispatch", "P2", "attained_share", "P2 attained within target"),
+    ("dispatch", "P3", "attained_share", "P3 attained within target"),
     ("contact", "999", "answered_within_target_share", "999 answered within target"),
 )
 """(area, group, kpi, column title) of the fixed headline columns."""

@@ -17,9 +17,11 @@ from typing import Any
 import polars as pl
 from ruamel.yaml import YAML
 
+from fmssim.analytics.censoring import grade_pools, mark_censored, overload_flags, variant_warnings
 from fmssim.analytics.distribution import AREA, threshold_of
 from fmssim.report.charts import Line, Panel, colours, panels_svg
-from fmssim.report.console import format_value
+from fmssim.report.first_screen import caveats_html, headline_html, ranking_html
+from fmssim.report.units import format_difference, format_value, year_labeller, year_note
 from fmssim.report.uplift import uplift_gains_html
 from fmssim.report.verdicts import verdicts
 
@@ -34,6 +36,9 @@ th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:to
 th{background:#eef3fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .meta{color:#555}.chart svg{max-width:100%;height:auto}.verdicts li{margin:.2em 0}
 .note{color:#555;font-size:.9em}details{margin:1em 0}
+.lead{font-size:1.1em;font-weight:600}table.headline td{padding:.15em .5em}
+table.headline small{color:#555}.warning{color:#8a1c1c}td.censored{color:#8a1c1c}
+ul.caveats li{margin:.25em 0}
 """
 
 
@@ -58,21 +63,38 @@ def report_html(folder: Path) -> str:
     document = _yaml(folder / "scenario.resolved.yaml")
     comparison_file = folder / "comparison.parquet"
     comparison = pl.read_parquet(comparison_file) if comparison_file.is_file() else None
+    pools = grade_pools(document)
+    flags = overload_flags(summary, pools)
+    warnings = variant_warnings(summary, pools)
+    summary = mark_censored(summary, flags)
+    comparison = mark_censored(comparison, flags) if comparison is not None else None
+    label = year_labeller(document)
     variants = list(dict.fromkeys(summary["variant"].to_list()))
     palette = colours(variants)
+    shown = _uncensored(summary)
     sections = [
-        _header(document, manifest, variants),
-        _verdicts(comparison),
-        _attainment(summary, document, palette),
-        _distribution(summary, document, palette),
-        _response(summary, palette),
-        _contact(summary, document, palette),
-        _backlogs(summary, palette),
-        _workforce(summary, palette),
-        _comparison_table(comparison),
+        _header(document),
+        headline_html(summary, comparison, label),
+        ranking_html(summary, comparison),
+        caveats_html(
+            warnings,
+            [t for t in (summary, comparison) if t is not None],
+            document,
+            label,
+            year_note(document),
+        ),
+        _verdicts(comparison, label),
+        _attainment(shown, document, palette),
+        _distribution(shown, document, palette),
+        _response(shown, palette),
+        _contact(shown, document, palette),
+        _backlogs(shown, palette),
+        _workforce(shown, palette),
+        _comparison_table(comparison, label),
         uplift_gains_html(comparison),
         _assumptions(document),
-        _summary_table(summary),
+        _about(manifest, variants),
+        _summary_table(summary, label),
     ]
     title = html.escape(str(document.get("name", folder.name)))
     body = "\n".join(s for s in sections if s)
@@ -95,9 +117,14 @@ def _yaml(path: Path) -> dict[str, Any]:
     return dict(loaded) if isinstance(loaded, dict) else {}
 
 
-def _header(document: dict[str, Any], manifest: dict[str, Any], variants: list[str]) -> str:
+def _header(document: dict[str, Any]) -> str:
     name = html.escape(str(document.get("name", "fmssim run")))
     described = html.escape(" ".join(str(document.get("description", "")).split()))
+    return f"<h1>{name}</h1><p class='meta'>{described}</p>"
+
+
+def _about(manifest: dict[str, Any], variants: list[str]) -> str:
+    """How the results were made: enough to reproduce them."""
     facts = [
         ("variants", ", ".join(variants)),
         ("replications per variant", manifest.get("replications", "")),
@@ -110,25 +137,34 @@ def _header(document: dict[str, Any], manifest: dict[str, Any], variants: list[s
     ]
     rows = "".join(f"<tr><th>{k}</th><td>{html.escape(str(v))}</td></tr>" for k, v in facts)
     return (
-        f"<h1>{name}</h1><p class='meta'>{described}</p><table>{rows}</table>"
+        f"<h2>About these results</h2><table>{rows}</table>"
         "<p class='note'>Every figure is a mean over replications with its 95% interval "
         "(bands and bars). Variants share their random numbers replication by replication "
         "(common random numbers), so differences between them are measured sharply.</p>"
     )
 
 
-def _verdicts(comparison: pl.DataFrame | None) -> str:
+def _uncensored(summary: pl.DataFrame) -> pl.DataFrame:
+    """The summary with censored statistics blanked (NaN), so charts leave them out."""
+    blank = pl.col("censored")
+    return summary.with_columns(
+        pl.when(blank).then(float("nan")).otherwise(pl.col(c)).alias(c)
+        for c in ("mean", "ci_low", "ci_high")
+    )
+
+
+def _verdicts(comparison: pl.DataFrame | None, label: Any) -> str:
     if comparison is None or comparison.is_empty():
         return ""
-    lines = verdicts(comparison.filter(pl.col("kpi").is_in(HEADLINE_KPIS)))
+    lines = verdicts(comparison.filter(pl.col("kpi").is_in(HEADLINE_KPIS)), label)
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines) or (
         "<li>No headline KPI differs beyond its 95% interval.</li>"
     )
     reference = html.escape(str(comparison["reference"][0]))
     return (
-        f"<h2>Verdicts against {reference}</h2><p class='note'>Only where the paired 95% "
-        f"interval of the difference excludes zero; every KPI is in comparison.csv.</p>"
-        f"<ul class='verdicts'>{items}</ul>"
+        f"<h2>Verdicts against {reference}</h2><p class='note'>Service levels only, where the "
+        "paired 95% interval of the difference excludes zero (variant − reference); censored "
+        f"statistics get none; every KPI is in comparison.csv.</p><ul class='verdicts'>{items}</ul>"
     )
 
 
@@ -139,7 +175,7 @@ def _kpi_panels(
     rows = summary.filter((pl.col("area") == area) & (pl.col("kpi") == kpi))
     panels = []
     for (group,), part in rows.group_by(["group"], maintain_order=True):
-        if part["mean"].is_nan().all():
+        if _not_produced(part):
             continue
         name = str(group)
         panels.append(
@@ -149,10 +185,52 @@ def _kpi_panels(
 
 
 def _section(heading: str, note: str, panels: list[Panel], palette: dict[str, str]) -> str:
-    if not panels:
-        return ""
-    svg = panels_svg(panels, palette)
-    return f"<h2>{heading}</h2><p class='note'>{note}</p><div class='chart'>{svg}</div>"
+    """A titled set of charts; a panel with nothing to draw (censored or not produced) or
+    zero in every variant and year is named in a note instead of charted."""
+    drawn = [p for p in panels if _range(p)["min"] is not None and _range(p)["max"] != 0.0]
+    zero = [p.title for p in panels if _range(p)["min"] == 0.0 and _range(p)["max"] == 0.0]
+    empty = [p.title for p in panels if _range(p)["min"] is None]
+    notes = [f"<p class='note'>{note}</p>"]
+    if zero:
+        notes.append(
+            "<p class='note'>Zero in every variant and year, so not charted: "
+            f"{html.escape('; '.join(zero))}.</p>"
+        )
+    if empty:
+        notes.append(
+            "<p class='note warning'>No value to chart (censored: an overloaded pool or "
+            f"department, see the caveats): {html.escape('; '.join(empty))}.</p>"
+        )
+    if not drawn:
+        return f"<h2>{heading}</h2>{''.join(notes)}" if zero or empty else ""
+    svg = panels_svg(drawn, palette)
+    ranges = html.escape(json.dumps([_range(p) for p in drawn]), quote=True)
+    return (
+        f"<h2>{heading}</h2>{''.join(notes)}<div class='chart' data-panels=\"{ranges}\">{svg}</div>"
+    )
+
+
+def _not_produced(rows: pl.DataFrame) -> bool:
+    """No value in any variant or year, and not because it is censored (e.g. the response
+    times of a grade no pool attends)."""
+    censored = "censored" in rows.columns and bool(rows["censored"].any())
+    return bool(rows["mean"].is_nan().all()) and not censored
+
+
+def _range(panel: Panel) -> dict[str, Any]:
+    """A panel's title and the smallest and largest value it draws (for checks and tools)."""
+    values = [
+        float(v)
+        for c in ("mean", "ci_low", "ci_high")
+        for v in panel.rows[c].to_list()
+        if v is not None and v == v
+    ]
+    return {
+        "title": panel.title,
+        "share": panel.share,
+        "min": min(values) if values else None,
+        "max": max(values) if values else None,
+    }
 
 
 def _attainment(summary: pl.DataFrame, document: dict[str, Any], palette: dict[str, str]) -> str:
@@ -203,6 +281,8 @@ def _distribution(summary: pl.DataFrame, document: dict[str, Any], palette: dict
         marks = (Line(float(target), f"target {target:g} min"),) if target else ()
         for year in dict.fromkeys((years[0], years[-1])):
             mine = part.filter(pl.col("year") == year)
+            if _not_produced(mine):
+                continue
             title = f"{group}, {year}: share attended within"
             panels.append(Panel(title, mine, True, x="minutes", vlines=marks))
     note = (
@@ -259,7 +339,7 @@ def _workforce(summary: pl.DataFrame, palette: dict[str, str]) -> str:
     return _section("Workforce: effective strength, tutors and students", note, panels, palette)
 
 
-def _comparison_table(comparison: pl.DataFrame | None) -> str:
+def _comparison_table(comparison: pl.DataFrame | None, label: Any) -> str:
     if comparison is None or comparison.is_empty():
         return ""
     changed = (pl.col("difference") != 0.0) | (pl.col("ci_high") != pl.col("ci_low"))
@@ -272,14 +352,17 @@ def _comparison_table(comparison: pl.DataFrame | None) -> str:
     rows = [head]
     for r in shown.iter_rows(named=True):
         k = r["kpi"]
-        cells = [str(r["year"]), r["area"], r["group"], k, r["variant"]]
+        cells = [label(r["year"]), r["area"], r["group"], k, r["variant"]]
         numbers = [
             format_value(k, r["reference_mean"]),
             format_value(k, r["mean"]),
-            f"{_points(k, r['difference'])} "
-            f"[{_points(k, r['ci_low'])}, {_points(k, r['ci_high'])}]",
-            f"[{_points(k, r['unpaired_ci_low'])}, {_points(k, r['unpaired_ci_high'])}]",
+            f"{format_difference(k, r['difference'])} "
+            f"[{format_difference(k, r['ci_low'])}, {format_difference(k, r['ci_high'])}]",
+            f"[{format_difference(k, r['unpaired_ci_low'])}, "
+            f"{format_difference(k, r['unpaired_ci_high'])}]",
         ]
+        if r.get("censored"):
+            numbers = [*numbers[:2], "censored (not a result)", ""]
         rows.append(
             "<tr>"
             + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
@@ -292,10 +375,6 @@ def _comparison_table(comparison: pl.DataFrame | None) -> str:
         "replications would give without common random numbers. KPIs equal in every replication "
         "(untouched by the variant) are left out.</p><table>" + "".join(rows) + "</table>"
     )
-
-
-def _points(kpi: str, value: float) -> str:
-    return f"{value * 100.0 if kpi.endswith('_share') else value:+.2f}"
 
 
 def _assumptions(document: dict[str, Any]) -> str:
@@ -324,7 +403,7 @@ def _assumptions(document: dict[str, Any]) -> str:
     )
 
 
-def _summary_table(summary: pl.DataFrame) -> str:
+def _summary_table(summary: pl.DataFrame, label: Any) -> str:
     rows = [
         "<tr><th>variant</th><th>year</th><th>area</th><th>group</th><th>KPI</th>"
         "<th>mean</th><th>95% interval</th><th>reps</th></tr>"
@@ -332,7 +411,9 @@ def _summary_table(summary: pl.DataFrame) -> str:
     for r in summary.iter_rows(named=True):
         k = r["kpi"]
         interval = f"{format_value(k, r['ci_low'])} – {format_value(k, r['ci_high'])}"
-        cells = [r["variant"], str(r["year"]), r["area"], r["group"], k]
+        if r.get("censored"):
+            interval += " (censored: not a result)"
+        cells = [r["variant"], label(r["year"]), r["area"], r["group"], k]
         rows.append(
             "<tr>"
             + "".join(f"<td>{html.escape(c)}</td>" for c in cells)

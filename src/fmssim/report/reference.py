@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import types
 import typing
 from pathlib import Path
@@ -182,7 +183,13 @@ def markdown_kpis() -> str:
         "ci_high, reps`. Each row is one KPI of one group (a channel, grade, pool, department)",
         "in one planning year, averaged over the replications with its 95% Student-t interval.",
         "Shares are fractions (0.59 = 59%); times carry their unit in the name (`_sec`, `_min`,",
-        "`_days`, `_hours`).",
+        "`_days`, `_hours`). Interval ends are clipped to what a KPI can be: shares to 0–1,",
+        "every other KPI (counts, times, strengths, `utilisation`) to at least 0; `utilisation`",
+        "has no upper limit, since units finishing a job after their shift (overtime) are busy",
+        "while off the roster. When a pool or department is overloaded, the statistics taken",
+        "over finished work only (response and wait times of its grades, a department's",
+        "time-to-finalise and allocation wait) are censored: the console, the Python API",
+        "(`censored` column) and the report mark them, and they get no verdict.",
         "",
     ]
     for area, spec in AREAS.items():
@@ -192,13 +199,92 @@ def markdown_kpis() -> str:
     return "\n".join(parts)
 
 
+API_HEADER = """# Python API
+
+Generated from the docstrings of `fmssim.api` by `python -m fmssim.report.reference` (do not
+edit by hand; a test checks it is current). `import fmssim` gives `fmssim.load`,
+`fmssim.run` and `fmssim.compare`; the [how-to](../how-to/python-api.md) shows them at work.
+"""
+
+
+def markdown_api() -> str:
+    """The public functions and result classes of :mod:`fmssim.api`, from their docstrings."""
+    import inspect
+
+    from fmssim import api
+
+    parts = [API_HEADER]
+    for name in ("load", "run", "compare", "RunResult", "Comparison"):
+        thing = getattr(api, name)
+        if inspect.isclass(thing):
+            parts.append(f"\n## `{name}`\n\n{_doc(thing)}\n")
+            hints = {f.name: f for f in getattr(thing, "__dataclass_fields__", {}).values()}
+            rows = ["| attribute | meaning |", "| --- | --- |"]
+            docs = _attribute_docs(thing)
+            rows += [f"| `{f}` | {_cell(docs.get(f, ''))} |" for f in hints]
+            parts.append("\n".join(rows) + "\n")
+            for method, member in inspect.getmembers(thing, inspect.isfunction):
+                if not method.startswith("_"):
+                    signature = _signature(member)
+                    parts.append(f"\n### `{name}.{method}{signature}`\n\n{_doc(member)}\n")
+        else:
+            parts.append(f"\n## `fmssim.{name}{_signature(thing)}`\n\n{_doc(thing)}\n")
+    return "\n".join(parts)
+
+
+def _signature(function: Any) -> str:
+    import inspect
+
+    text = str(inspect.signature(function)).replace("self, ", "").replace("(self)", "()")
+    return text.replace("'", "")
+
+
+def _doc(thing: Any) -> str:
+    import inspect
+
+    text = inspect.getdoc(thing) or ""
+    return (
+        text.replace(":func:", "")
+        .replace(":class:", "")
+        .replace(":meth:", "")
+        .replace(":attr:", "")
+        .replace(":mod:", "")
+    )
+
+
+def _attribute_docs(cls: type) -> dict[str, str]:
+    """Attribute docstrings (a string right after the annotation) from the class source."""
+    import ast
+    import inspect
+    import textwrap
+
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    found: dict[str, str] = {}
+    for node, after in itertools.pairwise(body):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            found[node.target.id] = _doc_text(after.value.value)
+    return found
+
+
+def _doc_text(text: str) -> str:
+    return " ".join(text.split()).replace(":attr:", "").replace(":func:", "")
+
+
 def main() -> None:
-    """Regenerate docs/reference/{scenario,cli,kpis}.md and docs/assumptions.md from the code."""
+    """Regenerate docs/reference/{scenario,cli,kpis,api}.md and docs/assumptions.md."""
     repo = Path(__file__).resolve().parents[3]
     (repo / "docs" / "reference").mkdir(parents=True, exist_ok=True)
     (repo / "docs" / "reference" / "scenario.md").write_text(markdown_reference())
     (repo / "docs" / "reference" / "cli.md").write_text(markdown_cli())
     (repo / "docs" / "reference" / "kpis.md").write_text(markdown_kpis())
+    (repo / "docs" / "reference" / "api.md").write_text(markdown_api())
     scenarios = sorted((repo / "scenarios").rglob("*.yaml"))
     (repo / "docs" / "assumptions.md").write_text(markdown_assumptions(scenarios, repo))
 

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import math
 
-from rich.console import Console
 from rich.table import Table
 
 from fmssim.experiment.search import Search, SearchResult
+from fmssim.report.console import console as make_console
 
 
 def print_search(result: SearchResult, spec: Search) -> None:
     """The greedy path (gain per step with its paired interval), then the best allocations."""
-    console = Console()
+    console = make_console()
     objective = " + ".join(t.label for t in spec.terms)
     console.print(f"objective (maximised, mean over years): {objective}", highlight=False)
-    path = Table(title=f"Greedy allocation of {spec.officers} officers (95% paired intervals)")
+    for lever in spec.levers:
+        console.print(f"{lever.name}: adds {lever_unit(lever.key)} ({lever.key})", highlight=False)
+    units = sorted({lever_unit(lv.key) for lv in spec.levers})
+    added = units[0] if len(units) == 1 else "units, handlers or FTE as above"
+    path = Table(
+        title=f"Greedy allocation of {spec.officers} added ({added}), 95% paired intervals"
+    )
     for column in ("step", "added to", *(lv.name for lv in spec.levers), "objective", "gain"):
         path.add_column(column, justify="left" if column == "added to" else "right")
     for s in result.steps:
@@ -42,3 +48,14 @@ def print_search(result: SearchResult, spec: Search) -> None:
         )
         best.add_row(str(rank), row["variant"], f"{row['objective']:.4f}", gap)
     console.print(best)
+
+
+def lever_unit(key: str) -> str:
+    """What one more of a lever is: a dispatch unit on duty, a call handler on duty, an FTE."""
+    if key.startswith("contact.pools.") and key.endswith(".roster.on_duty"):
+        return "call handlers on duty"
+    if key.startswith("pools.") and key.endswith(".roster.on_duty"):
+        return "dispatch units on duty"
+    if key.startswith("workforce.departments.") and key.endswith("extra_fte"):
+        return "officers (FTE)"
+    return f"the value of {key}"

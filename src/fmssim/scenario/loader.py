@@ -7,7 +7,8 @@ support, turning every problem into one :class:`ScenarioError` line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,41 @@ def load_scenario(
     """Load, layer and validate a scenario file; raise :class:`ScenarioError` on any problem."""
     path = Path(path)
     doc, origins = _read_with_extends(path, path.name, ())
+    return _layered(doc, origins, path, variant, sets, check_support)
+
+
+def load_document(
+    document: Mapping[str, Any],
+    variant: str | None = None,
+    sets: Iterable[str] = (),
+    check_support: bool = True,
+    name: str = "scenario",
+    folder: Path | None = None,
+) -> LoadedScenario:
+    """Validate a scenario given as plain data (a dict, as a YAML file would read), with
+    the same variant, override and reference checks as :func:`load_scenario`.
+
+    ``name`` stands for the file in error messages; profile files are read relative to
+    ``folder`` (default: the working directory); ``extends`` is not available.
+    """
+    doc: Any = copy.deepcopy(dict(document)) if isinstance(document, Mapping) else document
+    origins: Origins = {}
+    if isinstance(doc, dict):
+        if "extends" in doc:
+            raise ScenarioError(name, 0, "extends", "not available for a scenario given as data")
+        read_profile_files(doc, origins, folder or Path.cwd(), name)
+    return _layered(doc, origins, Path(name), variant, sets, check_support)
+
+
+def _layered(
+    doc: Any,
+    origins: Origins,
+    path: Path,
+    variant: str | None,
+    sets: Iterable[str],
+    check_support: bool,
+) -> LoadedScenario:
+    """Apply the variant and overrides to a read document, validate and check it."""
     _require_mapping(doc, path.name)
     if variant is not None:
         _apply_variant(doc, origins, variant, path.name)
