@@ -21,7 +21,9 @@ from typing import Literal
 
 import click
 
+from fmssim.report.folders import FolderLocked, folder_lock, swap_in
 from fmssim.scenario import ScenarioError, load_scenario
+from fmssim.scenario.loader import LoadedScenario
 from fmssim.scenario.root import Scenario
 from fmssim.scenario.yamlio import parse_yaml
 
@@ -50,10 +52,23 @@ def validate(scenario: Path, sets: tuple[str, ...]) -> None:
     """Check SCENARIO and each of its variants; print a one-line verdict."""
     with _one_line_errors():
         loaded = load_scenario(scenario, sets=sets)
+        warnings = _warnings(loaded, "")
         for name in loaded.scenario.variants:
-            load_scenario(scenario, variant=name, sets=sets)
+            warnings.update(_warnings(load_scenario(scenario, variant=name, sets=sets), name))
+    for warning in warnings:
+        click.echo(warning, err=True)
     variants = len(loaded.scenario.variants)
     click.echo(f"{scenario}: valid ({variants} variant{'s' if variants != 1 else ''})")
+
+
+def _warnings(loaded: LoadedScenario, variant: str) -> dict[str, None]:
+    """The scenario's and its capacity's warnings, naming the variant (in order, once)."""
+    from fmssim.model.capacity import capacity_warnings
+    from fmssim.model.compile import compile_scenario
+
+    lines = [*loaded.warnings, *capacity_warnings(compile_scenario(loaded.scenario))]
+    named = f"warning: variant {variant}: " if variant else "warning: "
+    return {line.replace("warning: ", named, 1): None for line in lines}
 
 
 @main.command()
@@ -88,7 +103,11 @@ def run(
         from fmssim.report.console import print_headline, print_summary, progress_bar
 
         folder = _run_folder(out, scenario, loaded.variant)
-        with progress_bar(quiet) as progress, _staged(folder, reserved=out is None) as staging:
+        with (
+            folder_lock(folder),
+            progress_bar(quiet) as progress,
+            _staged(folder, reserved=out is None) as staging,
+        ):
             result = run_experiment(loaded, workers=workers, out_dir=staging, progress=progress)
     if result.engine.note:
         click.echo(result.engine.note, err=True)
@@ -182,7 +201,7 @@ def _staged(folder: Path, reserved: bool) -> Iterator[Path]:
     staging.mkdir()
     try:
         yield staging
-        _swap_in(staging, place)
+        swap_in(staging, place)
     except BaseException:
         if reserved:
             with contextlib.suppress(OSError):
@@ -210,19 +229,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _swap_in(staging: Path, folder: Path) -> None:
-    """Put the staged run where ``folder`` is; an empty folder is kept (it may be the cwd)."""
-    if folder.is_dir() and not any(folder.iterdir()):
-        for entry in staging.iterdir():
-            entry.rename(folder / entry.name)
-        return
-    old = staging.with_suffix(".old")
-    if folder.exists():
-        folder.rename(old)
-    staging.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 class _one_line_errors:  # noqa: N801 - used as a context manager, reads as a phrase
     """Turn the project's own errors into one line and exit code 2."""
 
@@ -235,7 +241,7 @@ class _one_line_errors:  # noqa: N801 - used as a context manager, reads as a ph
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> Literal[False]:
-        if isinstance(error, ScenarioError) or _engine_refused(error):
+        if isinstance(error, ScenarioError | FolderLocked) or _engine_refused(error):
             raise BadInput(str(error)) from None
         if isinstance(error, OSError):
             where = error.filename if error.filename is not None else "file"

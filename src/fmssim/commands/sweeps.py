@@ -115,6 +115,10 @@ def _sweep(scenario: Path, arms: Any, kind: str, options: dict[str, Any]) -> tup
         )
     for note in sorted({e.note for e in result.engines if e.note}):
         click.echo(note, err=True)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    for name, why in result.rejected:
+        click.echo(f"resume: chunk {name} is run again: {why}", err=True)
     if result.resumed_chunks:
         click.echo(
             f"resumed: {result.resumed_chunks} chunks were finished already, "

@@ -15,6 +15,7 @@ from fmssim.analytics.pools import overload_warnings
 from fmssim.experiment.engines import Choice, choose_engine
 from fmssim.experiment.replication import Task, run_replication
 from fmssim.experiment.summary import Summary
+from fmssim.model.capacity import capacity_warnings
 from fmssim.model.compile import compile_scenario
 from fmssim.model.inputs import Inputs
 from fmssim.report.runfolder import Manifest, scenario_hash, write_run_folder
@@ -69,10 +70,11 @@ def run_experiment(
         workers=workers,
     )
     table = summary.table()
-    if out_dir is not None:
-        write_run_folder(out_dir, loaded.document, manifest, table)
-    warnings = tuple(overload_warnings(table, _incidents_per_pool(table, inputs)))
+    warnings = (*loaded.warnings, *capacity_warnings(inputs))
+    warnings += tuple(overload_warnings(table, _incidents_per_pool(table, inputs)))
     warnings += tuple(backlog_warnings(table))
+    if out_dir is not None:
+        write_run_folder(out_dir, loaded.document, manifest, table, warnings)
     return RunResult(table, choice, manifest, out_dir, warnings)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from fmssim.scenario.base import Model, NonNegative, Share
+from fmssim.scenario.base import Model, NonNegative, Share, YearKey
 from fmssim.scenario.distributions import Distribution
 
 HOURS_PER_WEEK = 168
@@ -61,7 +61,7 @@ class Growth(Model):
 
     pct_per_year: Annotated[float, Field(ge=-99.0, le=1000.0)] = 0.0
     """Compound growth per planning year, in percent (negative for decline)."""
-    volumes: dict[int, Volume] = {}
+    volumes: dict[YearKey, Volume] = {}
     """Explicit annual volumes by planning year label, e.g. ``{2020: 782943}``."""
 
 
@@ -104,7 +104,7 @@ class Channel(Stream):
     """Share of contacts the force aims to answer within the threshold."""
     bot_share: Share = 0.0
     """Share of contacts closed by a bot without reaching a handler (web chat)."""
-    bot_share_by_year: dict[int, Share] = {}
+    bot_share_by_year: dict[YearKey, Share] = {}
     """Bot share from the named planning year on (until the next named year); earlier
     years use ``bot_share``."""
     grade_mix: GradeMix = {}

@@ -16,11 +16,13 @@ from pydantic import ValidationError
 
 from fmssim.scenario.errors import ScenarioError
 from fmssim.scenario.messages import describe, readable_key
+from fmssim.scenario.named import named_positions
 from fmssim.scenario.overrides import apply_override, deep_merge, parse_assignment
 from fmssim.scenario.profiles import read_profile_files
 from fmssim.scenario.references import Problem, check_references
 from fmssim.scenario.root import Scenario
 from fmssim.scenario.support import unsupported
+from fmssim.scenario.usage import RESERVED_VARIANT, usage_problems, usage_warnings
 from fmssim.scenario.yamlio import Origins, PathKey, read_yaml
 
 MAX_EXTENDS_DEPTH = 10
@@ -36,6 +38,8 @@ class LoadedScenario:
     path: Path
     variant: str
     """Name of the applied variant, ``"base"`` when none."""
+    warnings: tuple[str, ...] = ()
+    """``warning: ...`` lines for parts of the scenario that do nothing (unused pools)."""
 
 
 def load_scenario(
@@ -48,16 +52,18 @@ def load_scenario(
     path = Path(path)
     doc, origins = _read_with_extends(path, path.name, ())
     _require_mapping(doc, path.name)
-    if variant is not None:
+    if variant is not None and variant != RESERVED_VARIANT:
         _apply_variant(doc, origins, variant, path.name)
     for text in sets:
         key, value = parse_assignment(text)
-        apply_override(doc, key, value, origins, ("--set", 0))
+        apply_override(doc, key, value, origins, ("--set", 0), _named(key))
     scenario = validate_document(doc, origins, path.name)
     _raise_first(check_references(scenario, doc), origins, path.name)
+    _raise_first(usage_problems(scenario), origins, path.name)
     if check_support:
         _raise_first(unsupported(scenario), origins, path.name)
-    return LoadedScenario(scenario, doc, path, variant or "base")
+    warnings = tuple(usage_warnings(scenario))
+    return LoadedScenario(scenario, doc, path, variant or RESERVED_VARIANT, warnings)
 
 
 def validate_document(doc: Any, origins: Origins, shown: str) -> Scenario:
@@ -133,7 +139,11 @@ def _apply_variant(doc: dict[str, Any], origins: Origins, name: str, shown: str)
         raise ScenarioError(shown, line, f"variants.{name}.set", "expected a mapping of keys")
     for key, value in settings.items():
         where = origins.get(("variants", name, "set", key), (shown, 0))
-        apply_override(doc, key, value, origins, where)
+        apply_override(doc, key, value, origins, where, _named(key))
+
+
+def _named(dotted: str) -> set[int]:
+    return named_positions(Scenario, dotted.split("."))
 
 
 def _raise_first(problems: list[Problem], origins: Origins, shown: str) -> None:

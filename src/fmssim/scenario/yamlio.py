@@ -8,6 +8,7 @@ its file and line, so a validation error can point at the line a planner must ed
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,8 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, Origins]:
 
 
 def parse_yaml(text: str, shown: str) -> tuple[Any, Origins]:
-    """Parse YAML text (see :func:`read_yaml`)."""
+    """Parse YAML text (see :func:`read_yaml`) with YAML 1.2 meanings only."""
+    _refuse_other_versions(text, shown)
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _Constructor
     try:
@@ -101,6 +103,18 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Origins]:
         raise ScenarioError(shown, 0, "", f"invalid YAML: {type(exc).__name__}") from None
     walk = _Walk(shown, budget=len(text) + ALIAS_ALLOWANCE)
     return walk.plain(doc, (), 1), walk.origins
+
+
+_DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S*)", re.MULTILINE)
+
+
+def _refuse_other_versions(text: str, shown: str) -> None:
+    """A ``%YAML 1.1`` file means other things (``07:00`` is 420, ``yes`` is true)."""
+    for found in _DIRECTIVE.finditer(text):
+        if found[1] != "1.2":
+            line = text.count("\n", 0, found.start()) + 1
+            message = f"YAML {found[1][:10]} is not read; fmssim reads YAML 1.2 (remove this line)"
+            raise ScenarioError(shown, line, "", message)
 
 
 @dataclass
