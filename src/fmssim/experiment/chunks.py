@@ -139,7 +139,7 @@ def check_chunk(path: Path, plan: Plan, chunk: Chunk) -> str | None:
 def _check_rows(path: Path, variant: str, chunk: Chunk) -> str | None:
     try:
         table = pl.read_parquet(path)
-    except Exception:  # noqa: BLE001 - polars raises many kinds for a damaged file
+    except Exception:
         return "it cannot be read (damaged)"
     if dict(table.schema) != REPLICATION_SCHEMA:
         return "its columns are not a chunk's"
@@ -164,6 +164,8 @@ def read_replications(folder: Path, plan: Plan) -> pl.DataFrame:
     reps = pl.concat(tables).rechunk()
     counted = reps.select("variant", "replication").unique().height
     if counted != len(plan.arms) * plan.replications:
-        raise ValueError(f"the chunks hold {counted} replications, the plan has "
-                         f"{len(plan.arms) * plan.replications}")
+        raise ValueError(
+            f"the chunks hold {counted} replications, the plan has "
+            f"{len(plan.arms) * plan.replications}"
+        )
     return reps

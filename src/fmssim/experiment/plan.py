@@ -110,8 +110,11 @@ class Plan:
         elif self.arms != other.arms:
             changes.append("a variant's overrides differ")
         elif self.hashes != other.hashes and not changes:
-            changed = [a.name for a, h, k in zip(self.arms, self.hashes, other.hashes, strict=False)
-                       if h != k]
+            changed = [
+                a.name
+                for a, h, k in zip(self.arms, self.hashes, other.hashes, strict=False)
+                if h != k
+            ]
             changes.append(f"the scenario of {_short(', '.join(changed))} changed since")
         return changes
 
@@ -192,7 +195,7 @@ def _refuse_repeats(key: str, values: Sequence[str]) -> None:
     read = [parse_assignment(f"{key}={v}")[1] for v in values]
     for i, value in enumerate(read):
         for j in range(i):
-            if type(value) is type(read[j]) or {type(value), type(read[j])} == {int, float}:
-                if value == read[j]:
-                    message = f"values {values[j]} and {values[i]} are the same value"
-                    raise ScenarioError("--grid", 0, key, message)
+            numbers = {type(value), type(read[j])} <= {int, float}
+            if (type(value) is type(read[j]) or numbers) and value == read[j]:
+                message = f"values {values[j]} and {values[i]} are the same value"
+                raise ScenarioError("--grid", 0, key, message)

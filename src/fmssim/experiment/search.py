@@ -30,8 +30,8 @@ from fmssim.analytics.paired import paired_comparison
 from fmssim.experiment.executors import Executor
 from fmssim.experiment.plan import Arm
 from fmssim.experiment.sweep import run_sweep
-from fmssim.report.folders import folder_lock
 from fmssim.report.files import atomic_csv
+from fmssim.report.folders import folder_lock
 from fmssim.scenario.errors import ScenarioError
 from fmssim.scenario.loader import load_scenario
 

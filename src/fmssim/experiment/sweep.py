@@ -4,12 +4,13 @@ A sweep is a transaction on its folder: it holds the folder's lock while it runs
 staging folder beside it (``.NAME.sweep-partial``) and replaces the folder only when every
 chunk is finished and every result written; ``--resume`` continues that staging folder (or
 the finished folder's chunks), keeping only chunks that pass their check
-(:func:`fmssim.experiment.chunks.check_chunk`). The finished folder holds ``plan.json`` (written first), ``chunks/`` (one Parquet file per
-finished chunk) and, once every chunk is finished, the results: ``replications.parquet``
-(every KPI of every replication of every variant), ``summary.csv``/``.parquet`` (the run
-summary's columns, one block per variant), ``comparison.csv``/``.parquet`` (paired
-differences to the reference variant), ``variants.csv``, ``scenario.resolved.yaml`` (the
-reference variant) and ``manifest.json``.
+(:func:`fmssim.experiment.chunks.check_chunk`).
+
+The finished folder holds ``plan.json``, ``chunks/`` (one Parquet file per chunk and its
+seal), ``replications.parquet`` (every KPI of every replication of every variant),
+``summary.csv``/``.parquet`` (the run summary's columns, one block per variant),
+``comparison.csv``/``.parquet`` (paired differences to the reference variant),
+``variants.csv``, ``scenario.resolved.yaml`` (the reference variant) and ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -34,13 +35,13 @@ from fmssim.experiment.chunks import (
 )
 from fmssim.experiment.engines import Choice, choose_engine
 from fmssim.experiment.executors import Executor, LocalExecutor
-from fmssim.report.folders import folder_lock, staging_path, swap_in
 from fmssim.experiment.plan import Arm, Plan, load_arms, make_plan
 from fmssim.experiment.summary import Summary
 from fmssim.model.capacity import capacity_warnings
 from fmssim.model.compile import compile_scenario
 from fmssim.model.inputs import Inputs
 from fmssim.report.files import atomic_csv, atomic_parquet, atomic_text
+from fmssim.report.folders import folder_lock, staging_path, swap_in
 from fmssim.report.runfolder import Manifest, resolved_yaml
 from fmssim.scenario.errors import ScenarioError
 from fmssim.scenario.loader import LoadedScenario
@@ -109,8 +110,15 @@ def run_sweep(
         summary = summarise(reps, [a.name for a in arms])
         comparison = paired_comparison(reps, arms[0].name)
         result = SweepResult(
-            plan, reps, summary, comparison, engines, len(done), len(todo),
-            tuple(sorted(failed.items())), _warnings(arms, loaded, inputs),
+            plan,
+            reps,
+            summary,
+            comparison,
+            engines,
+            len(done),
+            len(todo),
+            tuple(sorted(failed.items())),
+            _warnings(arms, loaded, inputs),
         )
         _write_results(staging, result, loaded[0].document, executor)
         swap_in(staging, folder)

@@ -43,11 +43,11 @@ def grade_rates(inputs: Inputs) -> NDArray[np.float64]:
 def _dispatch(inputs: Inputs) -> list[str]:
     g, pools = inputs.grades, inputs.pools
     rates = grade_rates(inputs)
-    borrowers = inputs.lending.pools.any(axis=0) if len(inputs.lending) else None
+    borrowers = {int(k) for k in np.flatnonzero(inputs.lending.pools.any(axis=0))}
     warnings = []
     for k, name in enumerate(pools.names):
         mine = [i for i in range(len(g.names)) if g.pool[i] == k and rates[i] > 0]
-        if not mine or (borrowers is not None and borrowers[k]):
+        if not mine or k in borrowers:
             continue
         units = pools.units_per_hour[k]
         grades = ", ".join(g.names[i] for i in mine)

@@ -34,28 +34,48 @@ def lock_path(folder: Path) -> Path:
 
 @contextlib.contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
-    """Hold the exclusive lock on ``folder`` for the block; refuse at once if it is held."""
+    """Hold the exclusive lock on ``folder`` for the block; refuse at once if it is held.
+
+    The lock file is removed on release. A process that opened it just before may then lock
+    a file no longer in place: it checks after locking that the file it holds is still the
+    one at the path, and starts again if not.
+    """
     path = lock_path(folder)
+    fd = _locked(path, folder)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise ScenarioError(str(folder), 0, "--out", f"cannot lock: {exc.strerror}") from None
-    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        os.close(fd)  # releases the lock
+
+
+def _locked(path: Path, folder: Path) -> int:
+    """A descriptor of ``path``, exclusively locked (refused with one line if held)."""
+    while True:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise ScenarioError(str(folder), 0, "--out", f"cannot lock: {exc.strerror}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
             message = (
                 f"{folder}: another fmssim process (pid {holder}) is writing this folder; "
                 "wait for it to finish or choose another --out"
             )
             raise FolderLocked(message) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # the holder removed it as we locked it: take the new one
 
 
 def staging_path(folder: Path, kind: str) -> Path:

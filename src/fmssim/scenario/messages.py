@@ -76,7 +76,9 @@ def describe(error: ErrorDetails, root: type[BaseModel]) -> str:
     if kind == "union_tag_not_found":
         return f"needs a 'kind' key (one of {_tags(error)})"
     if isinstance(error.get("input"), bool) and kind in _NUMBERS:
-        return f"expected a number, not {str(error.get('input')).lower()} (booleans are not numbers)"
+        return (
+            f"expected a number, not {str(error.get('input')).lower()} (booleans are not numbers)"
+        )
     if kind == "int_type" and isinstance(error.get("input"), float):
         return f"expected a whole number (got {error.get('input')!r})"
     if kind == "finite_number":

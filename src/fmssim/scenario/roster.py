@@ -4,7 +4,6 @@
 # pydantic model through the base class (astral-sh/ruff#5639).
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from pydantic import Field, model_validator

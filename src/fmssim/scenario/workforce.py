@@ -8,7 +8,6 @@ and each department's effective strength scales the rosters of the pools that na
 # pydantic model through the base class (astral-sh/ruff#5639).
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
