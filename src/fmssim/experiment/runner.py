@@ -12,6 +12,7 @@ import polars as pl
 
 from fmssim.analytics.investigation import backlog_warnings
 from fmssim.analytics.pools import overload_warnings
+from fmssim.experiment.budget import check_memory
 from fmssim.experiment.engines import Choice, choose_engine
 from fmssim.experiment.replication import Task, run_replication
 from fmssim.experiment.summary import Summary
@@ -51,6 +52,7 @@ def run_experiment(
     scenario = loaded.scenario
     experiment = scenario.experiment
     inputs = compile_scenario(scenario)
+    check_memory(inputs, workers, loaded.path.name)
     choice = choose_engine(inputs, experiment.engine)
     records_dir = out_dir / "records" if (out_dir is not None and experiment.records) else None
     tasks = (Task(inputs, rep, choice.name, records_dir) for rep in range(experiment.replications))

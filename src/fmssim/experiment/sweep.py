@@ -25,6 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from fmssim.analytics.paired import paired_comparison
+from fmssim.experiment.budget import check_memory
 from fmssim.experiment.chunks import (
     CHUNK_FOLDER,
     ChunkTask,
@@ -93,6 +94,8 @@ def run_sweep(
     with folder_lock(folder):
         staging = _claim(folder, plan, resume)
         inputs = [compile_scenario(s.scenario) for s in loaded]
+        for compiled in inputs:
+            check_memory(compiled, getattr(executor, "workers", 1), path.name)
         engines = tuple(choose_engine(i, plan.engine) for i in inputs)
         done, failed = finished(staging, plan) if resume else (set(), {})
         todo = [c for c in plan.chunks() if c not in done]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from fmssim.scenario.base import Model, NonNegative, Share, YearKey
 from fmssim.scenario.distributions import Distribution
@@ -76,6 +76,13 @@ class Stream(Model):
     """Optional seasonality, January first; rescaled to mean 1."""
     growth: Growth = Growth()
     """How the volume changes in later planning years."""
+
+    @field_validator("month_factors")
+    @classmethod
+    def _some_month(cls, factors: list[float] | None) -> list[float] | None:
+        if factors is not None and not any(factors):
+            raise ValueError("all twelve are zero; give at least one month above 0")
+        return factors
 
 
 GradeMix = dict[str, Share]

@@ -115,8 +115,8 @@ def _base_path(path: Path, target: Any, chain: tuple[Path, ...], where: tuple[st
     try:
         base_path = (path.parent / target).resolve()
         found = base_path.is_file()
-    except (OSError, ValueError):
-        found = False
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links
+        base_path, found = path, False
     if not found:
         raise ScenarioError(*where, "extends", f"base file {target} not found")
     if base_path in chain:

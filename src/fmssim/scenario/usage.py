@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fmssim.scenario.forecast import planning_years
+from fmssim.scenario.demand import MAX_ANNUAL_VOLUME
+from fmssim.scenario.forecast import growth_path, planning_years
 from fmssim.scenario.root import Scenario
 
 RESERVED_VARIANT = "base"
@@ -23,6 +24,7 @@ def usage_problems(s: Scenario) -> list[tuple[str, str]]:
     if RESERVED_VARIANT in s.variants:
         message = "the name 'base' means the scenario as written; give this variant another name"
         problems.append((f"variants.{RESERVED_VARIANT}", message))
+    problems.extend(_runaway_growth(s))
     if not _anything_happens(s):
         message = (
             "nothing to simulate: no incidents, channels or crimes with a volume, "
@@ -46,6 +48,23 @@ def _anything_happens(s: Scenario) -> bool:
         dept.backlog is not None for dept in investigations.departments.values()
     )
     return volume or s.workforce is not None or backlog
+
+
+def _runaway_growth(s: Scenario) -> Iterator[tuple[str, str]]:
+    """A volume compounded beyond the largest accepted (30 years at 1000% overflow floats)."""
+    years = planning_years(s)
+    d = s.demand
+    for kind, streams in (("channels", d.channels), ("incidents", d.incidents), ("crimes", d.crimes)):
+        for name, stream in streams.items():
+            path = growth_path(stream.annual_volume, stream.growth, years)
+            over = [(y, v) for y, v in zip(years, path, strict=True) if not v <= MAX_ANNUAL_VOLUME]
+            if over:
+                year, volume = over[0]
+                yield (
+                    f"demand.{kind}.{name}.growth",
+                    f"grows to {volume:.3g} a year by {year}; the largest accepted is "
+                    f"{MAX_ANNUAL_VOLUME:.0e}",
+                )
 
 
 def _unused(s: Scenario) -> Iterator[tuple[str, str]]:
