@@ -21,8 +21,9 @@ from typing import Literal
 
 import click
 
-from fmssim.report.folders import FolderLocked, folder_lock, swap_in
+from fmssim.report.folders import FolderLocked, folder_lock, resolved, swap_in
 from fmssim.scenario import ScenarioError, load_scenario
+from fmssim.scenario.errors import shorten
 from fmssim.scenario.loader import LoadedScenario
 from fmssim.scenario.root import Scenario
 from fmssim.scenario.yamlio import parse_yaml
@@ -36,10 +37,42 @@ class BadInput(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
     def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
-        click.echo(f"error: {self.message}", err=True)
+        text = " ".join(_printable(self.message).split())
+        click.echo(f"error: {shorten(text, MAX_LINE)}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+MAX_LINE = 600
+"""Longest error line printed (values and keys in it are shortened already)."""
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+class _Group(click.Group):
+    """The ``fmssim`` group: a mistake on the command line is one ``error:`` line (exit 2),
+    not click's usage block."""
+
+    def make_context(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with _usage_as_one_line():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> object:
+        with _usage_as_one_line():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _usage_as_one_line() -> Iterator[None]:
+    try:
+        yield
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "fmssim"
+        message = exc.format_message().rstrip(".")
+        raise BadInput(f"{message[0].lower()}{message[1:]} (see: {command} --help)") from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fmssim")
 def main() -> None:
     """Simulate a police force's contact, dispatch and investigation demand."""
@@ -133,7 +166,11 @@ def schema() -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def new(name: str, force: bool) -> None:
     """Write NAME.yaml: a commented template scenario to edit."""
+    if not name.strip() or not name.isprintable() or name.endswith(("/", ".")):
+        raise BadInput(f"{name!r}: give a file name for the new scenario, e.g. my_force")
     target = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+    if not target.stem or target.stem.startswith("."):
+        raise BadInput(f"{name!r}: give a file name for the new scenario, e.g. my_force")
     if target.exists() and not force:
         raise BadInput(f"{target}: exists already (use --force to overwrite)")
     templates = resources.files("fmssim").joinpath("templates")
@@ -177,6 +214,7 @@ def _run_folder(out: Path | None, scenario: Path, variant: str) -> Path:
                 folder.mkdir()
                 return folder
         raise BadInput(f"{base}: too many runs this second; give --out")
+    resolved(out)  # a loop of links is refused here, in one line
     if out.exists() and (not out.is_dir() or _foreign_content(out)):
         raise BadInput(f"{out}: exists and is not an fmssim run folder; choose another --out")
     return out
@@ -195,7 +233,7 @@ def _staged(folder: Path, reserved: bool) -> Iterator[Path]:
     ``reserved`` for this run (still empty) is removed if the run fails.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
-    place = folder.resolve()  # ``--out .`` has no name of its own
+    place = resolved(folder)  # ``--out .`` has no name of its own
     _remove_abandoned(place)
     staging = place.parent / f".{place.name}.{os.getpid()}-{time.time_ns()}.partial"
     staging.mkdir()

@@ -14,6 +14,7 @@ from fmssim.analytics.investigation import backlog_warnings
 from fmssim.analytics.pools import overload_warnings
 from fmssim.experiment.budget import check_memory
 from fmssim.experiment.engines import Choice, choose_engine
+from fmssim.experiment.executors import die_with_parent
 from fmssim.experiment.replication import Task, run_replication
 from fmssim.experiment.summary import Summary
 from fmssim.model.capacity import capacity_warnings
@@ -86,7 +87,9 @@ def _in_order(tasks: Iterator[Task], workers: int) -> Iterator[pl.DataFrame]:
         yield from map(run_replication, tasks)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=die_with_parent
+    ) as pool:
         window: list[Future[pl.DataFrame]] = []
         for task in tasks:
             window.append(pool.submit(run_replication, task))

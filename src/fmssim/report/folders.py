@@ -28,8 +28,16 @@ class FolderLocked(Exception):  # noqa: N818 - reads as a condition, like Scenar
 
 def lock_path(folder: Path) -> Path:
     """The lock file of ``folder`` (beside it: the folder itself is replaced on success)."""
-    place = folder.resolve()
+    place = resolved(folder)
     return place.parent / f".{place.name}.lock"
+
+
+def resolved(folder: Path) -> Path:
+    """``folder`` as an absolute path without links; a loop of links is refused."""
+    try:
+        return folder.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links
+        raise ScenarioError(str(folder), 0, "--out", "a loop of symbolic links") from None
 
 
 @contextlib.contextmanager
@@ -80,14 +88,14 @@ def _locked(path: Path, folder: Path) -> int:
 
 def staging_path(folder: Path, kind: str) -> Path:
     """Where ``kind`` work for ``folder`` is staged (a fixed name, so a resume finds it)."""
-    place = folder.resolve()
+    place = resolved(folder)
     return place.parent / f".{place.name}.{kind}-partial"
 
 
 def swap_in(staging: Path, folder: Path) -> None:
     """Put the complete ``staging`` folder where ``folder`` is (an empty folder is kept:
     it may be the working directory)."""
-    folder = folder.resolve()
+    folder = resolved(folder)
     if folder.is_dir() and not any(folder.iterdir()):
         for entry in staging.iterdir():
             entry.rename(folder / entry.name)

@@ -54,7 +54,11 @@ def _runaway_growth(s: Scenario) -> Iterator[tuple[str, str]]:
     """A volume compounded beyond the largest accepted (30 years at 1000% overflow floats)."""
     years = planning_years(s)
     d = s.demand
-    for kind, streams in (("channels", d.channels), ("incidents", d.incidents), ("crimes", d.crimes)):
+    for kind, streams in (
+        ("channels", d.channels),
+        ("incidents", d.incidents),
+        ("crimes", d.crimes),
+    ):
         for name, stream in streams.items():
             path = growth_path(stream.annual_volume, stream.growth, years)
             over = [(y, v) for y, v in zip(years, path, strict=True) if not v <= MAX_ANNUAL_VOLUME]
