@@ -43,16 +43,17 @@ def _iso_date(value: Any) -> Any:
     raise ValueError("expected a date written as YYYY-MM-DD")
 
 
-_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")
+_TIME = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?$")
 
 
 def _iso_time(value: Any) -> Any:
     """A time of day written ``"HH:MM"``; an integer (``7``: seconds? hours?) is refused."""
     if isinstance(value, dt.time):
         return value
-    if isinstance(value, str) and _TIME.match(value):
-        return dt.time.fromisoformat(value)
-    raise ValueError('expected a time of day written as "HH:MM", e.g. "07:00"')
+    found = _TIME.match(value) if isinstance(value, str) else None
+    if found is None:
+        raise ValueError('expected a time of day written as "HH:MM", e.g. "07:00"')
+    return dt.time(int(found[1]), int(found[2]), int(found[3] or 0))
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]

@@ -50,7 +50,7 @@ def _why(exc: OSError) -> str:
     if exc.errno == errno.ENOENT:
         return "file not found"
     if exc.errno == errno.ELOOP:
-        return "a loop of symbolic links"
+        return "is a loop of symbolic links"
     if exc.errno == errno.EISDIR:
         return "is a folder, expected a file"
     return f"cannot read: {exc.strerror or exc}"

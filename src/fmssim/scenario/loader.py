@@ -114,11 +114,12 @@ def _base_path(path: Path, target: Any, chain: tuple[Path, ...], where: tuple[st
         raise ScenarioError(*where, "extends", "expected the path of a base scenario file")
     try:
         base_path = (path.parent / target).resolve()
-        found = base_path.is_file()
+        what = "" if base_path.is_file() else "is not a regular file"
+        what = what if base_path.exists() else "not found"
     except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links
-        base_path, found = path, False
-    if not found:
-        raise ScenarioError(*where, "extends", f"base file {target} not found")
+        base_path, what = path, "cannot be resolved (a loop of symbolic links?)"
+    if what:
+        raise ScenarioError(*where, "extends", f"base file {target} {what}")
     if base_path in chain:
         raise ScenarioError(*where, "extends", f"cycle: {target} extends back to this file")
     if len(chain) > MAX_EXTENDS_DEPTH:
