@@ -74,7 +74,7 @@ def run_experiment(
     )
     table = summary.table()
     warnings = (*loaded.warnings, *capacity_warnings(inputs))
-    warnings += tuple(overload_warnings(table, _incidents_per_pool(table, inputs)))
+    warnings += tuple(overload_warnings(table, incidents_per_pool(table, inputs)))
     warnings += tuple(backlog_warnings(table))
     if out_dir is not None:
         write_run_folder(out_dir, loaded.document, manifest, table, warnings)
@@ -99,7 +99,7 @@ def _in_order(tasks: Iterator[Task], workers: int) -> Iterator[pl.DataFrame]:
             yield future.result()
 
 
-def _incidents_per_pool(summary: pl.DataFrame, inputs: Inputs) -> dict[str, float]:
+def incidents_per_pool(summary: pl.DataFrame, inputs: Inputs) -> dict[str, float]:
     """Mean incidents a year attended by each dispatch pool (from the summary's grades)."""
     g = inputs.grades
     pool_of = {

@@ -24,7 +24,9 @@ from pathlib import Path
 
 import polars as pl
 
+from fmssim.analytics.investigation import backlog_warnings
 from fmssim.analytics.paired import paired_comparison
+from fmssim.analytics.pools import overload_warnings
 from fmssim.experiment.budget import check_memory
 from fmssim.experiment.chunks import (
     CHUNK_FOLDER,
@@ -37,6 +39,7 @@ from fmssim.experiment.chunks import (
 from fmssim.experiment.engines import Choice, choose_engine
 from fmssim.experiment.executors import Executor, LocalExecutor
 from fmssim.experiment.plan import Arm, Plan, load_arms, make_plan
+from fmssim.experiment.runner import incidents_per_pool
 from fmssim.experiment.summary import Summary
 from fmssim.model.capacity import capacity_warnings
 from fmssim.model.compile import compile_scenario
@@ -121,7 +124,7 @@ def run_sweep(
             len(done),
             len(todo),
             tuple(sorted(failed.items())),
-            _warnings(arms, loaded, inputs),
+            _warnings(arms, loaded, inputs, summary),
         )
         _write_results(staging, result, loaded[0].document, executor)
         swap_in(staging, folder)
@@ -129,12 +132,18 @@ def run_sweep(
 
 
 def _warnings(
-    arms: Sequence[Arm], loaded: Sequence[LoadedScenario], inputs: Sequence[Inputs]
+    arms: Sequence[Arm],
+    loaded: Sequence[LoadedScenario],
+    inputs: Sequence[Inputs],
+    summary: pl.DataFrame,
 ) -> tuple[str, ...]:
-    """Each arm's scenario and capacity warnings, once each, naming the arm."""
+    """Each arm's warnings (as ``fmssim run`` gives them), once each, naming the arm."""
     found: dict[str, None] = {}
     for arm, scenario, compiled in zip(arms, loaded, inputs, strict=True):
-        for line in (*scenario.warnings, *capacity_warnings(compiled)):
+        mine = summary.filter(pl.col("variant") == arm.name).drop("variant")
+        after = overload_warnings(mine, incidents_per_pool(mine, compiled))
+        lines = (*scenario.warnings, *capacity_warnings(compiled), *after)
+        for line in (*lines, *backlog_warnings(mine)):
             found[line.replace("warning: ", f"warning: {arm.name}: ", 1)] = None
     return tuple(found)
 
