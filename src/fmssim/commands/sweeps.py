@@ -95,6 +95,7 @@ def sweep(scenario: Path, grid: tuple[str, ...], variant: str | None, **options:
 
 def _sweep(scenario: Path, arms: Any, kind: str, options: dict[str, Any]) -> tuple[Any, Path]:
     """Build the arms, run the sweep with a progress bar, and report engine notes."""
+    from fmssim.experiment.plan import load_arms
     from fmssim.experiment.sweep import run_sweep
     from fmssim.report.console import progress_bar
 
@@ -102,6 +103,7 @@ def _sweep(scenario: Path, arms: Any, kind: str, options: dict[str, Any]) -> tup
     executor = executor_for(options["workers"], options["scheduler"])
     built: Sequence[Any] = arms()
     folder = result_folder(options["out"], scenario, kind, options["resume"])
+    loaded = load_arms(scenario, built, sets)  # bad input is refused before the progress bar
     with progress_bar(options["quiet"]) as progress:
         result = run_sweep(
             scenario,
@@ -112,6 +114,7 @@ def _sweep(scenario: Path, arms: Any, kind: str, options: dict[str, Any]) -> tup
             resume=options["resume"],
             chunk=options["chunk"],
             progress=progress,
+            loaded=loaded,
         )
     for note in sorted({e.note for e in result.engines if e.note}):
         click.echo(note, err=True)

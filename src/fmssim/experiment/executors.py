@@ -27,10 +27,9 @@ class ClusterLost(Exception):  # noqa: N818 - reads as a condition
     """The Dask cluster went away while the sweep ran (finished chunks are kept)."""
 
 
-def die_with_parent() -> None:
-    """In a worker process: be killed when the parent dies, even by SIGKILL (Linux), so a
-    killed run leaves no orphaned workers holding hundreds of megabytes."""
-    parent = os.getppid()
+def die_with_parent(parent: int) -> None:
+    """In a worker process of ``parent``: be killed when the parent dies, even by SIGKILL
+    (Linux), so a killed run leaves no orphaned workers holding hundreds of megabytes."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -71,7 +70,10 @@ class LocalExecutor:
             return
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=context, initializer=die_with_parent
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
         ) as pool:
             futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
             for future in as_completed(futures):

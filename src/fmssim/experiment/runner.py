@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -88,7 +89,10 @@ def _in_order(tasks: Iterator[Task], workers: int) -> Iterator[pl.DataFrame]:
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=die_with_parent
+        max_workers=workers,
+        mp_context=context,
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
     ) as pool:
         window: list[Future[pl.DataFrame]] = []
         for task in tasks:

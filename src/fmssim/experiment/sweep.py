@@ -85,13 +85,15 @@ def run_sweep(
     resume: bool = False,
     chunk: int | None = None,
     progress: Progress | None = None,
+    loaded: Sequence[LoadedScenario] | None = None,
 ) -> SweepResult:
     """Run every chunk of every arm not finished yet, then write the results to ``folder``.
 
     The first arm is the reference of the paired comparison. Seed, replications and engine
-    come from the scenario (command-line overrides included in ``sets``).
+    come from the scenario (command-line overrides included in ``sets``). ``loaded``: the
+    arms already loaded with :func:`load_arms` (so a caller can refuse bad input first).
     """
-    loaded = load_arms(path, arms, sets)
+    loaded = loaded if loaded is not None else load_arms(path, arms, sets)
     plan = make_plan(path, arms, loaded, chunk)
     executor = executor or LocalExecutor()
     with folder_lock(folder):

@@ -35,8 +35,7 @@ def read_bounded(path: Path, limit: int) -> bytes:
             raise FileRefused("is a folder, expected a file")
         if not stat.S_ISREG(mode):
             raise FileRefused("is not a regular file (a device, FIFO or socket)")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)
+        data = _read_up_to(fd, limit + 1)
     except OSError as exc:
         raise FileRefused(_why(exc)) from None
     finally:
@@ -44,6 +43,19 @@ def read_bounded(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise FileRefused(f"is larger than the limit of {limit:,} bytes")
     return data
+
+
+def _read_up_to(fd: int, size: int) -> bytes:
+    """At most ``size`` bytes, read in blocks (no buffer of ``size`` allocated up front)."""
+    parts: list[bytes] = []
+    left = size
+    while left > 0:
+        block = os.read(fd, min(left, 1 << 16))
+        if not block:
+            break
+        parts.append(block)
+        left -= len(block)
+    return b"".join(parts)
 
 
 def _why(exc: OSError) -> str:
