@@ -285,6 +285,6 @@ def test_report_refuses_an_unfinished_sweep(tmp_path: Path) -> None:
     (folder / "plan.json").write_text("{}")
     result = CliRunner().invoke(main, ["report", str(folder)])
     assert result.exit_code == 2
-    assert "manifest.json: (top level): missing: not a finished fmssim run folder" in (
+    assert f"{folder}: (top level): no manifest.json: not a finished fmssim run folder" in (
         result.stderr
     )

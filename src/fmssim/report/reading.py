@@ -63,6 +63,8 @@ def read_run_folder(folder: Path) -> RunFolder:
     """The run in ``folder``; :class:`ScenarioError` if it is not finished and consistent."""
     if not folder.is_dir():
         _refuse(folder, "is not a folder" if folder.exists() else "not found")
+    if not (folder / "manifest.json").exists():
+        _refuse(folder, "no manifest.json: not a finished fmssim run folder")
     manifest = _manifest(folder / "manifest.json")
     document = _document(folder / "scenario.resolved.yaml")
     summary = _table(folder / "summary.parquet", SUMMARY_SCHEMA, exact=True)
