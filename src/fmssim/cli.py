@@ -21,7 +21,10 @@ from typing import Literal
 
 import click
 
+from fmssim.report.folders import FolderLocked, folder_lock, resolved, swap_in
 from fmssim.scenario import ScenarioError, load_scenario
+from fmssim.scenario.errors import shorten
+from fmssim.scenario.loader import LoadedScenario
 from fmssim.scenario.root import Scenario
 from fmssim.scenario.yamlio import parse_yaml
 
@@ -34,10 +37,42 @@ class BadInput(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
     def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
-        click.echo(f"error: {self.message}", err=True)
+        text = " ".join(_printable(self.message).split())
+        click.echo(f"error: {shorten(text, MAX_LINE)}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+MAX_LINE = 600
+"""Longest error line printed (values and keys in it are shortened already)."""
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+class _Group(click.Group):
+    """The ``fmssim`` group: a mistake on the command line is one ``error:`` line (exit 2),
+    not click's usage block."""
+
+    def make_context(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with _usage_as_one_line():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> object:
+        with _usage_as_one_line():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _usage_as_one_line() -> Iterator[None]:
+    try:
+        yield
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "fmssim"
+        message = exc.format_message().rstrip(".")
+        raise BadInput(f"{message[0].lower()}{message[1:]} (see: {command} --help)") from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fmssim")
 def main() -> None:
     """Simulate a police force's contact, dispatch and investigation demand."""
@@ -50,10 +85,23 @@ def validate(scenario: Path, sets: tuple[str, ...]) -> None:
     """Check SCENARIO and each of its variants; print a one-line verdict."""
     with _one_line_errors():
         loaded = load_scenario(scenario, sets=sets)
+        warnings = _warnings(loaded, "")
         for name in loaded.scenario.variants:
-            load_scenario(scenario, variant=name, sets=sets)
+            warnings.update(_warnings(load_scenario(scenario, variant=name, sets=sets), name))
+    for warning in warnings:
+        click.echo(warning, err=True)
     variants = len(loaded.scenario.variants)
     click.echo(f"{scenario}: valid ({variants} variant{'s' if variants != 1 else ''})")
+
+
+def _warnings(loaded: LoadedScenario, variant: str) -> dict[str, None]:
+    """The scenario's and its capacity's warnings, naming the variant (in order, once)."""
+    from fmssim.model.capacity import capacity_warnings
+    from fmssim.model.compile import compile_scenario
+
+    lines = [*loaded.warnings, *capacity_warnings(compile_scenario(loaded.scenario))]
+    named = f"warning: variant {variant}: " if variant else "warning: "
+    return {line.replace("warning: ", named, 1): None for line in lines}
 
 
 @main.command()
@@ -101,7 +149,11 @@ def run(
         from fmssim.report.console import progress_bar
 
         folder = _run_folder(out, scenario, loaded.variant)
-        with progress_bar(quiet) as progress, _staged(folder, reserved=out is None) as staging:
+        with (
+            folder_lock(folder),
+            progress_bar(quiet) as progress,
+            _staged(folder, reserved=out is None) as staging,
+        ):
             result = api.run(loaded, workers=workers, progress=progress, folder=staging)
     _print_run(result, quiet, form)
     click.echo(f"run folder: {folder}", err=quiet or form != "table")
@@ -143,7 +195,11 @@ def schema() -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def new(name: str, force: bool) -> None:
     """Write NAME.yaml: a commented template scenario to edit."""
+    if not name.strip() or not name.isprintable() or name.endswith(("/", ".")):
+        raise BadInput(f"{name!r}: give a file name for the new scenario, e.g. my_force")
     target = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+    if not target.stem or target.stem.startswith("."):
+        raise BadInput(f"{name!r}: give a file name for the new scenario, e.g. my_force")
     if target.exists() and not force:
         raise BadInput(f"{target}: exists already (use --force to overwrite)")
     templates = resources.files("fmssim").joinpath("templates")
@@ -187,6 +243,7 @@ def _run_folder(out: Path | None, scenario: Path, variant: str) -> Path:
                 folder.mkdir()
                 return folder
         raise BadInput(f"{base}: too many runs this second; give --out")
+    resolved(out)  # a loop of links is refused here, in one line
     if out.exists() and (not out.is_dir() or _foreign_content(out)):
         raise BadInput(f"{out}: exists and is not an fmssim run folder; choose another --out")
     return out
@@ -205,13 +262,13 @@ def _staged(folder: Path, reserved: bool) -> Iterator[Path]:
     ``reserved`` for this run (still empty) is removed if the run fails.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
-    place = folder.resolve()  # ``--out .`` has no name of its own
+    place = resolved(folder)  # ``--out .`` has no name of its own
     _remove_abandoned(place)
     staging = place.parent / f".{place.name}.{os.getpid()}-{time.time_ns()}.partial"
     staging.mkdir()
     try:
         yield staging
-        _swap_in(staging, place)
+        swap_in(staging, place)
     except BaseException:
         if reserved:
             with contextlib.suppress(OSError):
@@ -239,19 +296,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _swap_in(staging: Path, folder: Path) -> None:
-    """Put the staged run where ``folder`` is; an empty folder is kept (it may be the cwd)."""
-    if folder.is_dir() and not any(folder.iterdir()):
-        for entry in staging.iterdir():
-            entry.rename(folder / entry.name)
-        return
-    old = staging.with_suffix(".old")
-    if folder.exists():
-        folder.rename(old)
-    staging.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 class _one_line_errors:  # noqa: N801 - used as a context manager, reads as a phrase
     """Turn the project's own errors into one line and exit code 2."""
 
@@ -264,7 +308,7 @@ class _one_line_errors:  # noqa: N801 - used as a context manager, reads as a ph
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> Literal[False]:
-        if isinstance(error, ScenarioError) or _engine_refused(error):
+        if isinstance(error, ScenarioError | FolderLocked) or _engine_refused(error):
             raise BadInput(str(error)) from None
         if isinstance(error, OSError):
             where = error.filename if error.filename is not None else "file"

@@ -1,7 +1,8 @@
 """Demand far above capacity is reported, not hidden: the run ends and says which pool.
 
 With 3 units for an offered load of 4 (utilisation 1.33) the queue grows without bound; the
-run still ends at the horizon (arrivals are drawn up front, so work is bounded) and warns.
+run still ends at the horizon (arrivals are drawn up front, so work is bounded) and warns,
+before the run (offered load above the units on duty) and after it (the queue left).
 At the textbook's 5 units (utilisation 0.8) there is no warning.
 """
 
@@ -23,8 +24,13 @@ SHORT = ["calendar.end=2019-02-01", "experiment.replications=2"]
 def test_overloaded_pool_is_reported(engine: str) -> None:
     sets = [*SHORT, "pools.response.roster.on_duty=3", f"experiment.engine={engine}"]
     result = run_experiment(load_scenario(TEXTBOOK, sets=sets))
-    assert len(result.warnings) == 1
-    assert "pool response looks overloaded in 2019" in result.warnings[0]
+    assert len(result.warnings) == 2
+    # Before the run, from the inputs: offered load 4 units' work for 3 units on duty.
+    assert (
+        "pool response is offered about 4.0 units' work on average but has 3.0"
+        in (result.warnings[0])
+    )
+    assert "pool response looks overloaded in 2019" in result.warnings[1]
     waiting = result.summary.filter(pl.col("kpi") == "waiting_at_year_end")["mean"].item()
     assert waiting > 500  # about a third of a month's arrivals, and growing
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,12 @@ import click
 
 F = TypeVar("F", bound=Callable[..., Any])
 RESUME_HINT = "finished chunks are kept: run the same command with --resume to continue"
+INFRASTRUCTURE = (errno.ENOSPC, errno.EDQUOT, errno.EIO)
+"""Write failures of the machine, not of the input: a full disk, a quota, a failing disk."""
+
+
+class _InfrastructureError(Exception):
+    """An infrastructure fault during a sweep (exit 1, with the resume hint)."""
 
 
 def sweep_options(function: F) -> F:
@@ -87,9 +94,17 @@ def executor_for(workers: int, scheduler: str | None) -> Any:
 
     if scheduler is None:
         return LocalExecutor(workers)
-    if not scheduler.startswith(("tcp://", "tls://", "inproc://")):
+    if not scheduler.startswith(("tcp://", "tls://", "inproc://")) or not _port_ok(scheduler):
         raise BadInput(f"--scheduler: {scheduler}: expected an address like tcp://HOST:PORT")
     return DaskExecutor(scheduler)
+
+
+def _port_ok(address: str) -> bool:
+    """A network address names a port from 1 to 65535 (``inproc://`` has none)."""
+    if address.startswith("inproc://"):
+        return True
+    host, _, port = address.partition("://")[2].rpartition(":")
+    return bool(host) and port.isdigit() and 1 <= int(port) <= 65535
 
 
 def result_folder(out: Path | None, scenario: Path, kind: str, resume: bool) -> Path:
@@ -107,13 +122,26 @@ def result_folder(out: Path | None, scenario: Path, kind: str, resume: bool) -> 
 def sweep_errors() -> Iterator[None]:
     """One-line errors (exit 2), an unreachable scheduler included; Ctrl-C says how to resume."""
     from fmssim.cli import BadInput, _one_line_errors
-    from fmssim.experiment.executors import SchedulerUnreachable
+    from fmssim.experiment.executors import ClusterLost, SchedulerUnreachable
 
     try:
         with _one_line_errors():
-            yield
+            try:
+                yield
+            except OSError as exc:
+                if exc.errno not in INFRASTRUCTURE:
+                    raise
+                raise _InfrastructureError(
+                    f"{exc.filename or 'file'}: {exc.strerror or exc}"
+                ) from None
+            except ClusterLost as exc:
+                raise _InfrastructureError(str(exc)) from None
     except SchedulerUnreachable as exc:
         raise BadInput(str(exc)) from None
+    except _InfrastructureError as exc:  # not the planner's mistake: exit 1, and how to go on
+        click.echo(f"error: {exc}", err=True)
+        click.echo(RESUME_HINT, err=True)
+        sys.exit(1)
     except SystemExit as exc:
         if exc.code == 130:
             click.echo(RESUME_HINT, err=True)

@@ -114,6 +114,7 @@ def sweep(scenario: Path, grid: tuple[str, ...], variant: str | None, **options:
 
 def _sweep(scenario: Path, arms: Any, kind: str, options: dict[str, Any]) -> tuple[Any, Path]:
     """Build the arms, run the sweep with a progress bar, and report engine notes."""
+    from fmssim.experiment.plan import load_arms
     from fmssim.experiment.sweep import run_sweep
     from fmssim.report.console import progress_bar
 
@@ -121,6 +122,7 @@ def _sweep(scenario: Path, arms: Any, kind: str, options: dict[str, Any]) -> tup
     executor = executor_for(options["workers"], options["scheduler"])
     built: Sequence[Any] = arms()
     folder = result_folder(options["out"], scenario, kind, options["resume"])
+    loaded = load_arms(scenario, built, sets)  # bad input is refused before the progress bar
     with progress_bar(options["quiet"]) as progress:
         result = run_sweep(
             scenario,
@@ -131,9 +133,14 @@ def _sweep(scenario: Path, arms: Any, kind: str, options: dict[str, Any]) -> tup
             resume=options["resume"],
             chunk=options["chunk"],
             progress=progress,
+            loaded=loaded,
         )
     for note in sorted({e.note for e in result.engines if e.note}):
         click.echo(note, err=True)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    for name, why in result.rejected:
+        click.echo(f"resume: chunk {name} is run again: {why}", err=True)
     if result.resumed_chunks:
         click.echo(
             f"resumed: {result.resumed_chunks} chunks were finished already, "

@@ -7,8 +7,12 @@ which is why a sweep gives bit-identical results on any executor.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
 import multiprocessing
+import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -17,6 +21,23 @@ from typing import Any, Protocol
 
 class SchedulerUnreachable(Exception):  # noqa: N818 - reads as a condition, like ScenarioError
     """The Dask scheduler given with ``--scheduler`` could not be reached."""
+
+
+class ClusterLost(Exception):  # noqa: N818 - reads as a condition
+    """The Dask cluster went away while the sweep ran (finished chunks are kept)."""
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker process of ``parent``: be killed when the parent dies, even by SIGKILL
+    (Linux), so a killed run leaves no orphaned workers holding hundreds of megabytes."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 class Executor(Protocol):
@@ -48,7 +69,12 @@ class LocalExecutor:
                 yield i, function(task)
             return
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
             for future in as_completed(futures):
                 yield futures[future], future.result()
@@ -78,7 +104,7 @@ class DaskExecutor:
             client = Client(  # type: ignore[no-untyped-call]
                 self.address, timeout=self.timeout_s, set_as_default=False
             )
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
             message = f"{self.address}: cannot reach the Dask scheduler ({exc})"
             raise SchedulerUnreachable(message) from None
         with client:
@@ -86,9 +112,22 @@ class DaskExecutor:
             futures = [_submit(client, function, task, shared) for task in tasks]
             index = {f.key: i for i, f in enumerate(futures)}
             for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
-                result = future.result()
+                try:
+                    result = future.result()
+                except Exception as exc:
+                    if not _lost(exc):
+                        raise
+                    message = f"{self.address}: lost the Dask cluster ({type(exc).__name__})"
+                    raise ClusterLost(message) from None
                 yield index[future.key], result
                 future.release()
+
+
+def _lost(exc: BaseException) -> bool:
+    """Whether ``exc`` means the cluster went away (not that a task failed)."""
+    names = {type(exc).__name__, *(t.__name__ for t in type(exc).__mro__)}
+    lost = {"CancelledError", "FutureCancelledError", "CommClosedError", "KilledWorker"}
+    return bool(names & lost) or isinstance(exc, OSError | TimeoutError)
 
 
 def _submit(client: Any, function: Callable[[Any], Any], task: Any, shared: dict[int, Any]) -> Any:

@@ -7,6 +7,7 @@ mixed with chunks of a different sweep.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import math
@@ -74,16 +75,59 @@ class Plan:
 
     @staticmethod
     def from_json(text: str) -> Plan:
-        raw: dict[str, Any] = json.loads(text)
-        arms = tuple(Arm(a["name"], a["variant"], tuple(a["sets"])) for a in raw.pop("arms"))
-        return Plan(arms=arms, hashes=tuple(raw.pop("hashes")), **raw)
+        """The plan written by :meth:`as_json`; ``ValueError`` if it is not one."""
+        try:
+            raw: dict[str, Any] = json.loads(text)
+            arms = tuple(Arm(a["name"], a["variant"], tuple(a["sets"])) for a in raw.pop("arms"))
+            plan = Plan(arms=arms, hashes=tuple(raw.pop("hashes")), **raw)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise ValueError("not a sweep plan") from exc
+        types = (str, int, int, int, str)
+        values = (plan.scenario, plan.replications, plan.chunk, plan.seed, plan.engine)
+        if not all(type(v) is t for v, t in zip(values, types, strict=True)):
+            raise ValueError("not a sweep plan")
+        return plan
+
+    @property
+    def identity(self) -> str:
+        """SHA-256 of everything that decides the results (not the spelling of the path)."""
+        fields = asdict(self)
+        fields.pop("scenario")
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()
 
     def differences(self, other: Plan) -> list[str]:
-        """What differs from ``other``, one phrase per field (empty when the same)."""
-        mine, theirs = asdict(self), asdict(other)
-        return [
-            f"{k} {theirs[k]!r} here, {mine[k]!r} requested" for k in mine if mine[k] != theirs[k]
-        ]
+        """What differs from ``other`` (the earlier plan), in words (empty when the same)."""
+        changes = []
+        if _where(self.scenario) != _where(other.scenario):
+            changes.append(f"the scenario file is {self.scenario}, not {other.scenario}")
+        for name in ("replications", "chunk", "seed", "engine"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if mine != theirs:
+                changes.append(f"{name} {theirs!r} here, {mine!r} requested")
+        if [a.name for a in self.arms] != [a.name for a in other.arms]:
+            were = ", ".join(a.name for a in other.arms)
+            changes.append(f"the variants were {_short(were)}")
+        elif self.arms != other.arms:
+            changes.append("a variant's overrides differ")
+        elif self.hashes != other.hashes and not changes:
+            changed = [
+                a.name
+                for a, h, k in zip(self.arms, self.hashes, other.hashes, strict=False)
+                if h != k
+            ]
+            changes.append(f"the scenario of {_short(', '.join(changed))} changed since")
+        return changes
+
+
+def _where(path: str) -> Path:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(path)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def load_arms(path: Path, arms: Sequence[Arm], sets: Sequence[str] = ()) -> list[LoadedScenario]:
@@ -138,8 +182,20 @@ def grid_arms(grid: Sequence[str]) -> list[Arm]:
         if key in keys:
             raise ScenarioError("--grid", 0, key, "this key is given twice")
         keys.append(key)
+        _refuse_repeats(key, values)
         axes.append([f"{key}={v}" for v in values])
     arms = [Arm(" ".join(combo), None, combo) for combo in itertools.product(*axes)]
     if len({a.name for a in arms}) != len(arms):
         raise ScenarioError("--grid", 0, keys[-1] if keys else "grid", "a value is repeated")
     return arms
+
+
+def _refuse_repeats(key: str, values: Sequence[str]) -> None:
+    """Two values that read as the same (``6`` and ``6.0``) would run the same arm twice."""
+    read = [parse_assignment(f"{key}={v}")[1] for v in values]
+    for i, value in enumerate(read):
+        for j in range(i):
+            numbers = {type(value), type(read[j])} <= {int, float}
+            if (type(value) is type(read[j]) or numbers) and value == read[j]:
+                message = f"values {values[j]} and {values[i]} are the same value"
+                raise ScenarioError("--grid", 0, key, message)

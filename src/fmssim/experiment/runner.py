@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -12,9 +13,12 @@ import polars as pl
 
 from fmssim.analytics.investigation import backlog_warnings
 from fmssim.analytics.pools import overload_warnings
+from fmssim.experiment.budget import check_memory
 from fmssim.experiment.engines import Choice, choose_engine
+from fmssim.experiment.executors import die_with_parent
 from fmssim.experiment.replication import Task, run_replication
 from fmssim.experiment.summary import Summary
+from fmssim.model.capacity import capacity_warnings
 from fmssim.model.compile import compile_scenario
 from fmssim.model.inputs import Inputs
 from fmssim.report.runfolder import Manifest, scenario_hash, write_run_folder
@@ -55,6 +59,7 @@ def run_experiment(
     scenario = loaded.scenario
     experiment = scenario.experiment
     inputs = compile_scenario(scenario)
+    check_memory(inputs, workers, loaded.path.name)
     choice = choose_engine(inputs, experiment.engine)
     records_dir = out_dir / "records" if (out_dir is not None and experiment.records) else None
     tasks = (Task(inputs, rep, choice.name, records_dir) for rep in range(experiment.replications))
@@ -77,10 +82,11 @@ def run_experiment(
         workers=workers,
     )
     table = summary.table()
-    if out_dir is not None:
-        write_run_folder(out_dir, loaded.document, manifest, table)
-    warnings = tuple(overload_warnings(table, _incidents_per_pool(table, inputs)))
+    warnings = (*loaded.warnings, *capacity_warnings(inputs))
+    warnings += tuple(overload_warnings(table, incidents_per_pool(table, inputs)))
     warnings += tuple(backlog_warnings(table))
+    if out_dir is not None:
+        write_run_folder(out_dir, loaded.document, manifest, table, warnings)
     reps = pl.concat(kept) if kept else None
     return RunResult(table, choice, manifest, out_dir, warnings, reps)
 
@@ -104,7 +110,12 @@ def _in_order(tasks: Iterator[Task], workers: int) -> Iterator[pl.DataFrame]:
         yield from map(run_replication, tasks)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         window: list[Future[pl.DataFrame]] = []
         for task in tasks:
             window.append(pool.submit(run_replication, task))
@@ -114,7 +125,7 @@ def _in_order(tasks: Iterator[Task], workers: int) -> Iterator[pl.DataFrame]:
             yield future.result()
 
 
-def _incidents_per_pool(summary: pl.DataFrame, inputs: Inputs) -> dict[str, float]:
+def incidents_per_pool(summary: pl.DataFrame, inputs: Inputs) -> dict[str, float]:
     """Mean incidents a year attended by each dispatch pool (from the summary's grades)."""
     g = inputs.grades
     pool_of = {

@@ -31,6 +31,7 @@ from fmssim.experiment.executors import Executor
 from fmssim.experiment.plan import Arm
 from fmssim.experiment.sweep import run_sweep
 from fmssim.report.files import atomic_csv
+from fmssim.report.folders import folder_lock
 from fmssim.scenario.errors import ScenarioError
 from fmssim.scenario.loader import load_scenario
 
@@ -137,11 +138,24 @@ def search(
     chunk: int | None = None,
     progress: Progress | None = None,
 ) -> SearchResult:
-    """Greedy marginal allocation of ``spec.officers``, then the exchange check."""
+    """Greedy marginal allocation of ``spec.officers``, then the exchange check (holding
+    ``folder``'s lock: a second writer is refused)."""
     if spec.officers % spec.step:
         raise ScenarioError(
             "--officers", 0, "officers", f"must be a multiple of --step {spec.step}"
         )
+    with folder_lock(folder):
+        return _search(spec, folder, executor, resume, chunk, progress)
+
+
+def _search(
+    spec: Search,
+    folder: Path,
+    executor: Executor,
+    resume: bool,
+    chunk: int | None,
+    progress: Progress | None,
+) -> SearchResult:
     runner = _Runner(spec, folder, executor, resume, chunk, progress)
     current = tuple(lv.start for lv in spec.levers)
     known = runner.evaluate(0, [current])

@@ -7,6 +7,7 @@ colleagues as any file the user writes would.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
@@ -26,6 +27,13 @@ def atomic_write(target: Path, write: Callable[[Path], Any]) -> None:
         write(tmp)
         os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, target)
+    except OSError:
+        raise
+    except Exception as exc:  # polars reports a failed write (a full disk) as its own error
+        text = str(exc)
+        full = "os error 28" in text or "No space left" in text
+        code = errno.ENOSPC if full else errno.EIO
+        raise OSError(code, os.strerror(code), str(target)) from exc
     finally:
         tmp.unlink(missing_ok=True)
 

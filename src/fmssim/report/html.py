@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from ruamel.yaml import YAML
 
 from fmssim.analytics.censoring import grade_pools, mark_censored, overload_flags, variant_warnings
 from fmssim.analytics.distribution import AREA, threshold_of
@@ -53,19 +52,20 @@ def write_report(folder: Path, target: Path | None = None) -> Path:
 
 def report_html(folder: Path) -> str:
     """The whole page for the run (or sweep, or comparison) in ``folder``."""
-    summary_file = folder / "summary.parquet"
-    if not summary_file.is_file():
-        raise FileNotFoundError(
-            2, "no summary.parquet: not a finished fmssim run folder", str(folder)
-        )
-    summary = pl.read_parquet(summary_file)
-    manifest = _json(folder / "manifest.json")
-    document = _yaml(folder / "scenario.resolved.yaml")
-    comparison_file = folder / "comparison.parquet"
-    comparison = pl.read_parquet(comparison_file) if comparison_file.is_file() else None
+    from fmssim.report.reading import read_run_folder
+
+    run = read_run_folder(folder)  # refuses a folder that is not a finished, consistent run
+    summary, manifest, document, comparison = (
+        run.summary,
+        run.manifest,
+        run.document,
+        run.comparison,
+    )
     pools = grade_pools(document)
     flags = overload_flags(summary, pools)
-    warnings = variant_warnings(summary, pools)
+    # the capacity warnings the run wrote before simulating, then the overload found after
+    stored = [str(w) for w in manifest.get("warnings", []) if isinstance(w, str)]
+    warnings = list(dict.fromkeys([*stored, *variant_warnings(summary, pools)]))
     summary = mark_censored(summary, flags)
     comparison = mark_censored(comparison, flags) if comparison is not None else None
     label = year_labeller(document)
@@ -104,17 +104,6 @@ def report_html(folder: Path) -> str:
         f"<title>{title} — fmssim report</title><style>{CSS}</style></head>\n"
         f"<body>\n{body}\n</body></html>\n"
     )
-
-
-def _json(path: Path) -> dict[str, Any]:
-    return dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
-
-
-def _yaml(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    loaded = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-    return dict(loaded) if isinstance(loaded, dict) else {}
 
 
 def _header(document: dict[str, Any]) -> str:

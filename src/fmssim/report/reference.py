@@ -22,6 +22,16 @@ checks it is current). Every section is one part of the format; keys not listed 
 rejected. Durations are distributions (see *Fixed*, *Exponential*, *Lognormal*, *Gamma*,
 *Empirical*) with the unit given by the key's suffix: `_min` minutes, `_sec` seconds,
 `_days` days, `_hours` hours. Shares are fractions from 0 to 1.
+
+Values are read strictly, as YAML 1.2 (a `%YAML 1.1` line is refused): `true`/`false` are
+not numbers, a whole number (`int`) is written without a decimal point, numbers are finite
+(no `.inf` or `.nan`), a date is `2019-01-01` (never an integer), a time of day is `"07:00"`
+(never an integer), and text holds no control characters. A variant may not be named `base`,
+which always means the scenario as written. `--set` and a variant's `set` change existing
+entries of named mappings (pools, grades, departments): a misspelt name is an error, not a
+new entry. `validate`, `run`, `compare` and `sweep` warn of a dispatch pool nothing uses, a
+volume for a year outside the planning years, and a pool that can never keep up (no units
+on duty, a grade needing more units than the pool has, or more offered work than people).
 """
 
 

@@ -58,11 +58,17 @@ def scenario_hash(document: dict[str, Any]) -> str:
 
 
 def write_run_folder(
-    folder: Path, document: dict[str, Any], manifest: Manifest, summary: pl.DataFrame
+    folder: Path,
+    document: dict[str, Any],
+    manifest: Manifest,
+    summary: pl.DataFrame,
+    warnings: tuple[str, ...] = (),
 ) -> None:
-    """Write (atomically, file by file) everything a run leaves behind."""
+    """Write (atomically, file by file) everything a run leaves behind; ``warnings`` (signs
+    the results need care) go into the manifest, for the report."""
     folder.mkdir(parents=True, exist_ok=True)
     atomic_text(folder / "scenario.resolved.yaml", resolved_yaml(document))
-    atomic_text(folder / "manifest.json", json.dumps(manifest.as_dict(), indent=2) + "\n")
+    fields = manifest.as_dict() | {"warnings": list(warnings)}
+    atomic_text(folder / "manifest.json", json.dumps(fields, indent=2) + "\n")
     atomic_csv(summary, folder / "summary.csv")
     atomic_parquet(summary, folder / "summary.parquet")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from fmssim.scenario.base import Model
+from fmssim.scenario.base import IsoDate, Model
 
 
 class Calendar(Model):
@@ -17,9 +16,9 @@ class Calendar(Model):
     calendar year in which they begin (a plan starting 2020-04-01 has years 2020, 2021, ...).
     """
 
-    start: dt.date
+    start: IsoDate
     """First instant counted in the statistics (midnight at the start of this date)."""
-    end: dt.date
+    end: IsoDate
     """First instant no longer simulated (exclusive)."""
     warmup_days: Annotated[float, Field(ge=0.0, le=3650.0)] = 14.0
     """Days simulated before ``start`` so the model is not empty when counting begins;

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from fmssim.scenario.base import Model, NonNegative, Share
+from fmssim.scenario.base import Model, NonNegative, Share, YearKey
 from fmssim.scenario.distributions import Distribution
 
 HOURS_PER_WEEK = 168
@@ -61,7 +61,7 @@ class Growth(Model):
 
     pct_per_year: Annotated[float, Field(ge=-99.0, le=1000.0)] = 0.0
     """Compound growth per planning year, in percent (negative for decline)."""
-    volumes: dict[int, Volume] = {}
+    volumes: dict[YearKey, Volume] = {}
     """Explicit annual volumes by planning year label, e.g. ``{2020: 782943}``."""
 
 
@@ -76,6 +76,13 @@ class Stream(Model):
     """Optional seasonality, January first; rescaled to mean 1."""
     growth: Growth = Growth()
     """How the volume changes in later planning years."""
+
+    @field_validator("month_factors")
+    @classmethod
+    def _some_month(cls, factors: list[float] | None) -> list[float] | None:
+        if factors is not None and not any(factors):
+            raise ValueError("all twelve are zero; give at least one month above 0")
+        return factors
 
 
 GradeMix = dict[str, Share]
@@ -128,7 +135,7 @@ class Channel(Stream):
     """Share of contacts the force aims to answer within the threshold."""
     bot_share: Share = 0.0
     """Share of contacts closed by a bot without reaching a handler (web chat)."""
-    bot_share_by_year: dict[int, Share] = {}
+    bot_share_by_year: dict[YearKey, Share] = {}
     """Bot share from the named planning year on (until the next named year); earlier
     years use ``bot_share``."""
     grade_mix: GradeMix = {}

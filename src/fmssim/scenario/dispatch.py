@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from fmssim.scenario.base import Model, Positive, Share
+from fmssim.scenario.base import IsoTime, Model, Positive, Share
 from fmssim.scenario.distributions import ZERO, Distribution
 from fmssim.scenario.grade_names import GradeName
 from fmssim.scenario.incident_types import IncidentType
@@ -28,9 +28,9 @@ class Appointment(Model):
     """Delay from creation to the earliest slot the caller can take, in hours."""
     slots_per_day: Annotated[int, Field(ge=1, le=100_000)]
     """Appointment slots offered each day, spread evenly from ``day_start``."""
-    day_start: dt.time = dt.time(8, 0)
+    day_start: IsoTime = dt.time(8, 0)
     """Time of the first slot of the day."""
-    day_end: dt.time = dt.time(20, 0)
+    day_end: IsoTime = dt.time(20, 0)
     """Slots end before this time (the last slot starts one slot length before it)."""
 
     @model_validator(mode="after")

@@ -14,13 +14,27 @@ class ScenarioError(Exception):
         self.file = file
         self.line = line
         self.key = key
-        self.message = _printable(" ".join(message.split()))
+        self.message = shorten(_printable(" ".join(message.split())), MAX_MESSAGE)
         super().__init__(self.render())
 
     def render(self) -> str:
-        where = f"{_printable(self.file)}:{self.line}" if self.line else _printable(self.file)
-        key = _printable(self.key) or "(top level)"
+        file = shorten(_printable(self.file), MAX_NAME)
+        where = f"{file}:{self.line}" if self.line else file
+        key = shorten(_printable(self.key), MAX_NAME) or "(top level)"
         return f"{where}: {key}: {self.message}"
+
+
+MAX_NAME = 120
+"""Longest file name or key shown whole (a longer one is cut in the middle)."""
+MAX_MESSAGE = 300
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text``, or its start and end around an ellipsis when longer than ``limit``."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return text[:half] + "…" + text[len(text) - (limit - 1 - half) :]
 
 
 def _printable(text: str) -> str:

@@ -17,11 +17,13 @@ from pydantic import ValidationError
 
 from fmssim.scenario.errors import ScenarioError
 from fmssim.scenario.messages import describe, readable_key
+from fmssim.scenario.named import named_positions
 from fmssim.scenario.overrides import apply_override, deep_merge, parse_assignment
 from fmssim.scenario.profiles import read_profile_files
 from fmssim.scenario.references import Problem, check_references
 from fmssim.scenario.root import Scenario
 from fmssim.scenario.support import unsupported
+from fmssim.scenario.usage import RESERVED_VARIANT, usage_problems, usage_warnings
 from fmssim.scenario.yamlio import Origins, PathKey, read_yaml
 
 MAX_EXTENDS_DEPTH = 10
@@ -37,6 +39,8 @@ class LoadedScenario:
     path: Path
     variant: str
     """Name of the applied variant, ``"base"`` when none."""
+    warnings: tuple[str, ...] = ()
+    """``warning: ...`` lines for parts of the scenario that do nothing (unused pools)."""
 
 
 def load_scenario(
@@ -84,16 +88,18 @@ def _layered(
 ) -> LoadedScenario:
     """Apply the variant and overrides to a read document, validate and check it."""
     _require_mapping(doc, path.name)
-    if variant is not None:
+    if variant is not None and variant != RESERVED_VARIANT:
         _apply_variant(doc, origins, variant, path.name)
     for text in sets:
         key, value = parse_assignment(text)
-        apply_override(doc, key, value, origins, ("--set", 0))
+        apply_override(doc, key, value, origins, ("--set", 0), _named(key))
     scenario = validate_document(doc, origins, path.name)
     _raise_first(check_references(scenario, doc), origins, path.name)
+    _raise_first(usage_problems(scenario), origins, path.name)
     if check_support:
         _raise_first(unsupported(scenario), origins, path.name)
-    return LoadedScenario(scenario, doc, path, variant or "base")
+    warnings = tuple(usage_warnings(scenario))
+    return LoadedScenario(scenario, doc, path, variant or RESERVED_VARIANT, warnings)
 
 
 def validate_document(doc: Any, origins: Origins, shown: str) -> Scenario:
@@ -144,11 +150,12 @@ def _base_path(path: Path, target: Any, chain: tuple[Path, ...], where: tuple[st
         raise ScenarioError(*where, "extends", "expected the path of a base scenario file")
     try:
         base_path = (path.parent / target).resolve()
-        found = base_path.is_file()
-    except (OSError, ValueError):
-        found = False
-    if not found:
-        raise ScenarioError(*where, "extends", f"base file {target} not found")
+        what = "" if base_path.is_file() else "is not a regular file"
+        what = what if base_path.exists() else "not found"
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links
+        base_path, what = path, "cannot be resolved (a loop of symbolic links?)"
+    if what:
+        raise ScenarioError(*where, "extends", f"base file {target} {what}")
     if base_path in chain:
         raise ScenarioError(*where, "extends", f"cycle: {target} extends back to this file")
     if len(chain) > MAX_EXTENDS_DEPTH:
@@ -169,7 +176,11 @@ def _apply_variant(doc: dict[str, Any], origins: Origins, name: str, shown: str)
         raise ScenarioError(shown, line, f"variants.{name}.set", "expected a mapping of keys")
     for key, value in settings.items():
         where = origins.get(("variants", name, "set", key), (shown, 0))
-        apply_override(doc, key, value, origins, where)
+        apply_override(doc, key, value, origins, where, _named(key))
+
+
+def _named(dotted: str) -> set[int]:
+    return named_positions(Scenario, dotted.split("."))
 
 
 def _raise_first(problems: list[Problem], origins: Origins, shown: str) -> None:

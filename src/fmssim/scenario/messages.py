@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 from fmssim.scenario.distributions import Distribution
 
 Loc = tuple[str | int, ...]
+_NUMBERS = ("int_type", "float_type", "int_parsing", "float_parsing")
 
 
 def readable_key(loc: Loc, raw: Any) -> tuple[str | int, ...]:
@@ -74,6 +75,14 @@ def describe(error: ErrorDetails, root: type[BaseModel]) -> str:
         return f"unknown kind {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
     if kind == "union_tag_not_found":
         return f"needs a 'kind' key (one of {_tags(error)})"
+    if isinstance(error.get("input"), bool) and kind in _NUMBERS:
+        return (
+            f"expected a number, not {str(error.get('input')).lower()} (booleans are not numbers)"
+        )
+    if kind == "int_type" and isinstance(error.get("input"), float):
+        return f"expected a whole number (got {error.get('input')!r})"
+    if kind == "finite_number":
+        return "expected a finite number (got infinity or NaN)"
     message = error["msg"].removeprefix("Value error, ")
     shown = _shown_input(error.get("input"))
     return f"{message[0].lower()}{message[1:]}{shown}"

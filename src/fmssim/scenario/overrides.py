@@ -8,6 +8,7 @@ and scalars replace whole.
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from typing import Any
 
 from fmssim.scenario.errors import ScenarioError
@@ -25,12 +26,19 @@ def deep_merge(base: Any, top: Any) -> Any:
 
 
 def apply_override(
-    doc: dict[str, Any], dotted: str, value: Any, origins: Origins, where: tuple[str, int]
+    doc: dict[str, Any],
+    dotted: str,
+    value: Any,
+    origins: Origins,
+    where: tuple[str, int],
+    named: Collection[int] = (),
 ) -> None:
     """Set a variant's or ``--set`` value, refusing what only a scenario file may say.
 
     ``extends`` and profile ``file`` names are resolved relative to the file that holds
     them when it is read; an override could only be ignored, so it is an error instead.
+    ``named`` are the positions in ``dotted`` that are names of entries (a pool, a grade):
+    an override may not start such an entry part by part (a misspelt name would).
     """
     head = dotted.split(".")[0]
     if head == "extends":
@@ -38,7 +46,27 @@ def apply_override(
     if head == "profiles" and (dotted.endswith(".file") or _names_file(value)):
         message = "profile files are read from scenario files only; define the profile there"
         raise ScenarioError(*where, dotted, message + " and select it with its name")
+    _refuse_new_entry(doc, dotted, named, where)
     set_dotted(doc, dotted, value, origins, where)
+
+
+def _refuse_new_entry(
+    doc: dict[str, Any], dotted: str, named: Collection[int], where: tuple[str, int]
+) -> None:
+    parts = dotted.split(".")
+    node: Any = doc
+    for i, part in enumerate(parts[:-1]):
+        if not isinstance(node, dict):
+            return
+        if part not in node and i in named:
+            parent = ".".join(parts[:i]) or "(top level)"
+            known = ", ".join(sorted(map(str, node))) or "none"
+            message = (
+                f"{parent} has no entry {part!r} (known: {known}); an override changes an "
+                "existing entry (to add one, set it whole in the scenario file)"
+            )
+            raise ScenarioError(*where, dotted, message)
+        node = node.get(part)
 
 
 def _names_file(value: Any) -> bool:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 from pathlib import Path
 from typing import Any
 
 from fmssim.scenario.errors import ScenarioError
+from fmssim.scenario.files import MAX_PROFILE_BYTES, FileRefused, read_bounded
 from fmssim.scenario.roster import HOURS_PER_WEEK
 from fmssim.scenario.yamlio import Origins
 
@@ -50,12 +52,15 @@ def _read_factors(path: Path, shown: str, line: int, key: str) -> list[float]:
 def _data_rows(path: Path, shown: str, line: int, key: str) -> list[tuple[int, list[str]]]:
     """Non-blank, non-comment CSV rows of ``path`` with their line numbers."""
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.reader(handle)
-            return [(reader.line_num, r) for r in reader if _is_data(r)]
-    except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
-        reason = "file not found" if isinstance(exc, FileNotFoundError) else "cannot read file"
-        raise ScenarioError(shown, line, key, f"{reason}: {path.name}") from None
+        text = read_bounded(path, MAX_PROFILE_BYTES).decode("utf-8-sig")  # Excel's BOM
+        reader = csv.reader(io.StringIO(text, newline=""))
+        return [(reader.line_num, r) for r in reader if _is_data(r)]
+    except FileRefused as exc:
+        reason = str(exc)
+        text = f"{reason}: {path.name}" if reason == "file not found" else f"{path.name} {reason}"
+        raise ScenarioError(shown, line, key, text) from None
+    except (UnicodeDecodeError, ValueError, csv.Error):
+        raise ScenarioError(shown, line, key, f"cannot read file: {path.name}") from None
 
 
 def _is_data(row: list[str]) -> bool:

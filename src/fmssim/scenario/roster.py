@@ -4,12 +4,11 @@
 # pydantic model through the base class (astral-sh/ruff#5639).
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from fmssim.scenario.base import Model, Share
+from fmssim.scenario.base import IsoTime, Model, Share
 
 HOURS_PER_WEEK = 168
 Headcount = Annotated[int, Field(ge=0, le=100_000)]
@@ -19,7 +18,7 @@ Weekday = Annotated[int, Field(ge=0, le=6)]
 class Shift(Model):
     """One band of a shift pattern: people who start at the same time on the given days."""
 
-    start: dt.time
+    start: IsoTime
     """Start time of day, e.g. ``"07:00"``."""
     hours: Annotated[float, Field(gt=0.0, le=24.0)]
     """Length of the shift."""
@@ -33,7 +32,7 @@ class Band(Model):
     """One band of a banded shift pattern: a start time and a length (its headcount follows
     from the strength and the demand the pattern follows)."""
 
-    start: dt.time
+    start: IsoTime
     """Start time of day, e.g. ``"07:00"``."""
     hours: Annotated[float, Field(gt=0.0, le=24.0)]
     """Length of the shift."""

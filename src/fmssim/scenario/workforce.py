@@ -8,12 +8,11 @@ and each department's effective strength scales the rosters of the pools that na
 # pydantic model through the base class (astral-sh/ruff#5639).
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from fmssim.scenario.base import Model, NonNegative, Share
+from fmssim.scenario.base import IsoDate, Model, NonNegative, Share, YearKey
 
 Months = Annotated[int, Field(ge=0, le=120)]
 PhaseMonths = Annotated[float, Field(ge=0.0, le=120.0, allow_inf_nan=False)]
@@ -83,7 +82,7 @@ class WorkforceDepartment(Model):
     establishment_fte: Fte | None = None
     """Officer establishment (funded posts) at the start; default: the officers it holds
     (experienced, new and extra). Used only when some department has ``growth``."""
-    growth: dict[int, float] = {}
+    growth: dict[YearKey, float] = {}
     """Officers added to the establishment in each planning year (by the calendar year it
     starts in; negative: posts cut), spread evenly over its twelve months. The lever leaders
     pull: the intake follows from it (see ``workforce.recruitment``)."""
@@ -175,7 +174,7 @@ class Recruitment(Model):
     """Initial-training places starting each month."""
     routes: dict[str, Share] = Field(min_length=1)
     """Share of the intake on each entry route; adds up to 1."""
-    from_month: dt.date | None = None
+    from_month: IsoDate | None = None
     """First month whose intake is derived (default: the calendar's start month); earlier
     intakes come from ``workforce.intake``."""
 
@@ -203,9 +202,9 @@ class Intake(Model):
     programme at the start: they are placed at their age, with no leavers before the start.
     """
 
-    month: dt.date
+    month: IsoDate
     """Intake month (any day of it; students join on the first)."""
-    until: dt.date | None = None
+    until: IsoDate | None = None
     """Repeat the same intake every month up to and including this month."""
     officers: NonNegative
     """Students joining (each month when ``until`` is given)."""

@@ -8,6 +8,7 @@ its file and line, so a validation error can point at the line a planner must ed
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,15 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 
 from fmssim.scenario.errors import ScenarioError
+from fmssim.scenario.files import MAX_SCENARIO_BYTES, FileRefused, read_bounded
 
 PathKey = tuple[str | int, ...]
 Origins = dict[PathKey, tuple[str, int]]
 """Path in the document → (file, 1-based line) where it was written."""
 
-MAX_FILE_BYTES = 20_000_000
 MAX_DEPTH = 40
+MAX_VALUES = 200_000
+"""Lines plus commas a document may have (the 2019 baseline has about 1,000)."""
 ALIAS_ALLOWANCE = 100_000
 """Keys and items that YAML aliases may add beyond one per character of the file (a guard
 against "billion laughs" documents, whose few lines expand to billions of values)."""
@@ -66,24 +69,22 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, Origins]:
     ``shown`` is the file name used in error messages.
     """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(shown, 0, "", f"file is {size} bytes; the limit is 20 MB")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(shown, 0, "", "file not found") from None
-    except IsADirectoryError:
-        raise ScenarioError(shown, 0, "", "is a folder, expected a YAML file") from None
+        data = read_bounded(path, MAX_SCENARIO_BYTES)
+    except FileRefused as exc:
+        raise ScenarioError(shown, 0, "", str(exc)) from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise ScenarioError(shown, line, "", "is not UTF-8 text") from None
-    except OSError as exc:
-        raise ScenarioError(shown, 0, "", f"cannot read: {exc.strerror}") from None
     return parse_yaml(text, shown)
 
 
 def parse_yaml(text: str, shown: str) -> tuple[Any, Origins]:
-    """Parse YAML text (see :func:`read_yaml`)."""
+    """Parse YAML text (see :func:`read_yaml`) with YAML 1.2 meanings only."""
+    _refuse_other_versions(text, shown)
+    _refuse_control_characters(text, shown)
+    _refuse_too_many_values(text, shown)
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _Constructor
     try:
@@ -101,6 +102,41 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Origins]:
         raise ScenarioError(shown, 0, "", f"invalid YAML: {type(exc).__name__}") from None
     walk = _Walk(shown, budget=len(text) + ALIAS_ALLOWANCE)
     return walk.plain(doc, (), 1), walk.origins
+
+
+_DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S*)", re.MULTILINE)
+
+
+def _refuse_other_versions(text: str, shown: str) -> None:
+    """A ``%YAML 1.1`` file means other things (``07:00`` is 420, ``yes`` is true)."""
+    for found in _DIRECTIVE.finditer(text):
+        if found[1] != "1.2":
+            line = text.count("\n", 0, found.start()) + 1
+            message = f"YAML {found[1][:10]} is not read; fmssim reads YAML 1.2 (remove this line)"
+            raise ScenarioError(shown, line, "", message)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control_characters(text: str, shown: str) -> None:
+    """A NUL or escape character: shown escaped, with its line and column."""
+    found = _CONTROL.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        shownchar = repr(found[0])[1:-1]
+        message = f"invalid YAML: control character {shownchar} at column {column}"
+        raise ScenarioError(shown, line, "", message)
+
+
+def _refuse_too_many_values(text: str, shown: str) -> None:
+    """A complexity budget checked before parsing: parsing is slow and memory-hungry for
+    documents of hundreds of thousands of values, which no scenario needs."""
+    values = text.count("\n") + text.count(",")
+    if values > MAX_VALUES:
+        message = f"too many lines and list items ({values:,}); the limit is {MAX_VALUES:,}"
+        raise ScenarioError(shown, 0, "", message)
 
 
 @dataclass
@@ -161,6 +197,7 @@ def _key_text(key: Any, path: PathKey, shown: str, line: int) -> str:
     if not isinstance(key, str | int | float | dt.date) or isinstance(key, TaggedScalar):
         raise ScenarioError(shown, line, _dotted(path), "mapping keys must be plain names")
     text = str(key)
+    _refuse_control(text, path, shown, line)
     if not text.strip() or ("." in text and not _dotted_keys_allowed(path)):
         raise ScenarioError(
             shown, line, _dotted((*path, text)), "names may not be empty or contain '.'"
@@ -176,8 +213,11 @@ def _dotted_keys_allowed(path: PathKey) -> bool:
 
 
 def _scalar(node: Any, path: PathKey, shown: str, line: int) -> Any:
-    if node is None or isinstance(node, bool | str | dt.date):
-        return str(node) if isinstance(node, str) else node
+    if isinstance(node, str):
+        _refuse_control(str(node), path, shown, line)
+        return str(node)
+    if node is None or isinstance(node, bool | dt.date):
+        return node
     if isinstance(node, int):
         return int(node)
     if isinstance(node, float):
@@ -185,6 +225,15 @@ def _scalar(node: Any, path: PathKey, shown: str, line: int) -> Any:
     if isinstance(node, Unreadable):
         raise ScenarioError(shown, line, _dotted(path), node.explain())
     raise ScenarioError(shown, line, _dotted(path), f"unsupported YAML value {type(node).__name__}")
+
+
+def _refuse_control(text: str, path: PathKey, shown: str, line: int) -> None:
+    """Control characters written as escapes (``"\\e[2J"``) would act on a terminal."""
+    found = _CONTROL.search(text)
+    if found is not None:
+        character = repr(found[0])[1:-1]
+        message = f"text holds the control character {character} (terminal codes are not allowed)"
+        raise ScenarioError(shown, line, _dotted(path), message)
 
 
 def _line(position: Any, fallback: int) -> int:
