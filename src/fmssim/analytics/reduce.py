@@ -401,8 +401,9 @@ def contact_kpis(inputs: Inputs, draws: Draws, outcome: ContactOutcome) -> pl.Da
     def of_queued(bit: int) -> Kpi:
         return lambda c: ratio(count(c, bit), len(c["flags"]) - count(c, BOT))
 
-    def answered(c: Columns) -> NDArray[Any]:
-        return c["wait_sec"][(c["flags"] & ANSWERED) != 0]
+    def answered(c: Columns) -> NDArray[np.float64]:
+        waits: NDArray[np.float64] = c["wait_sec"][(c["flags"] & ANSWERED) != 0]
+        return waits
 
     def bot_closed(c: Columns) -> float | None:
         f = c["flags"][(c["flags"] & FIRST) != 0]
