@@ -63,20 +63,20 @@ def _year_codes(bounds: NDArray[np.float64], times: NDArray[np.float64]) -> NDAr
 def _group_order(
     year_index: NDArray[np.int64], codes: NDArray[np.int64], n_names: int, n_years: int
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Rows (year ≥ 0, code ≥ 0) ordered by year × code, record order within a group (a
+    """Rows (year ≥ 0, 0 ≤ code < n_names) ordered by year × code, record order within a group (a
     counting sort), and each group's first position in that order (length groups + 1)."""
     n_groups = n_years * n_names
     counts = np.zeros(n_groups + 1, np.int64)
     for i in range(len(codes)):
         y, c = year_index[i], codes[i]
-        if y >= 0 and c >= 0:
+        if y >= 0 and 0 <= c < n_names:
             counts[y * n_names + c + 1] += 1
     starts = np.cumsum(counts)
     fill = starts[:-1].copy()
     order = np.empty(starts[-1], np.int64)
     for i in range(len(codes)):
         y, c = year_index[i], codes[i]
-        if y >= 0 and c >= 0:
+        if y >= 0 and 0 <= c < n_names:
             k = y * n_names + c
             order[fill[k]] = i
             fill[k] += 1
