@@ -37,9 +37,12 @@ TUNED = {
     "p1": 10.5,
     "p2": 16.0,
     "double": 0.3,
-    "NH": 27.0,
-    "NC": 6.0,
-    "P999": 300.0,
+    "SHARE": 0.255,
+    "RES": 0.3,
+    "SPILL": 0.3,
+    "WR": 30.0,
+    "WI": 90.0,
+    "P999": 400.0,
     "P101": 600.0,
     "DAE": 1.1,
     "DAPS": 0.075,
@@ -79,11 +82,14 @@ SPLIT = {  # ASSUMPTION: share of each grade's incidents raised by each channel
 }
 DA_SHARE = {"P2": 0.30, "P3": 0.30}  # domestic abuse's share of graded P2/P3 (the template)
 ANSWERED = {  # contacts per year each channel hands to dispatch (measured, see docstring)
-    "999": 749746.0,
-    "101": 921638.0,
-    "webchat": 150567.0,
-    "online": 33189.0,
+    "999": 750141.0,
+    "101": 878954.0,
+    "webchat": 148244.0,
+    "online": 33293.0,
 }
+HANDLERS_PER_SHARE = (723.7 - 42.25) * 0.912 * 37.0 / 168.0 * (1.0 - 0.15)
+"""Force Contact staff on duty in an average hour: (fc_staff − fc_vacancies) × fc_attendance
+× a 37-hour week × (1 − 15% leave and training, ASSUMPTION); times SHARE, the handlers."""
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
@@ -120,7 +126,8 @@ def grade_mix(channel: str, graded: dict[str, float]) -> str:
 
 def fills(p: dict[str, float]) -> dict[str, str]:
     emergency, non_emergency = profile("incidents"), profile("non_emergency")
-    calls = 0.35 * emergency + 0.65 * non_emergency
+    calls = 0.3 * emergency + 0.7 * non_emergency
+    p = {**p, "NH": round(HANDLERS_PER_SHARE * p["SHARE"], 1)}
     desk = np.zeros(168, dtype=int)
     for day in range(5):
         desk[day * 24 + 8 : day * 24 + 18] = 6
@@ -133,7 +140,6 @@ def fills(p: dict[str, float]) -> dict[str, str]:
         "@SCENE@": numbers["scene"],
         "@DOUBLE@": numbers["double"],
         "@ROSTERH@": rows(roster(p["NH"], calls)),
-        "@ROSTERC@": rows(roster(p["NC"], non_emergency)),
         "@ROSTERD@": rows(desk),
         "@MIX999@": grade_mix("999", graded_volumes(p)),
         "@MIX101@": grade_mix("101", graded_volumes(p)),

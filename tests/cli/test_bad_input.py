@@ -127,7 +127,10 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     # contact handling
     "contact_channel_served_twice.yaml": ("contact.pools.second.channels", 10),
     "contact_channel_without_pool.yaml": ("demand.channels.101", 7),
-    "contact_concurrency_on_calls.yaml": ("contact.pools.handlers.chat_concurrency", 9),
+    "contact_reserved_above_roster.yaml": ("contact.pools.handlers.reserved", 9),
+    "contact_spill_share_above_one.yaml": ("demand.channels.101.spill.share", 11),
+    "contact_room_without_demand_share.yaml": ("contact.pools.room_b.demand_share", 10),
+    "contact_load_sharing_outside_calendar.yaml": ("contact.load_sharing_from", 8),
     "contact_grade_mix_unknown_grade.yaml": ("demand.channels.999.grade_mix.P8", 9),
     "contact_negative_volume.yaml": ("demand.channels.999.annual_volume", 6),
     "contact_pool_unknown_channel.yaml": ("contact.pools.handlers.channels", 11),
@@ -137,6 +140,9 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "workforce_allocation_sum.yaml": ("workforce", 14),
     "workforce_no_pdu.yaml": ("workforce.departments.response", 16),
     "workforce_unknown_department.yaml": ("pools.response.department", 13),
+    "handler_proficiency_above_one.yaml": ("workforce.handlers.contact.proficiency.1", 17),
+    "handler_drain_share_above_one.yaml": ("workforce.handlers.contact.to_officers_share", 17),
+    "handler_department_on_dispatch_pool.yaml": ("pools.response.department", 13),
     "workforce_unknown_route.yaml": ("workforce.intake.0.route", 22),
     "workforce_posting_unknown_department.yaml": (
         "workforce.routes.pcda.postings.1.departments.responce",

@@ -43,6 +43,7 @@ def incidents(rng: np.random.Generator, n: int) -> pl.DataFrame:
             "free_min": arrived + 30.0,
             "diverted_min": np.full(n, np.nan),
             "wait_min": np.zeros(n),
+            "pre_dispatch_min": np.zeros(n),
             "response_min": arrived - created,
         }
     )

@@ -7,9 +7,13 @@ identical incident :class:`~fmssim.engine.records.Outcome` (NaN equal to NaN). C
 
 - every shipped scenario with contact channels (horizon cut), whole replications;
 - random small contact scenarios (hypothesis): channels of every kind, shared pools with
-  priorities, chat concurrency, bots, patience (none, zero, fixed, random), redials with zero
-  and fixed delays, rosters with zero hours, chained grades; as drawn and with arrivals
-  snapped to a grid so that many events share an instant;
+  priorities, chat concurrency (also in pools that answer calls: omni-competent handlers),
+  reserved handlers, callbacks, spill into another call channel, wrap-up by outcome, bots,
+  patience (none, zero, fixed, random), redials with zero and fixed delays, rosters with
+  zero hours, chained grades; as drawn and with arrivals snapped to a grid so that many
+  events share an instant;
+- the handlers' own workforce (``workforce.handlers``) scaling rosters and handling times,
+  expected and stochastic;
 - hand-built draws with whole-minute times, so that arrivals, hang-ups, redials, releases
   and roster changes coincide exactly (including zero patience and zero handling).
 
@@ -133,6 +137,23 @@ def test_shipped_contact_scenario(path: Path) -> None:
         )
 
 
+def test_handler_workforce_in_both_modes() -> None:
+    """Handler rosters and handling times scaled by the handlers' own pipeline (expected
+    and stochastic, drawn per replication): identical contacts; the scaling acts."""
+    path = SCENARIOS / "validation" / "handler_workforce.yaml"
+    for variant in (None, "stochastic"):
+        inputs = compile_scenario(load_scenario(path, variant=variant).scenario)
+        for rep in (0, 1):
+            reference, result = simulate("des", inputs, rep), simulate("fast", inputs, rep)
+            assert reference.inputs is not None and reference.inputs.handler_speed
+            assert len(reference.inputs.handlers.change_units[0]) > 1  # the roster moves
+            assert reference.contacts is not None and result.contacts is not None
+            assert_same(
+                Stages(reference.contacts, reference.draws, reference.incidents),
+                Stages(result.contacts, result.draws, result.incidents),
+            )
+
+
 # --- random small contact scenarios ------------------------------------------------------
 
 CHANNEL_NAMES = ("999", "101", "webchat", "online", "email")
@@ -198,11 +219,40 @@ def pools(draw: st.DrawFn, kinds: dict[str, str]) -> dict[str, dict[str, Any]]:
     out = {}
     for k in sorted(set(where.values())):
         mine = draw(st.permutations([n for n in kinds if where[n] == k]))
-        pool: dict[str, Any] = {"roster": draw(rosters()), "channels": list(mine)}
-        if all(kinds[n] == "chat" for n in mine):
-            pool["chat_concurrency"] = draw(st.sampled_from([1, 2, 3]))
+        roster = draw(rosters())
+        pool: dict[str, Any] = {"roster": roster, "channels": list(mine)}
+        pool["chat_concurrency"] = draw(st.sampled_from([1, 1, 2, 3]))
+        low = roster.get("on_duty", min(roster.get("hour_of_week", [0])))
+        if draw(st.booleans()):
+            pool["reserved"] = draw(st.integers(0, low))
+        else:
+            pool["reserved_share"] = draw(st.sampled_from([0.0, 0.25, 0.5, 1.0]))
+        if draw(st.booleans()):
+            pool["callback_after_sec"] = draw(st.sampled_from([30.0, 60.0, 300.0]))
         out[f"pool{k}"] = pool
     return out
+
+
+@st.composite
+def spills(
+    draw: st.DrawFn, channels: dict[str, dict[str, Any]], pools: dict[str, dict[str, Any]]
+) -> None:
+    """Some call channels spill into another call channel of their pool (no chains)."""
+    for pool in pools.values():
+        calls = [n for n in pool["channels"] if channels[n]["kind"] == "call"]
+        if len(calls) < 2 or draw(st.integers(0, 3)) == 0:
+            continue
+        source, target = draw(st.permutations(calls))[:2]
+        spill: dict[str, Any] = {"to": target, "share": draw(st.sampled_from([0.5, 1.0]))}
+        if draw(st.booleans()):
+            spill["delay_sec"] = draw(seconds())
+        channels[source]["spill"] = spill
+
+
+@st.composite
+def wrap_ups(draw: st.DrawFn) -> dict[str, Any]:
+    """Wrap-up by outcome, some outcomes without."""
+    return {k: draw(seconds()) for k in ("resolved", "incident", "crime") if draw(st.booleans())}
 
 
 @st.composite
@@ -212,6 +262,12 @@ def contact_scenarios(draw: st.DrawFn) -> Scenario:
     kinds = {n: draw(st.sampled_from(["call", "call", "chat", "report"])) for n in names}
     chained = draw(st.booleans())
     start = MONDAY + dt.timedelta(days=draw(st.integers(0, 6)))
+    channels = {n: draw(channel(kinds[n], chained)) for n in names}
+    handler_pools = draw(pools(kinds))
+    draw(spills(channels, handler_pools))
+    for spec in channels.values():
+        if draw(st.integers(0, 3)) == 0:
+            spec["wrap_up_sec"] = draw(wrap_ups())
     doc: dict[str, Any] = {
         "name": "random contacts",
         "calendar": {
@@ -228,8 +284,8 @@ def contact_scenarios(draw: st.DrawFn) -> Scenario:
                 )
             }
         },
-        "demand": {"channels": {n: draw(channel(kinds[n], chained)) for n in names}},
-        "contact": {"chained": chained, "pools": draw(pools(kinds))},
+        "demand": {"channels": channels},
+        "contact": {"chained": chained, "pools": handler_pools},
         "dispatch": {
             "grades": {
                 g: {"pool": "response", "on_scene_min": draw(seconds(zero=False))} for g in GRADES
@@ -258,6 +314,125 @@ def test_random_contact_scenarios(scenario: Scenario, rep: int, step: float | No
     inputs = compile_scenario(scenario)
     draws = draw(inputs, rep)
     assert_parity(inputs, draws if step is None else snapped(draws, step))
+
+
+# --- every contact policy at once, busy enough that each one acts ---------------------------
+
+
+def policy_scenario(
+    seed: int, reserved: float, step: float | None, rooms: bool = False
+) -> Scenario:
+    """999, 101 and web chat in one omni-competent pool (two chats a handler), ``reserved``
+    handlers (a share of those on duty below 1) for 999, 101 callbacks after two minutes,
+    half of 101's quitters dialling 999, wrap-up by outcome. With ``rooms``, the pool is
+    three control rooms (half, 30% and 20% of the contacts) sharing their load from the
+    second day."""
+    fixed = {"kind": "fixed", "value": step * 60.0} if step else None
+    minutes = fixed or {"kind": "exponential", "mean": 240.0}
+    doc = {
+        "name": "contact policies",
+        "calendar": {"start": MONDAY.isoformat(), "end": "2019-01-09", "warmup_days": 0},
+        "demand": {
+            "channels": {
+                "999": {
+                    "annual_volume": 150_000,
+                    "handling_sec": minutes,
+                    "patience_sec": fixed or {"kind": "exponential", "mean": 60.0},
+                    "redial_share": 0.5,
+                    "grade_mix": {"P1": 0.4},
+                },
+                "101": {
+                    "annual_volume": 250_000,
+                    "handling_sec": minutes,
+                    "patience_sec": {"kind": "fixed", "value": 180.0}
+                    if step
+                    else {"kind": "exponential", "mean": 100.0},
+                    "spill": {"to": "999", "share": 0.5, "delay_sec": fixed or minutes},
+                    "grade_mix": {"P1": 0.1, "P3": 0.2},
+                    "crime_share": 0.2,
+                    "crime_type": "theft",
+                    "wrap_up_sec": {"resolved": minutes, "crime": fixed or minutes},
+                },
+                "webchat": {"kind": "chat", "annual_volume": 30_000, "handling_sec": minutes},
+            },
+            "crimes": {"theft": {"annual_volume": 0, "department": "cid", "screened_out_share": 1}},
+        },
+        "contact": {
+            "chained": True,
+            "pools": {
+                "omni": {
+                    "roster": {"on_duty": 4},
+                    "channels": ["999", "101", "webchat"],
+                    "chat_concurrency": 2,
+                    **({"reserved": reserved} if reserved >= 1 else {"reserved_share": reserved}),
+                    "callback_after_sec": 120.0,
+                }
+            },
+        },
+        "dispatch": {
+            "grades": {
+                g: {"pool": "response", "on_scene_min": {"kind": "fixed", "value": 30}}
+                for g in ("P1", "P3")
+            }
+        },
+        "pools": {"response": {"roster": {"on_duty": 3}}},
+        "investigations": {"departments": {"cid": {"investigators_fte": 1, "caseload_cap": 1}}},
+        "experiment": {"seed": seed},
+    }
+    if rooms:
+        omni = doc["contact"]["pools"].pop("omni")  # type: ignore[index]
+        for name, share, on_duty in (("a", 0.5, 2), ("b", 0.3, 1), ("c", 0.2, 1)):
+            room = {**omni, "roster": {"on_duty": on_duty}, "demand_share": share}
+            if "reserved" in room:
+                room["reserved"] = min(room["reserved"], on_duty)
+            doc["contact"]["pools"][name] = room  # type: ignore[index]
+        doc["contact"]["load_sharing_from"] = "2019-01-08"  # type: ignore[index]
+    return Scenario.model_validate(doc)
+
+
+@pytest.mark.parametrize("step", [None, 1.0])
+def test_control_rooms_sharing_their_load(step: float | None) -> None:
+    """Three control rooms, each alone for a day, then sharing their load: the engines agree
+    record for record, and contacts of one room are answered by another's handlers only
+    once load sharing has started (seen as answers while the own room is full)."""
+    for reserved in (0.0, 1.0, 0.5):
+        inputs = compile_scenario(policy_scenario(14, reserved, step, rooms=True))
+        assert len(set(inputs.handler_group.tolist())) == 1
+        for rep in range(2):
+            draws = draw(inputs, rep)
+            if step is not None:
+                draws = snapped(draws, step)
+            fast = run_stages("fast", inputs, draws)
+            assert_same(run_stages("des", inputs, draws), fast)
+            alone = replace(inputs, load_sharing_min=np.inf)
+            apart = run_stages("fast", alone, draws).contacts
+            ended = np.fmin(apart.answered_min, apart.abandoned_min)
+            before = ended < inputs.load_sharing_min
+            x, y = fast.contacts.answered_min, apart.answered_min
+            same = (x == y) | (np.isnan(x) & np.isnan(y))
+            assert np.all(same[before]), "records before the go-live depend on it"
+            assert not np.all(same), "load sharing changed nothing"
+
+
+@pytest.mark.parametrize("step", [None, 1.0])
+@pytest.mark.parametrize("reserved", [0, 2, 0.5])
+def test_every_policy_at_once(reserved: float, step: float | None) -> None:
+    """Reserves, callbacks, spill, omni-competent chats and wrap-up all act, and the engines
+    agree record for record."""
+    inputs = compile_scenario(policy_scenario(14, reserved, step))
+    for rep in range(2):
+        draws = draw(inputs, rep)
+        if step is not None:
+            draws = snapped(draws, step)
+        fast = run_stages("fast", inputs, draws)
+        assert_same(run_stages("des", inputs, draws), fast)
+        d, out = draws.contacts, fast.contacts
+        assert d is not None
+        if step is not None:
+            continue  # fixed patience past the callback threshold: callbacks only, no spill
+        spilled = d.channel_of_attempt != d.channel[d.owner]
+        assert np.isfinite(out.callback_min).sum() > 10
+        assert (~np.isnan(out.arrived_min[spilled])).sum() > 5
 
 
 # --- hand-built draws: exact ties -------------------------------------------------------------

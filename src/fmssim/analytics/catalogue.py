@@ -33,7 +33,11 @@ AREAS: dict[str, Area] = {
             "abandoned_after_target_share": 'attempts abandoned after waiting longer than the target / offered (the force\'s "abandoned after 10 s")',
             "answer_mean_sec": "wait of answered attempts",
             "answer_p90_sec": "wait of answered attempts",
-            "handlers_busy_mean": "time-average handlers busy with the channel (a chat holds 1/k of a handler)",
+            "handlers_busy_mean": "time-average handlers busy with the channel (a chat holds 1/k of a handler, a call a whole one)",
+            "spilled_in": "attempts on this channel by callers who gave up on another channel (`spill`), included in offered",
+            "spilled_in_answered_within_target_share": "service level of the spilled-in attempts alone",
+            "callback_share": "offered attempts that accepted a callback (`callback_after_sec`) / offered",
+            "resolved_first_contact_share": 'handled attempts whose contact was resolved at first contact (no attended incident, no crime recorded) / handled attempts; group `all`: every channel together (the force\'s "over 70%", fcr_rate)',
         },
     ),
     "dispatch": Area(

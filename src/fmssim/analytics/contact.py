@@ -3,7 +3,10 @@
 An attempt is *offered* when it reaches a handler's queue (bot-closed chats are counted as
 contacts but never offered). Service level = attempts answered within the channel's target /
 attempts answered or abandoned; an attempt still waiting at the end counts as a miss if it
-has already waited longer than the target, and is left out otherwise.
+has already waited longer than the target, and is left out otherwise. A spilled caller's
+call on another channel counts on that channel (as the force counts its 999 calls); an
+accepted callback is answered when the handler calls back. First-contact resolution is
+over handled attempts, by the contact's outcome (resolved, incident or crime recorded).
 """
 
 from __future__ import annotations
@@ -25,14 +28,20 @@ KPIS = (
     "answer_mean_sec",
     "answer_p90_sec",
     "handlers_busy_mean",
+    "spilled_in",
+    "spilled_in_answered_within_target_share",
+    "callback_share",
+    "resolved_first_contact_share",
 )
+ALL = "all"
+"""Group of the KPIs over every channel together (first-contact resolution)."""
 
 
 def contact_kpis(
     attempts: pl.DataFrame,
     bounds_min: NDArray[np.float64],
     labels: tuple[int, ...],
-    concurrency: dict[str, int],
+    handler_share: dict[str, float],
 ) -> pl.DataFrame:
     """Long table ``year, area, group, kpi, value`` for area ``contact``, group = channel."""
     if attempts.is_empty():
@@ -48,31 +57,48 @@ def contact_kpis(
     late = waited_min > pl.col("target_min")
     unknown = queued & ~answered & ~abandoned & ~late
     within = answered & ~late
+    resolved = pl.col("outcome") == "resolved"
     per = aggregate(
         counted,
         ["year_index", "channel"],
         contacts=(pl.col("attempt") == 0).sum().cast(pl.Float64),
         offered=queued.sum().cast(pl.Float64),
-        redials=(pl.col("attempt") > 0).sum().cast(pl.Float64),
+        redials=((pl.col("attempt") > 0) & ~pl.col("spilled")).sum().cast(pl.Float64),
         bot_closed_share=pl.col("bot").filter(pl.col("attempt") == 0).mean(),
         answered_within_target_share=within.sum() / (queued.sum() - unknown.sum()),
         abandoned_share=abandoned.sum() / queued.sum(),
         abandoned_after_target_share=(abandoned & late).sum() / queued.sum(),
         answer_mean_sec=pl.col("wait_sec").filter(answered).mean(),
         answer_p90_sec=pl.col("wait_sec").filter(answered).quantile(0.9, "linear"),
+        spilled_in=pl.col("spilled").sum().cast(pl.Float64),
+        spilled_in_answered_within_target_share=(within & pl.col("spilled")).sum()
+        / (pl.col("spilled") & ~unknown).sum(),
+        callback_share=pl.col("callback_min").is_not_nan().sum() / queued.sum(),
+        resolved_first_contact_share=resolved.filter(answered).mean(),
     )
-    busy = _handlers_busy(attempts, bounds_min, concurrency)
+    busy = _handlers_busy(attempts, bounds_min, handler_share)
     table = per.rename({"channel": "group"}).join(
         busy, on=["year_index", "group"], how="full", coalesce=True
     )
-    return long_table(table, "contact", KPIS, labels)
+    overall = aggregate(
+        counted.filter(answered).with_columns(group=pl.lit(ALL)),
+        ["year_index", "group"],
+        resolved_first_contact_share=resolved.mean(),
+    )
+    return pl.concat(
+        [
+            long_table(table, "contact", KPIS, labels),
+            long_table(overall, "contact", ("resolved_first_contact_share",), labels),
+        ]
+    )
 
 
 def _handlers_busy(
-    attempts: pl.DataFrame, bounds_min: NDArray[np.float64], concurrency: dict[str, int]
+    attempts: pl.DataFrame, bounds_min: NDArray[np.float64], handler_share: dict[str, float]
 ) -> pl.DataFrame:
-    """Time-average handlers busy per channel (a chat holds 1 / concurrency of a handler)."""
-    weight = 1.0 / attempts["channel"].replace_strict(concurrency, default=1).to_numpy()
+    """Time-average handlers busy per channel (a chat holds 1 / concurrency of a handler,
+    a call a whole one)."""
+    weight = attempts["channel"].replace_strict(handler_share, default=1.0).to_numpy()
     start = attempts["answered_min"].to_numpy()
     end = attempts["released_min"].to_numpy()
     return busy_per_year(attempts["channel"], start, end, bounds_min, "handlers_busy_mean", weight)

@@ -27,11 +27,10 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from fmssim.analytics import contact as contact_area
 from fmssim.analytics import dispatch as dispatch_area
 from fmssim.analytics import pools as pools_area
 from fmssim.analytics.windows import busy_from_codes, long_table
-from fmssim.engine.records import ContactOutcome, Outcome
+from fmssim.engine.records import Outcome
 from fmssim.model.draws import Draws
 from fmssim.model.inputs import Inputs
 
@@ -301,133 +300,3 @@ def pool_kpis(a: IncidentArrays, inputs: Inputs) -> pl.DataFrame:
         pl.DataFrame(rows, schema_overrides={"year_index": pl.Int32}) if rows else pl.DataFrame()
     )
     return long_table(table, "pools", pools_area.KPIS, grid.year_labels)
-
-
-# --- contacts ------------------------------------------------------------------------------
-
-
-FIRST, BOT, ANSWERED, ABANDONED, ABANDONED_LATE, WITHIN, UNKNOWN = (1 << k for k in range(7))
-"""Bits of an attempt's flags (see :func:`_attempts`)."""
-
-
-@numba.njit(cache=True)
-def _attempts(
-    owner: NDArray[np.int64],
-    first: NDArray[np.int64],
-    bot: NDArray[np.bool_],
-    created: NDArray[np.float64],
-    channel: NDArray[np.int64],
-    target_by_channel: NDArray[np.float64],
-    arrived: NDArray[np.float64],
-    answered: NDArray[np.float64],
-    abandoned: NDArray[np.float64],
-    horizon: float,
-) -> tuple[
-    NDArray[np.int64],
-    NDArray[np.int64],
-    NDArray[np.float64],
-    NDArray[np.uint8],
-    NDArray[np.float64],
-]:
-    """The attempts that happened (as ``contact_table`` keeps them): index, channel, arrival,
-    flags and answer wait in seconds, computed as ``contact_kpis`` computes them."""
-    n = len(owner)
-    kept = np.empty(n, np.int64)
-    m = 0
-    for i in range(n):
-        c = owner[i]
-        is_bot = bot[c] and i == first[c]
-        t = created[c] if is_bot else arrived[i]
-        if not np.isnan(t):
-            kept[m] = i
-            m += 1
-    kept = kept[:m]
-    chan = np.empty(m, np.int64)
-    when = np.empty(m, np.float64)
-    flags = np.zeros(m, np.uint8)
-    wait_sec = np.empty(m, np.float64)
-    for j in range(m):
-        i = kept[j]
-        c = owner[i]
-        is_first = i == first[c]
-        is_bot = bot[c] and is_first
-        t = created[c] if is_bot else arrived[i]
-        ans, ab = answered[i], abandoned[i]
-        was_answered, was_abandoned = not np.isnan(ans), not np.isnan(ab)
-        waited = (ans if was_answered else (ab if was_abandoned else horizon)) - t
-        late = waited > target_by_channel[channel[c]]
-        unknown = not is_bot and not was_answered and not was_abandoned and not late
-        f = (
-            FIRST * is_first
-            | BOT * is_bot
-            | ANSWERED * was_answered
-            | ABANDONED * was_abandoned
-            | ABANDONED_LATE * (was_abandoned and late)
-            | WITHIN * (was_answered and not late)
-            | UNKNOWN * unknown
-        )
-        chan[j] = channel[c]
-        when[j] = t
-        flags[j] = np.uint8(f)
-        wait_sec[j] = (ans - t) * 60.0
-    return kept, chan, when, flags, wait_sec
-
-
-def contact_kpis(inputs: Inputs, draws: Draws, outcome: ContactOutcome) -> pl.DataFrame:
-    """As :func:`fmssim.analytics.contact.contact_kpis` on the attempt table."""
-    grid = inputs.grid
-    bounds, labels = grid.year_bounds_min, grid.year_labels
-    d = draws.contacts
-    if d is None:
-        return long_table(pl.DataFrame(), "contact", contact_area.KPIS, labels)
-    kept, channel, arrived, flags, wait_sec = _attempts(
-        d.owner,
-        d.first,
-        d.bot,
-        d.created_min,
-        d.channel,
-        np.asarray(inputs.channels.answer_target_min, np.float64),
-        outcome.arrived_min,
-        outcome.answered_min,
-        outcome.abandoned_min,
-        float(bounds[-1]),
-    )
-    if len(kept) == 0:
-        return long_table(pl.DataFrame(), "contact", contact_area.KPIS, labels)
-
-    def count(c: Columns, bit: int) -> int:
-        return int(np.count_nonzero(c["flags"] & bit))
-
-    def of_queued(bit: int) -> Kpi:
-        return lambda c: ratio(count(c, bit), len(c["flags"]) - count(c, BOT))
-
-    def answered(c: Columns) -> NDArray[np.float64]:
-        waits: NDArray[np.float64] = c["wait_sec"][(c["flags"] & ANSWERED) != 0]
-        return waits
-
-    def bot_closed(c: Columns) -> float | None:
-        f = c["flags"][(c["flags"] & FIRST) != 0]
-        return share((f & BOT) != 0)
-
-    kpis: dict[str, Kpi] = {
-        "contacts": lambda c: float(count(c, FIRST)),
-        "offered": lambda c: float(len(c["flags"]) - count(c, BOT)),
-        "redials": lambda c: float(len(c["flags"]) - count(c, FIRST)),
-        "bot_closed_share": bot_closed,
-        "answered_within_target_share": lambda c: ratio(
-            count(c, WITHIN), len(c["flags"]) - count(c, BOT) - count(c, UNKNOWN)
-        ),
-        "abandoned_share": of_queued(ABANDONED),
-        "abandoned_after_target_share": of_queued(ABANDONED_LATE),
-        "answer_mean_sec": lambda c: mean(answered(c)),
-        "answer_p90_sec": lambda c: quantile(answered(c), 0.9),
-    }
-    names = list(dict.fromkeys(inputs.channels.names))
-    columns: dict[str, NDArray[Any]] = {"flags": flags, "wait_sec": wait_sec}
-    per = reduce_groups(year_codes(bounds, arrived), channel, names, columns, kpis)
-    concurrency = inputs.handler_concurrency[inputs.channels.pool]
-    weight = 1.0 / np.asarray(concurrency, dtype=np.int64)[channel]
-    start, end = outcome.answered_min[kept], outcome.released_min[kept]
-    busy = busy_from_codes(names, channel, start, end, bounds, "handlers_busy_mean", weight)
-    table = per.join(busy, on=["year_index", "group"], how="full", coalesce=True)
-    return long_table(table, "contact", contact_area.KPIS, labels)

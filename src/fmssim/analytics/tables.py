@@ -7,6 +7,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from fmssim.engine.records import ContactOutcome, Outcome
+from fmssim.model.contact_draws import contact_outcomes
 from fmssim.model.draws import Draws
 from fmssim.model.inputs import Inputs
 
@@ -78,6 +79,10 @@ def _lenders(names: list[str], borrowed_from: NDArray[np.float64]) -> pl.Series:
     return pl.Series(names, dtype=pl.Enum(list(dict.fromkeys(names)))).gather(index)
 
 
+OUTCOMES = ("resolved", "incident", "crime")
+"""A contact's outcome: resolved at first contact, an attended incident, a crime recorded."""
+
+
 def contact_table(inputs: Inputs, draws: Draws, outcome: ContactOutcome) -> pl.DataFrame:
     """One row per attempt that happened (reached a handler's queue or was closed by the bot)."""
     d = draws.contacts
@@ -87,18 +92,23 @@ def contact_table(inputs: Inputs, draws: Draws, outcome: ContactOutcome) -> pl.D
     attempt_no = np.arange(len(owner)) - d.first[owner]
     bot_first = d.bot[owner] & (attempt_no == 0)
     arrived = np.where(bot_first, d.created_min[owner], outcome.arrived_min)
+    dialled = d.channel_of_attempt
+    kind = contact_outcomes(inputs, d)[owner]
     table = pl.DataFrame(
         {
             "rep": pl.Series(np.full(len(owner), draws.replication), dtype=pl.Int32),
             "contact": owner,
             "attempt": attempt_no.astype(np.int32),
-            "channel": _names(inputs.channels.names, d.channel[owner]),
+            "channel": _names(inputs.channels.names, dialled),
+            "spilled": dialled != d.channel[owner],
             "bot": bot_first,
-            "target_min": inputs.channels.answer_target_min[d.channel[owner]],
+            "target_min": inputs.channels.answer_target_min[dialled],
             "arrived_min": arrived,
             "answered_min": outcome.answered_min,
             "abandoned_min": outcome.abandoned_min,
             "released_min": outcome.released_min,
+            "callback_min": outcome.callback_min,
+            "outcome": _names(OUTCOMES, kind),
         }
     )
     return table.filter(pl.col("arrived_min").is_not_nan()).with_columns(

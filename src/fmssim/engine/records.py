@@ -79,6 +79,9 @@ class ContactOutcome(Timeline):
     """The caller hung up before an answer."""
     released_min: NDArray[np.float64]
     """The handler finished with it."""
+    callback_min: NDArray[np.float64]
+    """The caller accepted a callback and left the line (``callback_after_sec``); a handler
+    answered (called back) at ``answered_min``."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from fmssim.analytics import reduce
@@ -71,8 +72,8 @@ def reduced_kpis(inputs: Inputs, result: Simulated) -> list[pl.DataFrame]:
         kpis.append(reduce.type_kpis(incidents, inputs))
     kpis.append(reduce.pool_kpis(incidents, inputs))
     del incidents
-    if result.contacts is not None:
-        kpis.append(reduce.contact_kpis(inputs, result.draws, result.contacts))
+    if result.contacts is not None:  # not reduced yet: issue 14's contact KPIs are newer
+        kpis.append(_contact_kpis(inputs, result))
     cases = result.draws.cases
     if cases is not None and result.cases is not None:
         kpis.append(investigation_kpis(inputs, cases, result.cases, grid.year_bounds_min))
@@ -88,19 +89,26 @@ def table_kpis(inputs: Inputs, result: Simulated) -> list[pl.DataFrame]:
     incidents = incident_table(inputs, result.draws, result.incidents)
     kpis = _dispatch_kpis(inputs, incidents)
     if result.contacts is not None:
-        contacts = contact_table(inputs, result.draws, result.contacts)
-        concurrency = dict(zip(inputs.handlers.names, inputs.handler_concurrency, strict=True))
-        per_channel = {
-            name: int(concurrency[inputs.handlers.names[pool]])
-            for name, pool in zip(inputs.channels.names, inputs.channels.pool, strict=True)
-        }
-        kpis.append(contact_kpis(contacts, grid.year_bounds_min, grid.year_labels, per_channel))
+        kpis.append(_contact_kpis(inputs, result))
     cases = result.draws.cases
     if cases is not None and result.cases is not None:
         kpis.append(investigation_kpis(inputs, cases, result.cases, grid.year_bounds_min))
     if monthly is not None and inputs.workforce is not None:
         kpis.append(workforce_kpis(monthly, inputs.workforce.step_year, grid.year_labels))
     return kpis
+
+
+def _contact_kpis(inputs: Inputs, result: Simulated) -> pl.DataFrame:
+    """Contact KPIs through the attempt table."""
+    assert result.contacts is not None
+    grid, ch = inputs.grid, inputs.channels
+    contacts = contact_table(inputs, result.draws, result.contacts)
+    slots = ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64)
+    per_channel = {
+        name: float(slots[i]) / float(inputs.handler_concurrency[ch.pool[i]])
+        for i, name in enumerate(ch.names)
+    }
+    return contact_kpis(contacts, grid.year_bounds_min, grid.year_labels, per_channel)
 
 
 def _dispatch_kpis(inputs: Inputs, incidents: pl.DataFrame) -> list[pl.DataFrame]:

@@ -6,6 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fmssim.model.compile_cases import investigation_inputs
+from fmssim.model.compile_contact import contact_policy, control_rooms
 from fmssim.model.durations import duration_spec
 from fmssim.model.incident_types import type_inputs
 from fmssim.model.inputs import (
@@ -42,6 +43,11 @@ def compile_scenario(s: Scenario) -> Inputs:
         channels=_channels(s, grid, grades.names),
         handlers=handlers,
         handler_concurrency=concurrency,
+        handler_reserved=_reserved(s),
+        **control_rooms(s, grid.origin),
+        handler_reserved_share=np.array(
+            [p.reserved_share for p in (s.contact.pools.values() if s.contact else [])]
+        ),
         chained=s.contact is not None and s.contact.chained,
         p1_takes_en_route=s.dispatch.options.p1_takes_en_route_unit,
         p1_borrows_from=np.array(
@@ -207,7 +213,10 @@ def _channels(s: Scenario, grid: TimeGrid, grade_names: tuple[str, ...]) -> Chan
     if not names:
         return ChannelInputs.none(grid.n_hours, len(grade_names))
     pools = s.contact.pools if s.contact is not None else {}
-    where = {ch: (i, lv) for i, p in enumerate(pools.values()) for lv, ch in enumerate(p.channels)}
+    where: dict[str, tuple[int, int]] = {}  # a channel's (first) pool and its level there
+    for i, p in enumerate(pools.values()):
+        for lv, ch in enumerate(p.channels):
+            where.setdefault(ch, (i, lv))
     chans = [s.demand.channels[n] for n in names]
     to_min = 1.0 / 60.0
     mix = np.array([[c.grade_mix.get(g, 0.0) for g in grade_names] for c in chans])
@@ -229,7 +238,14 @@ def _channels(s: Scenario, grid: TimeGrid, grade_names: tuple[str, ...]) -> Chan
         crime_share=np.array([c.crime_share for c in chans]),
         grade_cdf_by_year=_forecast_cdf(s, grid, grade_names),
         bot_share_by_year=bot_share_by_year(s, grid.year_labels),
+        **contact_policy(s, names),
     )
+
+
+def _reserved(s: Scenario) -> NDArray[np.int64]:
+    """Answer slots reserved for each handler pool's first channel."""
+    pools = s.contact.pools.values() if s.contact is not None else []
+    return np.array([p.reserved * p.chat_concurrency for p in pools], dtype=np.int64)
 
 
 def _forecast_cdf(

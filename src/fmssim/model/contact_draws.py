@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -10,6 +12,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from fmssim.model.arrivals import nhpp_arrivals
+from fmssim.model.contact_rooms import room_draws
 from fmssim.model.inputs import ChannelInputs, Inputs
 from fmssim.model.streams import StreamKind, generator
 from fmssim.model.timegrid import year_of
@@ -39,6 +42,11 @@ class ContactDraws:
     outcome_u: NDArray[np.float64]
     """Per contact: uniform that picks the grade (or resolution) from the channel's mix."""
     crime_u: NDArray[np.float64]
+    attempt_channel: NDArray[np.int64] | None = None
+    """Per attempt: the channel dialled (another than the contact's for a spilled caller's
+    last attempt); None: every attempt on its contact's channel."""
+    room: NDArray[np.int64] | None = None
+    """Per contact: the handler pool (control room) it queues in; None: its channel's pool."""
 
     def __len__(self) -> int:
         return len(self.created_min)
@@ -47,6 +55,13 @@ class ContactDraws:
     def owner(self) -> NDArray[np.int64]:
         """The contact of each attempt (computed once)."""
         return np.repeat(np.arange(len(self)), np.diff(self.first))
+
+    @cached_property
+    def channel_of_attempt(self) -> NDArray[np.int64]:
+        """The channel each attempt dials."""
+        if self.attempt_channel is not None:
+            return self.attempt_channel
+        return self.channel[self.owner]
 
 
 def draw_contacts(inputs: Inputs, rep: int) -> ContactDraws:
@@ -69,15 +84,10 @@ def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:
     redials = _redials(ch, i, n, rng(StreamKind.CONTACT_REDIALS))
     counts = 1 + redials
     m = int(counts.sum())
-    patience_spec = ch.patience[i]
-    patience = (
-        np.full(m, np.inf)
-        if patience_spec is None
-        else patience_spec.sample(rng(StreamKind.CONTACT_PATIENCE), m)
-    )
+    patience = _patience(ch, i, m, rng(StreamKind.CONTACT_PATIENCE))
     delay = ch.redial_delay[i].sample(rng(StreamKind.CONTACT_REDIAL_DELAY), m)
-    delay[np.concatenate(([0], np.cumsum(counts)[:-1]))] = 0.0
-    return {
+    delay[np.cumsum(counts) - counts] = 0.0  # first attempts (none for an empty channel)
+    parts: Arrays = {
         "created_min": created,
         "channel": np.full(n, i, dtype=np.int64),
         "bot": rng(StreamKind.CONTACT_BOT).random(n) < _bot_share(ch, i, inputs, created),
@@ -85,9 +95,104 @@ def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:
         "patience_min": patience,
         "handling_min": ch.handling[i].sample(rng(StreamKind.CONTACT_HANDLING), m),
         "delay_min": delay,
+        "attempt_channel": np.full(m, i, dtype=np.int64),
         "outcome_u": rng(StreamKind.CONTACT_OUTCOME).random(n),
         "crime_u": rng(StreamKind.CONTACT_CRIME).random(n),
+        "room": _rooms(inputs, i, n, rng),
     }
+    parts = spill_attempts(ch, i, parts, rng)
+    wrap = wrap_up_min(inputs, i, parts, rng(StreamKind.CONTACT_WRAP_UP))
+    counts = parts["counts"].astype(np.int64)
+    parts["handling_min"] = parts["handling_min"] + np.repeat(wrap, counts)
+    if inputs.handler_speed:
+        parts["handling_min"] = parts["handling_min"] * _slowness(inputs, parts, counts)
+    return parts
+
+
+def _slowness(inputs: Inputs, parts: Arrays, counts: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Each attempt's handling-time factor (``handler_speed``): that of its contact's control
+    room in the month the contact first arrived (a step function of the arrival time)."""
+    room = np.repeat(parts["room"], counts)
+    at = np.repeat(parts["created_min"], counts)
+    factor = np.ones(len(at))
+    for pool, (times, values) in enumerate(inputs.handler_speed):
+        mine = room == pool
+        step = np.searchsorted(times, at[mine], side="right") - 1
+        factor[mine] = values[np.maximum(step, 0)]
+    return factor
+
+
+def _rooms(
+    inputs: Inputs, i: int, n: int, rng: Callable[[StreamKind], np.random.Generator]
+) -> NDArray[np.int64]:
+    """The control room of each contact (drawn only where the channel has several)."""
+    if len(inputs.handler_group) == 0:
+        return np.full(n, inputs.channels.pool[i], dtype=np.int64)
+    return room_draws(inputs, i, rng(StreamKind.CONTACT_ROOM).random(n))
+
+
+def _patience(ch: ChannelInputs, i: int, m: int, rng: np.random.Generator) -> NDArray[np.float64]:
+    spec = ch.patience[i]
+    return np.full(m, np.inf) if spec is None else spec.sample(rng, m)
+
+
+def spill_attempts(
+    ch: ChannelInputs, i: int, parts: Arrays, rng: Callable[[StreamKind], np.random.Generator]
+) -> Arrays:
+    """Add one attempt on the spill channel after the last attempt of each contact whose
+    caller would dial it on giving up (with that channel's patience and handling)."""
+    to = int(ch.spill_to[i]) if len(ch.spill_to) else -1
+    if to < 0:
+        return parts
+    n = len(parts["created_min"])
+    spilled = rng(StreamKind.CONTACT_SPILL).random(n) < ch.spill_share[i]
+    k = int(spilled.sum())
+    at = np.cumsum(parts["counts"])[spilled]
+    new: Arrays = {
+        "patience_min": _patience(ch, to, k, rng(StreamKind.CONTACT_SPILL_PATIENCE)),
+        "handling_min": ch.handling[to].sample(rng(StreamKind.CONTACT_SPILL_HANDLING), k),
+        "delay_min": ch.spill_delay[i].sample(rng(StreamKind.CONTACT_SPILL_DELAY), k),
+        "attempt_channel": np.full(k, to, dtype=np.int64),
+    }
+    out = dict(parts)
+    for key, values in new.items():
+        out[key] = np.insert(parts[key], at, values).astype(values.dtype)  # type: ignore[assignment]
+    out["counts"] = parts["counts"] + spilled
+    return out
+
+
+def wrap_up_min(
+    inputs: Inputs, i: int, parts: Arrays, rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """Per contact: wrap-up minutes by its outcome (resolved, incident, crime recorded)."""
+    ch = inputs.channels
+    n = len(parts["created_min"])
+    wrap = np.zeros(n)
+    if not ch.wrap_up or all(spec is None for spec in ch.wrap_up[i]):
+        return wrap
+    kind = outcome_kind(inputs, i, parts["outcome_u"], parts["crime_u"])  # type: ignore[arg-type]
+    for k, spec in enumerate(ch.wrap_up[i]):
+        mine = kind == k
+        if spec is not None:
+            wrap[mine] = spec.sample(rng, int(mine.sum()))
+    return wrap
+
+
+RESOLVED, INCIDENT, CRIME = 0, 1, 2
+
+
+def outcome_kind(
+    inputs: Inputs, i: int, outcome_u: NDArray[np.float64], crime_u: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """What handling a contact of channel ``i`` leads to: RESOLVED at first contact (no
+    grade, or a grade nobody attends, such as P9), an attended INCIDENT, or a CRIME
+    recorded at first contact (whatever the grade)."""
+    ch = inputs.channels
+    grade = np.searchsorted(ch.grade_cdf[i], outcome_u, side="right")
+    attended = np.append(inputs.grades.pool >= 0, False)
+    kind = np.where(attended[np.minimum(grade, len(attended) - 1)], INCIDENT, RESOLVED)
+    kind[crime_u < ch.crime_share[i]] = CRIME
+    return kind.astype(np.int64)
 
 
 def _bot_share(
@@ -120,6 +225,8 @@ def _empty() -> Arrays:
         "patience_min": f,
         "handling_min": f,
         "delay_min": f,
+        "attempt_channel": i,
+        "room": i,
         "outcome_u": f,
         "crime_u": f,
     }
@@ -128,17 +235,23 @@ def _empty() -> Arrays:
 def _merge(parts: list[Arrays]) -> ContactDraws:
     """One arrival-ordered list of contacts from the channels' own (sorted) lists; equal
     times keep channel order. Each contact's attempts move with it."""
-    per_contact = ("created_min", "channel", "bot", "counts", "outcome_u", "crime_u")
-    per_attempt = ("patience_min", "handling_min", "delay_min")
+    per_contact = ("created_min", "channel", "bot", "counts", "outcome_u", "crime_u", "room")
+    per_attempt = ("patience_min", "handling_min", "delay_min", "attempt_channel")
     joined = {k: np.concatenate([p[k] for p in parts]) for k in (*per_contact, *per_attempt)}
     runs = np.cumsum([0] + [len(p["created_min"]) for p in parts]).astype(np.int64)
     order = _merge_runs(joined["created_min"], runs)
     counts = joined["counts"].astype(np.int64)
     first = np.zeros(len(order) + 1, np.int64)
     np.cumsum(counts[order], out=first[1:])
-    columns = tuple(joined[k] for k in per_attempt)
+    columns = tuple(joined[k] for k in per_attempt[:3])
     attempts = tuple(np.empty_like(c) for c in columns)  # numpy's allocator: huge pages
     _gather_attempts(order, counts, first, columns, attempts)
+    attempt_channel = None
+    if len(first) > 1 and np.any(joined["attempt_channel"] != np.repeat(joined["channel"], counts)):
+        as_float = (joined["attempt_channel"].astype(np.float64),) * 3
+        moved = tuple(np.empty_like(c) for c in as_float)
+        _gather_attempts(order, counts, first, as_float, moved)
+        attempt_channel = moved[0].astype(np.int64)
     return ContactDraws(
         created_min=joined["created_min"][order],
         channel=joined["channel"][order].astype(np.int64),
@@ -149,6 +262,8 @@ def _merge(parts: list[Arrays]) -> ContactDraws:
         delay_min=attempts[2],
         outcome_u=joined["outcome_u"][order],
         crime_u=joined["crime_u"][order],
+        attempt_channel=attempt_channel,
+        room=joined["room"][order].astype(np.int64),
     )
 
 
@@ -191,3 +306,41 @@ def _gather_attempts(
             out_a[dst + j] = a[src + j]
             out_b[dst + j] = b[src + j]
             out_c[dst + j] = c3[src + j]
+
+
+@dataclass(frozen=True)
+class AttemptPolicy:
+    """What each attempt is to its handler pool (both engines read the same arrays)."""
+
+    level: NDArray[np.int64]
+    """Queue level within its pool, 0 most urgent (the channel it dials)."""
+    slots: NDArray[np.int64]
+    """Answer slots it takes when answered."""
+    callback_min: NDArray[np.float64]
+    """Wait after which it is offered a callback instead of waiting on; infinite: never."""
+
+
+def attempt_policy(inputs: Inputs, d: ContactDraws) -> AttemptPolicy:
+    """The queue level, slots and callback threshold of every attempt of ``d``."""
+    ch = inputs.channels
+    dialled = d.channel_of_attempt
+    slots = ch.slots_needed[dialled] if len(ch.slots_needed) else np.ones(len(dialled), np.int64)
+    callback = ch.callback_min[dialled] if len(ch.callback_min) else np.full(len(dialled), np.inf)
+    return AttemptPolicy(ch.level[dialled].astype(np.int64), slots.astype(np.int64), callback)
+
+
+def contact_outcomes(inputs: Inputs, d: ContactDraws) -> NDArray[np.int64]:
+    """Per contact: RESOLVED, INCIDENT or CRIME (see :func:`outcome_kind`)."""
+    kind = np.zeros(len(d), np.int64)
+    for i in range(len(inputs.channels.names)):
+        mine = d.channel == i
+        kind[mine] = outcome_kind(inputs, i, d.outcome_u[mine], d.crime_u[mine])
+    return kind
+
+
+def reserved_slots(on_duty: int, reserved: int, share: float, concurrency: int) -> int:
+    """Slots reserved for a pool's first channel with ``on_duty`` slots on duty: a share of
+    the whole handlers on duty, rounded half up, or the fixed count (at most all on duty)."""
+    if share > 0.0:
+        return math.floor(share * (on_duty // concurrency) + 0.5) * concurrency
+    return min(reserved, on_duty)

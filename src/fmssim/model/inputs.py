@@ -15,6 +15,7 @@ from fmssim.model.case_inputs import InvestigationInputs
 from fmssim.model.durations import DurationSpec
 from fmssim.model.incident_types import TypeInputs
 from fmssim.model.timegrid import TimeGrid
+from fmssim.workforce.handlers import HandlerMonthly
 from fmssim.workforce.inputs import WorkforceInputs
 
 
@@ -91,6 +92,19 @@ class ChannelInputs:
     """Cumulative share of handled contacts becoming each grade (in ``GradeInputs`` order),
     shape (channels, grades); the rest is resolved at first contact."""
     crime_share: NDArray[np.float64]
+    slots_needed: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Answer slots one contact takes: 1 for a chat, the pool's chat concurrency for a call
+    or report (a whole handler); empty: 1 each."""
+    callback_min: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    """Wait after which a caller still on the line is offered a callback (its pool's
+    ``callback_after_sec``; infinite where none); empty: never."""
+    spill_to: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Channel a caller who gives up dials instead; -1 for none; empty: no spill."""
+    spill_share: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    spill_delay: tuple[DurationSpec, ...] = ()
+    wrap_up: tuple[tuple[DurationSpec | None, ...], ...] = ()
+    """Per channel: wrap-up after a contact resolved, one creating an incident, one recording
+    a crime (in minutes; None: no wrap-up); empty: none anywhere."""
     grade_cdf_by_year: NDArray[np.float64] | None = None
     """Per planning year, shape (years, channels, grades), when incidents follow a forecast
     by grade (``demand.incident_forecast``); None: ``grade_cdf`` in every year."""
@@ -184,5 +198,23 @@ class Inputs:
     workforce, rosters as written."""
     investigations: InvestigationInputs | None = None
     """Investigation departments and crime types; None: no investigations."""
+    handler_reserved: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Per handler pool: answer slots reserved for its first channel (reserved handlers ×
+    chat concurrency); empty: none."""
+    handler_group: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Per handler pool: its group of control rooms (the index of the group's first pool);
+    empty: every pool alone."""
+    handler_demand_share: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    """Per handler pool: share of its group's contacts it answers (1 for a lone pool)."""
+    load_sharing_min: float = np.inf
+    """From this time on the control rooms of a group share their load; infinite: never."""
+    handler_reserved_share: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    """Per handler pool: share of the handlers on duty reserved for its first channel (used
+    instead of ``handler_reserved`` where above 0); empty: none."""
+    handler_speed: tuple[tuple[NDArray[np.float64], NDArray[np.float64]], ...] = ()
+    """Per handler pool: (change minutes, handling-time factor from then on), the first
+    change at 0; from the handlers' proficiency ramp (``workforce.handlers``); empty: 1."""
+    handler_staff: HandlerMonthly | None = None
+    """The replication's handler pipeline; None: none."""
     travel_scaling: TravelScaling | None = None
     """Pools whose travel shortens as more units are idle; None: travel as drawn."""

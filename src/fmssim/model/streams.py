@@ -42,6 +42,13 @@ class StreamKind(IntEnum):
     INCIDENT_TYPE = 27
     INCIDENT_ROUTE = 28
     PRE_DISPATCH = 29
+    # 30-36: contact handling (issue 14)
+    CONTACT_SPILL = 30
+    CONTACT_SPILL_PATIENCE = 31
+    CONTACT_SPILL_HANDLING = 32
+    CONTACT_SPILL_DELAY = 33
+    CONTACT_WRAP_UP = 34
+    CONTACT_ROOM = 35
     # 37-43: investigations (issue 15)
     CASE_STAGE = 37
     CASE_STAGE_TIME = 38

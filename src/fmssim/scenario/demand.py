@@ -82,6 +82,30 @@ GradeMix = dict[str, Share]
 """Share of outcomes by grade name, e.g. ``{P1: 0.3, P2: 0.2}``; the rest is resolved."""
 
 
+class Spill(Model):
+    """Callers who give up on this channel and dial another instead (101 spilling into 999)."""
+
+    to: str
+    """The channel they dial instead (e.g. ``"999"``); it must be a call channel served by the
+    same handler pool (or control rooms) as this one."""
+    share: Share
+    """Share of the callers who would otherwise give up (abandoned their last attempt) who
+    make one attempt on ``to``; the rest give up entirely."""
+    delay_sec: Distribution | None = None
+    """Delay from hanging up to dialling ``to``, in seconds (immediately when omitted)."""
+
+
+class WrapUp(Model):
+    """Handler time after the call by the contact's outcome, in seconds (omitted: none)."""
+
+    resolved: Distribution | None = None
+    """Resolved at first contact (no attended incident)."""
+    incident: Distribution | None = None
+    """An incident is created for attendance (no crime)."""
+    crime: Distribution | None = None
+    """A crime is recorded at first contact (with or without an incident)."""
+
+
 class Channel(Stream):
     """A contact channel (999, 101, web chat, online report) and what its contacts become."""
 
@@ -114,6 +138,12 @@ class Channel(Stream):
     releases the contact."""
     crime_type: str | None = None
     """Crime type created by ``crime_share`` (a key of ``demand.crimes``)."""
+    spill: Spill | None = None
+    """Callers who give up here and dial another channel instead (one attempt there, with
+    that channel's patience and handling time)."""
+    wrap_up_sec: WrapUp | None = None
+    """Handler time after the talk by outcome, added to ``handling_sec`` (which is then the
+    talk time alone)."""
 
     @model_validator(mode="after")
     def _mix_sums_to_at_most_one(self) -> Channel:

@@ -133,13 +133,25 @@ def _pools(s: Scenario) -> list[Problem]:
         pools += [
             (f"investigations.departments.{n}", d) for n, d in s.investigations.departments.items()
         ]
+    staff = s.workforce.handlers if s.workforce is not None else {}
     for key, pool in pools:
         if pool.department is None:
             continue
         if s.workforce is None:
             problems.append((f"{key}.department", "names a department, but there is no workforce"))
+        elif pool.department in staff and key.startswith("contact."):
+            continue
+        elif pool.department in staff:
+            what = f"{pool.department!r} is a handler department (handler pools only)"
+            problems.append((f"{key}.department", what))
         elif pool.department not in known:
-            problems.append((f"{key}.department", _unknown("department", pool.department, known)))
+            names = {**known, **staff} if key.startswith("contact.") else known
+            problems.append((f"{key}.department", _unknown("department", pool.department, names)))
+    problems += [
+        (f"workforce.handlers.{name}", "also an officer department (names must differ)")
+        for name in staff
+        if name in known
+    ]
     return problems
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from fmssim.scenario.contact_checks import contact_problems
 from fmssim.scenario.demand import Channel
 from fmssim.scenario.departments import department_problems
 from fmssim.scenario.dispatch import Grade
@@ -21,7 +22,7 @@ def check_references(s: Scenario, raw: dict[str, Any]) -> list[Problem]:
     """Names used but not defined, and provenance keys that name nothing in ``raw``."""
     return [
         *_names(s),
-        *_contact(s),
+        *contact_problems(s),
         *department_problems(s),
         *_crimes(s),
         *type_problems(s.dispatch.grades, s.dispatch.incident_types, s.demand.crimes),
@@ -124,37 +125,6 @@ def _appointments(s: Scenario) -> list[Problem]:
                     f"not for a pool attending {name} by appointment",
                 )
             )
-    return problems
-
-
-def _contact(s: Scenario) -> list[Problem]:
-    """Every channel answered by exactly one handler pool; mixes name existing grades."""
-    problems: list[Problem] = []
-    served: dict[str, str] = {}
-    pools = s.contact.pools if s.contact is not None else {}
-    for name, pool in pools.items():
-        key = f"contact.pools.{name}"
-        for channel in pool.channels:
-            if channel not in s.demand.channels:
-                problems.append(
-                    (f"{key}.channels", _unknown("channel", channel, s.demand.channels))
-                )
-            elif channel in served:
-                problems.append(
-                    (f"{key}.channels", f"{channel} is already served by {served[channel]}")
-                )
-            else:
-                served[channel] = name
-            kind = s.demand.channels[channel].kind if channel in s.demand.channels else "chat"
-            if pool.chat_concurrency > 1 and kind != "chat":
-                problems.append((f"{key}.chat_concurrency", f"above 1, but {channel} is a {kind}"))
-    for name, spec in s.demand.channels.items():
-        if name not in served:
-            problems.append((f"demand.channels.{name}", "no pool in contact.pools serves it"))
-        for grade in spec.grade_mix:
-            if grade not in s.dispatch.grades:
-                key = f"demand.channels.{name}.grade_mix.{grade}"
-                problems.append((key, f"no grade {grade} in dispatch.grades"))
     return problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -52,7 +53,23 @@ class HandlerPool(Model):
     """Channels served, highest priority first (e.g. ``["999", "101"]``); each channel is
     served by exactly one pool."""
     chat_concurrency: Annotated[int, Field(ge=1, le=20)] = 1
-    """Web chats one handler can hold at once; above 1 the pool may serve chat channels only."""
+    """Web chats one handler can hold at once. A pool may serve calls and chats together
+    (omni-competent handlers): a chat takes one of a handler's slots, a call all of them."""
+    reserved: Annotated[int, Field(ge=0, le=100_000)] = 0
+    """Handlers who answer only the pool's first channel (999); the others answer every
+    channel. A 999 contact takes a free reserved handler first. At most the roster's smallest
+    hourly headcount."""
+    demand_share: Share | None = None
+    """As one of several control rooms serving the same channels (in the same order): the
+    share of those channels' contacts that arrive here. Required when a channel is served
+    by more than one pool; the shares of the rooms add up to 1."""
+    reserved_share: Share = 0.0
+    """Share of the handlers on duty, hour by hour (rounded to whole handlers), who answer only
+    the pool's first channel; instead of a fixed ``reserved`` count."""
+    callback_after_sec: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] | None = None
+    """Callers on the pool's other call channels (not its first) still waiting this long are
+    offered a callback: they leave the line (never abandon) and are called back when a
+    handler is free, after every caller on the line. Omitted: no callbacks."""
     department: str | None = None
     """Workforce department whose effective strength scales this roster month by month."""
 
@@ -62,6 +79,11 @@ class Contact(Model):
 
     pools: dict[str, HandlerPool]
     """Handler pools by name."""
+    load_sharing_from: dt.date | None = None
+    """From this date (midnight), control rooms serving the same channels share their load:
+    a free handler in any room answers the most urgent, longest-waiting contact of any of
+    them (its own room's handlers first). Before it, each room answers only its own
+    contacts (e.g. the force's ControlWorks go-live, March 2020). Omitted: never."""
     chained: bool = False
     """When true, handled contacts create incidents (each channel's grade mix), in addition
     to any per-grade streams in ``demand.incidents``."""

@@ -223,6 +223,50 @@ class Intake(Model):
         return self
 
 
+class HandlerStaff(Model):
+    """Contact handlers (police staff) of one handler department: leavers, those who join the
+    officer intake, recruits who train and then ramp up to full speed, month by month.
+
+    A handler pool naming this department (``contact.pools.<name>.department``) has its
+    rostered handlers scaled by the handlers on the phones relative to the start month, and
+    its contacts' handling times (wrap-up included) by the ramp: ``handling × (N / P) /
+    (N0 / P0)``, with N the handlers on the phones and P their proficiency-weighted sum. At
+    the start month both factors are 1.
+    """
+
+    staff_fte: Fte
+    """Handlers in post at the start (on the phones and in training)."""
+    establishment_fte: Fte | None = None
+    """Handlers the department recruits up to (staff, trainees and recruits not yet joined);
+    default: ``staff_fte`` (it replaces its leavers)."""
+    new_share: Share = 0.0
+    """Share of ``staff_fte`` with under 12 months' service at the start, spread evenly over
+    those 12 months (those still in training are not on the phones)."""
+    leaver_rate_per_year: Share = 0.0
+    """Annual share of handlers who leave for any reason other than the officer intake."""
+    to_officers_share: Share = 0.0
+    """Share of each month's officer joiners (all departments of ``workforce``) recruited
+    from these handlers: they leave the handlers that month (at most all of them)."""
+    training_months: Months = 0
+    """Months a recruit trains before taking contacts (not on the phones)."""
+    proficiency: list[Share] = []
+    """A new handler's speed relative to an experienced one in each month on the phones
+    (e.g. [0.6, 0.75, 0.9]: a call takes 1/0.6 as long in the first month); after the
+    list, full speed. Empty: full speed at once. Each value above 0."""
+    recruit_lag_months: Months = 0
+    """Months from a vacancy being recruited for to the recruit joining (training)."""
+    recruits_per_month: NonNegative | None = None
+    """Most recruits starting in a month (training places); None: no limit."""
+
+    @model_validator(mode="after")
+    def _proficiency_positive(self) -> HandlerStaff:
+        if any(p <= 0.0 for p in self.proficiency):
+            raise ValueError("proficiency values must be above 0 (a handler on the phones works)")
+        if len(self.proficiency) + self.training_months > 60:
+            raise ValueError("training and the proficiency ramp last at most 60 months")
+        return self
+
+
 class Workforce(Model):
     """The monthly officer pipeline that scales the rosters."""
 
@@ -231,6 +275,9 @@ class Workforce(Model):
     drawn per replication (its own random stream)."""
     departments: dict[str, WorkforceDepartment]
     """Departments by name."""
+    handlers: dict[str, HandlerStaff] = {}
+    """Contact handler departments by name (police staff, not officers): a handler pool's
+    ``department`` may name one. Names differ from ``departments``."""
     routes: dict[str, EntryRoute] = {}
     """Entry routes by name."""
     intake: list[Intake] = []

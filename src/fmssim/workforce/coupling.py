@@ -26,6 +26,7 @@ from fmssim.model.streams import StreamKind, generator
 from fmssim.model.timegrid import MIN_PER_HOUR, TimeGrid
 from fmssim.model.workload import handler_job_hours, pool_job_hours
 from fmssim.scenario.root import Scenario
+from fmssim.workforce.handlers import HandlerPlan, run_handlers
 from fmssim.workforce.inputs import ScaledPool, WorkforceInputs, factor_steps
 from fmssim.workforce.mode import Stochastic
 from fmssim.workforce.pipeline import Monthly, run_pipeline
@@ -50,6 +51,8 @@ def with_workforce(s: Scenario, inputs: Inputs) -> Inputs:
         _pools(s),
         labels,
         investigators=_investigators(s),
+        handler_plans=tuple(HandlerPlan.build(n, h) for n, h in s.workforce.handlers.items()),
+        handler_pools=_handler_pools(s),
     )
     if workforce.mode == "expected":
         workforce = replace(workforce, expected=run_pipeline(plan))
@@ -69,12 +72,17 @@ def replication_inputs(inputs: Inputs, replication: int) -> tuple[Inputs, Monthl
         return inputs, workforce.expected
     rng = generator(inputs.seed, replication, StreamKind.WORKFORCE, "pipeline")
     monthly = run_pipeline(workforce.plan, Stochastic(rng))
-    return scaled(inputs, monthly), monthly
+    staff_rng = generator(inputs.seed, replication, StreamKind.WORKFORCE, "handlers")
+    return scaled(inputs, monthly, staff_rng), monthly
 
 
-def scaled(inputs: Inputs, monthly: Monthly) -> Inputs:
+def scaled(
+    inputs: Inputs, monthly: Monthly, staff_rng: np.random.Generator | None = None
+) -> Inputs:
     """``inputs`` with every department pool's roster, and every coupled investigation
-    department's work rate, scaled by ``monthly``'s factors."""
+    department's work rate, scaled by ``monthly``'s factors; handler pools following a
+    handler department by its pipeline (``staff_rng`` None: expected values), their
+    handling times by its proficiency."""
     workforce = inputs.workforce
     if workforce is None:
         return inputs
@@ -91,7 +99,29 @@ def scaled(inputs: Inputs, monthly: Monthly) -> Inputs:
     for d, department in workforce.investigators if cases is not None else ():
         assert cases is not None
         cases = cases.with_rate_steps(d, *factor_steps(workforce.step_min, factors[:, department]))
-    return replace(inputs, pools=pools, handlers=handlers, investigations=cases)
+    inputs = replace(inputs, pools=pools, handlers=handlers, investigations=cases)
+    if not workforce.handler_pools:
+        return inputs
+    return _staffed(inputs, workforce, monthly, staff_rng)
+
+
+def _staffed(
+    inputs: Inputs, workforce: WorkforceInputs, monthly: Monthly, rng: np.random.Generator | None
+) -> Inputs:
+    """Handler pools scaled by their handler department's pipeline: rosters by the handlers
+    on the phones, handling times by their proficiency (both relative to the start)."""
+    staff = run_handlers(workforce.handler_plans, monthly["joiners"].sum(axis=1), rng)
+    rosters, slowness = staff.roster_factors(), staff.handling_factors()
+    handlers = inputs.handlers
+    one = (np.zeros(1), np.ones(1))
+    speed = [one] * len(handlers.names)
+    for pool in workforce.handler_pools:
+        times, values = factor_steps(workforce.step_min, rosters[:, pool.department])
+        handlers = _with_steps(
+            handlers, pool.index, _scaled_steps(pool, times, values, inputs.grid)
+        )
+        speed[pool.index] = factor_steps(workforce.step_min, slowness[:, pool.department])
+    return replace(inputs, handlers=handlers, handler_speed=tuple(speed), handler_staff=staff)
 
 
 def _investigators(s: Scenario) -> tuple[tuple[int, int], ...]:
@@ -119,11 +149,29 @@ def _pools(s: Scenario) -> tuple[ScaledPool, ...]:
             found.append(ScaledPool("dispatch", i, names.index(pool.department), weekly, crew))
     handlers = s.contact.pools if s.contact is not None else {}
     for i, (hname, handler) in enumerate(handlers.items()):
-        if handler.department is not None:
+        if handler.department is not None and handler.department in names:
             weekly = weekly_steps(handler.roster, s.profiles, handler_job_hours(s, hname))
             conc = float(handler.chat_concurrency)
             found.append(ScaledPool("handlers", i, names.index(handler.department), weekly, conc))
     return tuple(found)
+
+
+def _handler_pools(s: Scenario) -> tuple[ScaledPool, ...]:
+    """Handler pools whose ``department`` is a handler department (``workforce.handlers``)."""
+    assert s.workforce is not None
+    names = tuple(s.workforce.handlers)
+    handlers = s.contact.pools if s.contact is not None else {}
+    return tuple(
+        ScaledPool(
+            "handlers",
+            i,
+            names.index(handler.department),
+            weekly_steps(handler.roster, s.profiles, handler_job_hours(s, hname)),
+            float(handler.chat_concurrency),
+        )
+        for i, (hname, handler) in enumerate(handlers.items())
+        if handler.department in names
+    )
 
 
 def _steps(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from fmssim.workforce.handlers import HandlerPlan
 from fmssim.workforce.pipeline import Monthly
 from fmssim.workforce.plan import Plan
 
@@ -48,6 +49,11 @@ class WorkforceInputs:
     investigators: tuple[tuple[int, int], ...] = ()
     """(investigation department, workforce department) pairs: the investigators' work rate
     follows the workforce department's factor."""
+    handler_plans: tuple[HandlerPlan, ...] = ()
+    """Handler departments (``workforce.handlers``), run after the officer pipeline."""
+    handler_pools: tuple[ScaledPool, ...] = ()
+    """Handler pools following a handler department (``department`` indexes
+    ``handler_plans``)."""
 
     def factor_steps(
         self, monthly: Monthly, department: str
