@@ -11,6 +11,13 @@ Exits non-zero unless, in that run,
 * the composing dispatch kernel takes at most 1.3 × today's specialised kernel of each
   dispatch option (crews, en-route, borrowing) on the same workload (``compose:*``).
 
+* a whole replication of the baseline takes at most :data:`GATE_WHOLE_OVER_ENGINES` × its
+  engines' own time (``whole_replication``), the reference engine is at least
+  :data:`GATE_WHOLE_PROCESS` × slower than the fast engine whole process
+  (``whole_process``), and a four-year replication peaks under :data:`GATE_HORIZON_GIB`
+  GiB (``horizon_memory``) — regression gates at today's level; the issue-18 targets
+  (1.5 ×, 50 ×, 1 GiB) are printed as ``target met`` or ``target MISSED`` beside them.
+
 Absolute times are printed for the record but never checked: they vary by machine. Peak
 memory against replications and replications per second are reported, not checked.
 """
@@ -28,6 +35,11 @@ from typing import Any
 MAX_FAST_OVER_HANDWRITTEN = 1.5
 MIN_REFERENCE_OVER_FAST = 100.0
 MAX_COMPOSED_OVER_SPECIALISED = 1.3
+GATE_WHOLE_OVER_ENGINES, TARGET_WHOLE_OVER_ENGINES = 5.0, 1.5
+GATE_WHOLE_PROCESS, TARGET_WHOLE_PROCESS = 20.0, 50.0
+GATE_HORIZON_GIB, TARGET_HORIZON_GIB = 4.0, 1.0
+WHOLE_WORKLOADS = ("whole_process",)
+"""Workloads with fast and reference roles that :func:`_whole` checks (not per entity)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,8 @@ def checks(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
     yield Check("M/M/c fast engine / hand-written loop", ratio, MAX_FAST_OVER_HANDWRITTEN, True)
     compared = 0
     for workload in workloads(entries):
+        if workload in WHOLE_WORKLOADS:
+            continue
         fast, reference = entry(entries, workload, "fast"), entry(entries, workload, "reference")
         if fast is None or reference is None:
             continue
@@ -90,6 +104,7 @@ def checks(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
         name = "reference / fast engine (no workload ran both)"
         yield Check(name, 0.0, MIN_REFERENCE_OVER_FAST, False)
     yield from _composed(entries, stat)
+    yield from _whole(entries, stat)
 
 
 def _composed(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
@@ -105,6 +120,42 @@ def _composed(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
             ratio = float(composed["stats"][stat]) / float(special["stats"][stat])
         name = f"{workload}: composing kernel / specialised kernel"
         yield Check(name, ratio, MAX_COMPOSED_OVER_SPECIALISED, True)
+
+
+def _whole(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
+    """Issue 18's gates, when the run has their benchmarks (``test_bench_replication.py``)."""
+    whole, engines = (
+        entry(entries, "whole_replication", "whole"),
+        entry(entries, "whole_replication", "engines"),
+    )
+    if whole is not None and engines is not None:
+        ratio = float(whole["stats"][stat]) / float(engines["stats"][stat])
+        name = "baseline year: whole replication / engines only"
+        yield Check(name, ratio, GATE_WHOLE_OVER_ENGINES, True)
+        print(target(name, ratio, TARGET_WHOLE_OVER_ENGINES, True))
+    fast, reference = (
+        entry(entries, "whole_process", "fast"),
+        entry(entries, "whole_process", "reference"),
+    )
+    if fast is not None and reference is not None:
+        ratio = float(reference["stats"][stat]) / float(fast["stats"][stat])
+        name = "baseline: reference / fast engine, whole process"
+        yield Check(name, ratio, GATE_WHOLE_PROCESS, False)
+        print(target(name, ratio, TARGET_WHOLE_PROCESS, False))
+    memory = entry(entries, "horizon_memory", "fast")
+    if memory is not None:
+        gib = float(memory["extra_info"]["peak_bytes"]) / 2**30
+        name = "four-year replication: peak resident memory (GiB)"
+        yield Check(name, gib, GATE_HORIZON_GIB, True)
+        print(target(name, gib, TARGET_HORIZON_GIB, True))
+
+
+def target(name: str, value: float, limit: float, at_most: bool) -> str:
+    """An issue-18 target, reported and never gated."""
+    met = value <= limit if at_most else value >= limit
+    sign = "<=" if at_most else ">="
+    verdict = "target met" if met else "target MISSED"
+    return f"      {name}: {value:.2f}, {verdict} ({sign} {limit:g})"
 
 
 def workloads(entries: list[dict[str, Any]]) -> list[str]:

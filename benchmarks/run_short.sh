@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A short benchmark pass, then the ratio check of DESIGN.md §3 (ratios only, never absolute
-# times). About a minute and a half on a 2-core machine once numba's cache is warm.
+# times). About a minute and a half on an idle 2-core machine once numba's cache is warm, plus
+# about two minutes for test_bench_replication.py (the reference engine on 21 days of the
+# baseline, and a fresh process running the four-year uplift for its peak memory).
 #
 # Usage: benchmarks/run_short.sh [OUT_JSON]     (default .benchmarks/short.json)
 # Environment: PYTHON (default .venv/bin/python if present, else python),

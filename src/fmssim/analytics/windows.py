@@ -29,8 +29,21 @@ def busy_per_year(
     Each row holds ``weight`` of a resource from ``start`` to ``end`` (NaN start: never held;
     NaN end: held to the horizon).
     """
-    end = np.nan_to_num(end, nan=float(bounds_min[-1]))
     names, codes = _codes(group)
+    return busy_from_codes(names.tolist(), codes, start, end, bounds_min, name, weight)
+
+
+def busy_from_codes(
+    names: list[str],
+    codes: NDArray[np.int64],
+    start: NDArray[np.float64],
+    end: NDArray[np.float64],
+    bounds_min: NDArray[np.float64],
+    name: str,
+    weight: NDArray[np.float64] | float = 1.0,
+) -> pl.DataFrame:
+    """:func:`busy_per_year` with each row's group given as an index into ``names``."""
+    end = np.nan_to_num(end, nan=float(bounds_min[-1]))
     frames = []
     for k in range(len(bounds_min) - 1):
         lo, hi = float(bounds_min[k]), float(bounds_min[k + 1])
@@ -39,7 +52,7 @@ def busy_per_year(
         totals = np.bincount(codes, weights=overlap * weight / (hi - lo), minlength=len(names))
         frames.append(
             pl.DataFrame(
-                {"group": names.tolist(), name: totals},
+                {"group": names, name: totals},
                 schema={"group": pl.String, name: pl.Float64},
             ).with_columns(year_index=pl.lit(k, dtype=pl.Int32))
         )

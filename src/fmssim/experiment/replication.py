@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from fmssim.analytics import reduce
 from fmssim.analytics.contact import contact_kpis
 from fmssim.analytics.dispatch import dispatch_kpis, type_kpis
 from fmssim.analytics.investigation import case_table, investigation_kpis
 from fmssim.analytics.pools import pool_kpis
 from fmssim.analytics.tables import contact_table, incident_table
 from fmssim.analytics.workforce import workforce_kpis, workforce_table
-from fmssim.engine.simulate import simulate
+from fmssim.engine.simulate import Simulated, simulate
 from fmssim.model.inputs import Inputs
 from fmssim.report.files import atomic_parquet
 
@@ -36,8 +37,20 @@ class Task:
 def run_replication(task: Task) -> pl.DataFrame:
     """The replication's KPI table; its records go to ``records_dir`` if given."""
     result = simulate(task.engine, task.inputs, task.replication)
+    inputs = result.inputs or task.inputs
+    tables = record_tables(task, result) if task.records_dir or task.more_kpis else {}
+    if task.records_dir is not None:
+        for kind, table in tables.items():
+            atomic_parquet(table, task.records_dir / kind / f"rep={task.replication:05d}.parquet")
+    kpis = reduced_kpis(inputs, result)
+    if task.more_kpis is not None:
+        kpis.append(task.more_kpis(inputs, tables))
+    return pl.concat(kpis)
+
+
+def record_tables(task: Task, result: Simulated) -> dict[str, pl.DataFrame]:
+    """The replication's record tables (what ``--records`` writes)."""
     inputs, monthly = result.inputs or task.inputs, result.workforce
-    grid = inputs.grid
     tables = {"incidents": incident_table(inputs, result.draws, result.incidents)}
     if result.contacts is not None:
         tables["contacts"] = contact_table(inputs, result.draws, result.contacts)
@@ -46,27 +59,56 @@ def run_replication(task: Task) -> pl.DataFrame:
         tables["cases"] = case_table(inputs, cases, result.cases, task.replication)
     if monthly is not None and inputs.workforce is not None:
         tables["workforce"] = workforce_table(monthly, inputs.workforce.month_labels)
-    if task.records_dir is not None:
-        for kind, table in tables.items():
-            atomic_parquet(table, task.records_dir / kind / f"rep={task.replication:05d}.parquet")
-    kpis = _dispatch_kpis(inputs, tables["incidents"])
-    if "contacts" in tables:
-        ch = inputs.channels
-        slots = ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64)
-        per_channel = {
-            name: float(slots[i]) / float(inputs.handler_concurrency[ch.pool[i]])
-            for i, name in enumerate(ch.names)
-        }
-        kpis.append(
-            contact_kpis(tables["contacts"], grid.year_bounds_min, grid.year_labels, per_channel)
-        )
+    return tables
+
+
+def reduced_kpis(inputs: Inputs, result: Simulated) -> list[pl.DataFrame]:
+    """The replication's KPIs straight from the engines' arrays (:mod:`fmssim.analytics.reduce`),
+    bit-identical to :func:`table_kpis`."""
+    grid, monthly = inputs.grid, result.workforce
+    incidents = reduce.IncidentArrays.of(inputs, result.draws, result.incidents)
+    kpis = [reduce.dispatch_kpis(incidents, inputs)]
+    if inputs.grades.types is not None:
+        kpis.append(reduce.type_kpis(incidents, inputs))
+    kpis.append(reduce.pool_kpis(incidents, inputs))
+    del incidents
+    if result.contacts is not None:  # not reduced yet: issue 14's contact KPIs are newer
+        kpis.append(_contact_kpis(inputs, result))
+    cases = result.draws.cases
     if cases is not None and result.cases is not None:
         kpis.append(investigation_kpis(inputs, cases, result.cases, grid.year_bounds_min))
     if monthly is not None and inputs.workforce is not None:
         kpis.append(workforce_kpis(monthly, inputs.workforce.step_year, grid.year_labels))
-    if task.more_kpis is not None:
-        kpis.append(task.more_kpis(inputs, tables))
-    return pl.concat(kpis)
+    return kpis
+
+
+def table_kpis(inputs: Inputs, result: Simulated) -> list[pl.DataFrame]:
+    """The replication's KPIs through its record tables: the reference for
+    :func:`reduced_kpis` (slower: it builds every record table)."""
+    grid, monthly = inputs.grid, result.workforce
+    incidents = incident_table(inputs, result.draws, result.incidents)
+    kpis = _dispatch_kpis(inputs, incidents)
+    if result.contacts is not None:
+        kpis.append(_contact_kpis(inputs, result))
+    cases = result.draws.cases
+    if cases is not None and result.cases is not None:
+        kpis.append(investigation_kpis(inputs, cases, result.cases, grid.year_bounds_min))
+    if monthly is not None and inputs.workforce is not None:
+        kpis.append(workforce_kpis(monthly, inputs.workforce.step_year, grid.year_labels))
+    return kpis
+
+
+def _contact_kpis(inputs: Inputs, result: Simulated) -> pl.DataFrame:
+    """Contact KPIs through the attempt table."""
+    assert result.contacts is not None
+    grid, ch = inputs.grid, inputs.channels
+    contacts = contact_table(inputs, result.draws, result.contacts)
+    slots = ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64)
+    per_channel = {
+        name: float(slots[i]) / float(inputs.handler_concurrency[ch.pool[i]])
+        for i, name in enumerate(ch.names)
+    }
+    return contact_kpis(contacts, grid.year_bounds_min, grid.year_labels, per_channel)
 
 
 def _dispatch_kpis(inputs: Inputs, incidents: pl.DataFrame) -> list[pl.DataFrame]:

@@ -18,6 +18,7 @@ from fmssim.model.arrivals import nhpp_arrivals
 from fmssim.model.case_capacity import major_incident_steps
 from fmssim.model.case_inputs import InvestigationInputs
 from fmssim.model.inputs import Inputs
+from fmssim.model.sorting import lexsort
 from fmssim.model.streams import StreamKind, generator
 
 BACKLOG = "<-backlog"
@@ -213,7 +214,7 @@ def merge_cases(parts: list[Part]) -> CaseDraws:
     width = parts[0]["stage_min"].shape[1] if parts else 0
     stage_min = np.concatenate([p["stage_min"] for p in parts]) if parts else np.zeros((0, width))
     screened = np.concatenate([p["screened"] for p in parts]) if parts else np.zeros(0, np.bool_)
-    order = np.lexsort((stacked["source"], stacked["created_min"]))
+    order = lexsort((stacked["source"], stacked["created_min"]))
     ints = [stacked[k][order].astype(np.int64) for k in ("department", "ctype", "risk", "source")]
     return CaseDraws(
         created_min=stacked["created_min"][order].astype(np.float64),

@@ -20,6 +20,7 @@ from fmssim.model.case_draws import CaseDraws, draw_cases
 from fmssim.model.contact_draws import ContactDraws, draw_contacts
 from fmssim.model.incident_types import NO_TYPE, draw_routes, draw_types
 from fmssim.model.inputs import Inputs
+from fmssim.model.sorting import lexsort
 from fmssim.model.streams import StreamKind, generator
 from fmssim.model.timegrid import year_of
 
@@ -300,7 +301,7 @@ def _sorted(columns: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.flo
         )
     if creation is not None:
         keys.insert(0, creation)
-    order = np.lexsort(keys)
+    order = lexsort(keys)
     return {k: v[order] for k, v in columns.items()}
 
 
