@@ -75,6 +75,15 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "type_shares_not_one.yaml": ("dispatch.incident_types", 8),
     "type_route_unknown_grade.yaml": ("dispatch.incident_types.domestic_abuse.routing.P2.0.to", 12),
     "type_unknown_crime.yaml": ("dispatch.incident_types.domestic_abuse.crime_type", 12),
+    "travel_scaling_zero_reference.yaml": (
+        "pools.response.travel_scaling.reference_idle_units",
+        13,
+    ),
+    "variant_misspelt_incident_type.yaml": (
+        "dispatch.incident_types.domestc_abuse.on_scene_min",
+        18,
+    ),
+    "mixture_share_negative.yaml": ("dispatch.grades.P1.pre_dispatch_min.parts.0.share", 15),
     "type_route_share_above_one.yaml": ("dispatch.incident_types.domestic_abuse.routing.P3", 12),
     "pre_dispatch_without_pool.yaml": ("dispatch.grades.P9", 9),
     "strength_unknown_profile.yaml": ("pools.response.roster.strength.follows", 16),
