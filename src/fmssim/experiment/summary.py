@@ -13,6 +13,7 @@ import polars as pl
 
 from fmssim.analytics.intervals import LEVEL, t_interval
 from fmssim.analytics.limits import clip_interval
+from fmssim.report.runfolder import SUMMARY_SCHEMA
 
 SUMMARY_COLUMNS = ("variant", "year", "area", "group", "kpi", "mean", "ci_low", "ci_high", "reps")
 Key = tuple[str, int, str, str, str]
@@ -61,15 +62,4 @@ class Summary:
             mean = r.mean if r.n else math.nan
             low, high = clip_interval(key[4], *t_interval(mean, r.variance, r.n, level))
             rows.append((*key, mean, low, high, r.n))
-        schema = {
-            "variant": pl.String,
-            "year": pl.Int32,
-            "area": pl.String,
-            "group": pl.String,
-            "kpi": pl.String,
-            "mean": pl.Float64,
-            "ci_low": pl.Float64,
-            "ci_high": pl.Float64,
-            "reps": pl.Int32,
-        }
-        return pl.DataFrame(rows, schema=schema, orient="row")
+        return pl.DataFrame(rows, schema=SUMMARY_SCHEMA, orient="row")

@@ -14,22 +14,12 @@ from typing import Any, NoReturn
 
 import polars as pl
 
+from fmssim.report.runfolder import SUMMARY_SCHEMA
 from fmssim.scenario.errors import ScenarioError
 from fmssim.scenario.yamlio import parse_yaml
 
 MAX_MANIFEST_BYTES = 1_000_000
 MAX_RESOLVED_BYTES = 20_000_000
-SUMMARY_SCHEMA = {
-    "variant": pl.String,
-    "year": pl.Int32,
-    "area": pl.String,
-    "group": pl.String,
-    "kpi": pl.String,
-    "mean": pl.Float64,
-    "ci_low": pl.Float64,
-    "ci_high": pl.Float64,
-    "reps": pl.Int32,
-}
 COMPARISON_COLUMNS = {
     "variant": pl.String,
     "reference": pl.String,

@@ -18,6 +18,19 @@ from fmssim.report.files import atomic_csv, atomic_parquet, atomic_text
 
 PACKAGES = ("fmssim", "simpy", "numpy", "scipy", "numba", "polars", "pydantic")
 
+SUMMARY_SCHEMA = {
+    "variant": pl.String,
+    "year": pl.Int32,
+    "area": pl.String,
+    "group": pl.String,
+    "kpi": pl.String,
+    "mean": pl.Float64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+    "reps": pl.Int32,
+}
+"""The columns of a summary table (``summary.parquet``), in order."""
+
 
 @dataclass(frozen=True)
 class Manifest:
