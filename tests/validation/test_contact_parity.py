@@ -384,7 +384,7 @@ def policy_scenario(
         for name, share, on_duty in (("a", 0.5, 2), ("b", 0.3, 1), ("c", 0.2, 1)):
             room = {**omni, "roster": {"on_duty": on_duty}, "demand_share": share}
             if "reserved" in room:
-                room["reserved"] = min(room["reserved"], on_duty)
+                room["reserved"] = int(min(room["reserved"], on_duty))
             doc["contact"]["pools"][name] = room  # type: ignore[index]
         doc["contact"]["load_sharing_from"] = "2019-01-08"  # type: ignore[index]
     return Scenario.model_validate(doc)

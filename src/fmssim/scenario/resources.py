@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from fmssim.scenario.base import Model, Share
+from fmssim.scenario.base import IsoDate, Model, Share
 from fmssim.scenario.roster import Roster
 
 PoolKind = Literal[
@@ -79,7 +78,7 @@ class Contact(Model):
 
     pools: dict[str, HandlerPool]
     """Handler pools by name."""
-    load_sharing_from: dt.date | None = None
+    load_sharing_from: IsoDate | None = None
     """From this date (midnight), control rooms serving the same channels share their load:
     a free handler in any room answers the most urgent, longest-waiting contact of any of
     them (its own room's handlers first). Before it, each room answers only its own
