@@ -35,7 +35,9 @@ from typing import Any
 MAX_FAST_OVER_HANDWRITTEN = 1.5
 MIN_REFERENCE_OVER_FAST = 100.0
 MAX_COMPOSED_OVER_SPECIALISED = 1.3
-GATE_WHOLE_OVER_ENGINES, TARGET_WHOLE_OVER_ENGINES = 5.0, 1.5
+GATE_WHOLE_OVER_ENGINES, TARGET_WHOLE_OVER_ENGINES = 3.0, 1.5
+"""Measured 1.81–2.12 after the contact and pool KPIs were reduced from arrays (2.71 before,
+same machine, same load); the gate leaves room for a loaded machine's noise."""
 GATE_WHOLE_PROCESS, TARGET_WHOLE_PROCESS = 20.0, 50.0
 GATE_HORIZON_GIB, TARGET_HORIZON_GIB = 4.0, 1.0
 WHOLE_WORKLOADS = ("whole_process",)
