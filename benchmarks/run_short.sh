@@ -19,7 +19,7 @@ out="${1:-.benchmarks/short.json}"
 mkdir -p "$(dirname "$out")"
 rm -f "$out"
 
-"$python" -m pytest benchmarks -q -p no:cacheprovider \
+"$python" -m pytest benchmarks -q -p no:cacheprovider -n 0 \
   --bench-rounds="${BENCH_ROUNDS:-7}" \
   --benchmark-json="$out" \
   --benchmark-columns=min,median,max,rounds \
