@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -103,17 +104,18 @@ def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:
     parts = spill_attempts(ch, i, parts, rng)
     wrap = wrap_up_min(inputs, i, parts, rng(StreamKind.CONTACT_WRAP_UP))
     counts = parts["counts"].astype(np.int64)
-    parts["handling_min"] = parts["handling_min"] + np.repeat(wrap, counts)
+    handling = parts["handling_min"]  # its own array (drawn, or rebuilt by the spill)
+    handling += np.repeat(wrap, counts)
     if inputs.handler_speed:
-        parts["handling_min"] = parts["handling_min"] * _slowness(inputs, parts, counts)
+        handling *= np.repeat(_slowness(inputs, parts), counts)
     return parts
 
 
-def _slowness(inputs: Inputs, parts: Arrays, counts: NDArray[np.int64]) -> NDArray[np.float64]:
-    """Each attempt's handling-time factor (``handler_speed``): that of its contact's control
-    room in the month the contact first arrived (a step function of the arrival time)."""
-    room = np.repeat(parts["room"], counts)
-    at = np.repeat(parts["created_min"], counts)
+def _slowness(inputs: Inputs, parts: Arrays) -> NDArray[np.float64]:
+    """Each contact's handling-time factor (``handler_speed``), which all its attempts take:
+    that of its control room in the month the contact first arrived (a step function of the
+    arrival time)."""
+    room, at = parts["room"], parts["created_min"]
     factor = np.ones(len(at))
     for pool, (times, values) in enumerate(inputs.handler_speed):
         mine = room == pool
@@ -156,7 +158,7 @@ def spill_attempts(
     }
     out = dict(parts)
     for key, values in new.items():
-        out[key] = np.insert(parts[key], at, values).astype(values.dtype)  # type: ignore[assignment]
+        out[key] = np.insert(parts[key], at, values).astype(values.dtype, copy=False)  # type: ignore[assignment]
     out["counts"] = parts["counts"] + spilled
     return out
 
@@ -234,37 +236,59 @@ def _empty() -> Arrays:
 
 def _merge(parts: list[Arrays]) -> ContactDraws:
     """One arrival-ordered list of contacts from the channels' own (sorted) lists; equal
-    times keep channel order. Each contact's attempts move with it."""
-    per_contact = ("created_min", "channel", "bot", "counts", "outcome_u", "crime_u", "room")
-    per_attempt = ("patience_min", "handling_min", "delay_min", "attempt_channel")
-    joined = {k: np.concatenate([p[k] for p in parts]) for k in (*per_contact, *per_attempt)}
+    times keep channel order. Each contact's attempts move with it.
+
+    Consumes ``parts``: each column is popped from them, joined and put in order one at a
+    time, so that at most one column exists twice (the peak of drawing a four-year plan)."""
     runs = np.cumsum([0] + [len(p["created_min"]) for p in parts]).astype(np.int64)
-    order = _merge_runs(joined["created_min"], runs)
-    counts = joined["counts"].astype(np.int64)
+    created = _joined(parts, "created_min")
+    order = _merge_runs(created, runs)
+    counts = _joined(parts, "counts").astype(np.int64, copy=False)
+    old_first = np.zeros(len(counts) + 1, np.int64)
+    np.cumsum(counts, out=old_first[1:])
     first = np.zeros(len(order) + 1, np.int64)
     np.cumsum(counts[order], out=first[1:])
-    columns = tuple(joined[k] for k in per_attempt[:3])
-    attempts = tuple(np.empty_like(c) for c in columns)  # numpy's allocator: huge pages
-    _gather_attempts(order, counts, first, columns, attempts)
+    del counts
+    attempts = {}
+    for key in ("patience_min", "handling_min", "delay_min"):
+        attempts[key] = _attempts_in_order(_joined(parts, key), order, old_first, first)
+    dialled, channel = _joined(parts, "attempt_channel"), _joined(parts, "channel")
     attempt_channel = None
-    if len(first) > 1 and np.any(joined["attempt_channel"] != np.repeat(joined["channel"], counts)):
-        as_float = (joined["attempt_channel"].astype(np.float64),) * 3
-        moved = tuple(np.empty_like(c) for c in as_float)
-        _gather_attempts(order, counts, first, as_float, moved)
-        attempt_channel = moved[0].astype(np.int64)
+    if _any_spilled(dialled, channel, old_first):
+        attempt_channel = _attempts_in_order(dialled, order, old_first, first)
+    del dialled, old_first
+
+    def contact(key: str, values: NDArray[Any] | None = None) -> NDArray[Any]:
+        return (_joined(parts, key) if values is None else values)[order]
+
     return ContactDraws(
-        created_min=joined["created_min"][order],
-        channel=joined["channel"][order].astype(np.int64),
-        bot=joined["bot"][order].astype(bool),
+        created_min=created[order],
+        channel=contact("channel", channel).astype(np.int64, copy=False),
+        bot=contact("bot").astype(bool, copy=False),
         first=first,
-        patience_min=attempts[0],
-        handling_min=attempts[1],
-        delay_min=attempts[2],
-        outcome_u=joined["outcome_u"][order],
-        crime_u=joined["crime_u"][order],
-        attempt_channel=attempt_channel,
-        room=joined["room"][order].astype(np.int64),
+        attempt_channel=None if attempt_channel is None else attempt_channel.astype(np.int64),
+        outcome_u=contact("outcome_u"),
+        crime_u=contact("crime_u"),
+        room=contact("room").astype(np.int64, copy=False),
+        **attempts,
     )
+
+
+def _joined(parts: list[Arrays], key: str) -> NDArray[Any]:
+    """Column ``key`` of every part, end to end, popped from the parts (freed as joined)."""
+    return np.concatenate([p.pop(key) for p in parts])
+
+
+def _attempts_in_order(
+    column: NDArray[Any],
+    order: NDArray[np.int64],
+    old_first: NDArray[np.int64],
+    first: NDArray[np.int64],
+) -> NDArray[Any]:
+    """A per-attempt column with each contact's attempts moved to its new place."""
+    out = np.empty_like(column)  # numpy's allocator: huge pages
+    _gather_attempts(order, old_first, first, column, out)
+    return out
 
 
 @njit(cache=True)
@@ -286,26 +310,24 @@ def _merge_runs(times: np.ndarray, runs: np.ndarray) -> np.ndarray:
 
 @njit(cache=True)
 def _gather_attempts(
-    order: np.ndarray,
-    counts: np.ndarray,
-    first: np.ndarray,
-    columns: tuple[np.ndarray, ...],
-    out: tuple[np.ndarray, ...],
+    order: np.ndarray, old_first: np.ndarray, first: np.ndarray, column: np.ndarray, out: np.ndarray
 ) -> None:
-    """Write the per-attempt ``columns`` into ``out`` with each contact's attempts moved to
-    its new place."""
-    old_first = np.zeros(len(counts), np.int64)
-    for c in range(1, len(counts)):
-        old_first[c] = old_first[c - 1] + counts[c - 1]
-    a, b, c3 = columns
-    out_a, out_b, out_c = out
+    """Write the per-attempt ``column`` into ``out`` with the attempts of contact
+    ``order[new]`` (at ``old_first[order[new]]``…) moved to ``first[new]``…"""
     for new in range(len(order)):
-        old = order[new]
-        src, dst = old_first[old], first[new]
-        for j in range(counts[old]):
-            out_a[dst + j] = a[src + j]
-            out_b[dst + j] = b[src + j]
-            out_c[dst + j] = c3[src + j]
+        src, dst = old_first[order[new]], first[new]
+        for j in range(first[new + 1] - dst):
+            out[dst + j] = column[src + j]
+
+
+@njit(cache=True)
+def _any_spilled(dialled: np.ndarray, channel: np.ndarray, first: np.ndarray) -> bool:
+    """Whether any attempt dials another channel than its contact's."""
+    for c in range(len(first) - 1):
+        for a in range(first[c], first[c + 1]):
+            if dialled[a] != channel[c]:
+                return True
+    return False
 
 
 @dataclass(frozen=True)
