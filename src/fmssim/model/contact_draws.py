@@ -259,7 +259,9 @@ def _merge(parts: list[Arrays]) -> ContactDraws:
     del dialled, old_first
 
     def contact(key: str, values: NDArray[Any] | None = None) -> NDArray[Any]:
-        return (_joined(parts, key) if values is None else values)[order]
+        joined = _joined(parts, key) if values is None else values
+        in_order: NDArray[Any] = joined[order]
+        return in_order
 
     return ContactDraws(
         created_min=created[order],
