@@ -111,7 +111,7 @@ def _from_contacts(inputs: Inputs, draws: Draws, out: ContactOutcome, base: int)
     inv, d = inputs.investigations, draws.contacts
     assert inv is not None and d is not None
     handled = np.flatnonzero(~np.isnan(out.released_min))
-    contact = d.owner[handled]
+    contact = d.owner_of(handled)
     channel = d.channel[contact]
     parts = []
     for c, name in enumerate(inputs.channels.names):

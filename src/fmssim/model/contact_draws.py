@@ -57,6 +57,17 @@ class ContactDraws:
         """The contact of each attempt (computed once)."""
         return np.repeat(np.arange(len(self)), np.diff(self.first))
 
+    def owner_of(self, attempts: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The contact of each of ``attempts`` (without building :attr:`owner`)."""
+        found: NDArray[np.int64] = np.searchsorted(self.first, attempts, side="right") - 1
+        return found
+
+    def dialled(self, attempts: NDArray[np.int64], owner: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The channel each of ``attempts`` (of contacts ``owner``) dials."""
+        if self.attempt_channel is not None:
+            return self.attempt_channel[attempts]
+        return self.channel[owner]
+
     @cached_property
     def channel_of_attempt(self) -> NDArray[np.int64]:
         """The channel each attempt dials."""
@@ -344,13 +355,18 @@ class AttemptPolicy:
     """Wait after which it is offered a callback instead of waiting on; infinite: never."""
 
 
-def attempt_policy(inputs: Inputs, d: ContactDraws) -> AttemptPolicy:
-    """The queue level, slots and callback threshold of every attempt of ``d``."""
+def attempt_policy(
+    inputs: Inputs, d: ContactDraws, codes: type[np.signedinteger[Any]] = np.int64
+) -> AttemptPolicy:
+    """The queue level, slots and callback threshold of every attempt of ``d``; ``codes``:
+    the integer type of the levels and slots (the fast engine takes ``int16``: one value
+    per drawn attempt, 18 million in a four-year plan)."""
     ch = inputs.channels
     dialled = d.channel_of_attempt
-    slots = ch.slots_needed[dialled] if len(ch.slots_needed) else np.ones(len(dialled), np.int64)
+    needed = ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64)
     callback = ch.callback_min[dialled] if len(ch.callback_min) else np.full(len(dialled), np.inf)
-    return AttemptPolicy(ch.level[dialled].astype(np.int64), slots.astype(np.int64), callback)
+    level, slots = ch.level.astype(codes)[dialled], needed.astype(codes)[dialled]
+    return AttemptPolicy(level, slots, callback)
 
 
 def contact_outcomes(inputs: Inputs, d: ContactDraws) -> NDArray[np.int64]:

@@ -103,8 +103,8 @@ def chained_incidents(
     An incident is created when the handler finishes with the contact, with the grade its
     channel's mix gives to the contact's outcome draw.
     """
-    handled = ~np.isnan(out.released_min)
-    contact = d.owner[handled]
+    handled = np.flatnonzero(~np.isnan(out.released_min))
+    contact = d.owner_of(handled)
     channel = d.channel[contact]
     u = d.outcome_u[contact]
     released = out.released_min[handled]
