@@ -29,7 +29,7 @@ from fmssim.engine.records import CaseOutcome, ContactOutcome, Outcome
 from fmssim.model.case_chain import chain_cases, contact_crimes
 from fmssim.model.case_draws import CaseDraws
 from fmssim.model.contact_draws import ContactDraws
-from fmssim.model.draws import Draws, chain, draw
+from fmssim.model.draws import Draws, chain, chain_incidents, chained_incidents, draw
 from fmssim.model.inputs import Inputs
 from fmssim.model.travel import scale_travel
 from fmssim.workforce.coupling import replication_inputs
@@ -76,14 +76,16 @@ def simulate(
     inputs, monthly = replication_inputs(inputs, replication)
     draws = draw(inputs, replication)
     contacts, crimes = None, None
-    if draws.contacts is not None:
-        contacts = run_contacts(inputs, draws.contacts)
-        if on_contacts is not None:
+    if (drawn := draws.contacts) is not None:
+        contacts = run_contacts(inputs, drawn)
+        if on_contacts is None:
+            draws = chain(inputs, draws, contacts)
+        else:  # the contacts' KPIs, incidents and crimes, then the contacts dropped
             on_contacts(inputs, draws, contacts)
-        draws = chain(inputs, draws, contacts)
-        if on_contacts is not None:
+            made = chained_incidents(inputs, drawn, contacts) if inputs.chained else None
             crimes = contact_crimes(inputs, draws, contacts)
-            draws, contacts = replace(draws, contacts=None), None
+            draws, contacts, drawn = replace(draws, contacts=None), None, None
+            draws = draws if made is None else chain_incidents(inputs, draws, made)
     draws = scale_travel(inputs, draws)
     incidents = run_dispatch(inputs, draws)
     draws = chain_cases(inputs, draws, incidents, contacts, crimes)

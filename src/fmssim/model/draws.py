@@ -84,7 +84,18 @@ def chain(inputs: Inputs, draws: Draws, contacts: ContactOutcome) -> Draws:
     """Add the incidents created by handled contacts (chained mode) to ``draws``."""
     if not inputs.chained or draws.contacts is None:
         return draws
-    created, grade, contact = chained_incidents(inputs, draws.contacts, contacts)
+    return chain_incidents(inputs, draws, chained_incidents(inputs, draws.contacts, contacts))
+
+
+Made = tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]
+"""(created, grade, contact) of the incidents handled contacts create."""
+
+
+def chain_incidents(inputs: Inputs, draws: Draws, made: Made) -> Draws:
+    """Add ``made`` (:func:`chained_incidents`) to ``draws``: their times are drawn and
+    they are merged with the per-grade streams' incidents (no contact array is read, so
+    the contacts may be dropped before)."""
+    created, grade, contact = made
     g = inputs.grades
     parts = [_as_arrays(draws.incidents)]
     for i, name in enumerate(g.names):
@@ -95,9 +106,7 @@ def chain(inputs: Inputs, draws: Draws, contacts: ContactOutcome) -> Draws:
     return replace(draws, incidents=_merge(parts, inputs))
 
 
-def chained_incidents(
-    inputs: Inputs, d: ContactDraws, out: ContactOutcome
-) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
+def chained_incidents(inputs: Inputs, d: ContactDraws, out: ContactOutcome) -> Made:
     """(created, grade, contact) of incidents from contacts handled before the horizon.
 
     An incident is created when the handler finishes with the contact, with the grade its
