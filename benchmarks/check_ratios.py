@@ -38,6 +38,8 @@ MAX_COMPOSED_OVER_SPECIALISED = 1.3
 GATE_WHOLE_OVER_ENGINES, TARGET_WHOLE_OVER_ENGINES = 5.0, 1.5
 GATE_WHOLE_PROCESS, TARGET_WHOLE_PROCESS = 20.0, 50.0
 GATE_HORIZON_GIB, TARGET_HORIZON_GIB = 4.0, 1.0
+"""Four-year peak: gated at 3.71 GiB measured plus 8 %; 2.81 GiB once the contact KPIs come
+from the attempt arrays (then tighten to 3.1)."""
 WHOLE_WORKLOADS = ("whole_process",)
 """Workloads with fast and reference roles that :func:`_whole` checks (not per entity)."""
 
@@ -150,7 +152,8 @@ def _whole(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
     if memory is not None:
         gib = float(memory["extra_info"]["peak_bytes"]) / 2**30
         name = "four-year replication: peak resident memory (GiB)"
-        print(target(name, gib, TARGET_HORIZON_GIB, True))  # 4.49 GiB in the last CI run
+        yield Check(name, gib, GATE_HORIZON_GIB, True)
+        print(target(name, gib, TARGET_HORIZON_GIB, True))  # 3.71 GiB measured (issue 18)
 
 
 def target(name: str, value: float, limit: float, at_most: bool) -> str:
