@@ -35,11 +35,13 @@ from typing import Any
 MAX_FAST_OVER_HANDWRITTEN = 1.5
 MIN_REFERENCE_OVER_FAST = 100.0
 MAX_COMPOSED_OVER_SPECIALISED = 1.3
-GATE_WHOLE_OVER_ENGINES, TARGET_WHOLE_OVER_ENGINES = 5.0, 1.5
+GATE_WHOLE_OVER_ENGINES, TARGET_WHOLE_OVER_ENGINES = 3.0, 1.5
+"""Measured 1.81–2.12 after the contact and pool KPIs were reduced from arrays (2.71 before,
+same machine, same load); the gate leaves room for a loaded machine's noise."""
 GATE_WHOLE_PROCESS, TARGET_WHOLE_PROCESS = 20.0, 50.0
-GATE_HORIZON_GIB, TARGET_HORIZON_GIB = 4.0, 1.0
-"""Four-year peak: gated at 3.71 GiB measured plus 8 %; 2.81 GiB once the contact KPIs come
-from the attempt arrays (then tighten to 3.1)."""
+GATE_HORIZON_GIB, TARGET_HORIZON_GIB = 3.2, 1.0
+"""Four-year peak: gated at 2.82 GiB measured (contact KPIs from the attempt arrays, contact
+arrays dropped before dispatch) plus about 13 %; the issue's target is 1 GiB."""
 WHOLE_WORKLOADS = ("whole_process",)
 """Workloads with fast and reference roles that :func:`_whole` checks (not per entity)."""
 

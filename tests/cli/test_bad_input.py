@@ -1,15 +1,19 @@
 """Bad input gives one line on stderr, exit code 2 and no traceback, never a crash.
 
 The corpus under ``corpus/`` holds one small scenario per defect (its name says which), each
-run through the real ``fmssim`` console script in its own process. ``EXPECTED`` states what
-each error must point at: the dotted key and the line (``None``: no line can be known).
-Command-line mistakes (``--set``, ``--variant``, a missing file) run the same way. A
+run through the command-line entry point in this process (click's runner: exit code, stdout
+and stderr as a process would give them), and a sample of it (``IN_PROCESSES``) through the
+real ``fmssim`` console script in its own process, which must give the same line and exit
+code. ``EXPECTED`` states what each error must point at: the dotted key and the line
+(``None``: no line can be known). Command-line mistakes (``--set``, ``--variant``, a missing
+file, devices, link loops) all run as real processes. A
 hypothesis fuzz test then checks the loader itself on random and mutated documents: it
 either returns a scenario or raises :class:`ScenarioError`, nothing else.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import shlex
@@ -302,10 +306,41 @@ def _run_all(
         return dict(zip(jobs, pool.map(one, jobs.values()), strict=True))
 
 
+IN_PROCESSES = (
+    "alias_bomb.yaml",
+    "deeply_nested.yaml",
+    "extends_base_error.yaml",
+    "malformed_yaml.yaml",
+    "not_utf8.yaml",
+    "profile_device.yaml",
+    "raw_nul_byte.yaml",
+    "strict_bool_headcount.yaml",
+    "unknown_key.yaml",
+    "yaml_tag_python_object.yaml",
+)
+"""Corpus files also run through the console script in a process of their own: one of each
+kind of failure (parser, size limits, encoding, devices, base files, types, names)."""
+
+
+def _in_process(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """``fmssim ARGS`` through click's runner, as a process would report it."""
+    result = CliRunner().invoke(main, args)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a crash the entry point let through: the test shows it
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
 @pytest.fixture(scope="module")
 def corpus_runs() -> dict[str, subprocess.CompletedProcess[str]]:
     """``fmssim validate NAME`` for every corpus file, run from inside the corpus."""
-    return _run_all({name: (["validate", name], CORPUS) for name in EXPECTED})
+    with contextlib.chdir(CORPUS):
+        return {name: _in_process(["validate", name]) for name in EXPECTED}
+
+
+@pytest.fixture(scope="module")
+def corpus_processes() -> dict[str, subprocess.CompletedProcess[str]]:
+    """The same through the console script, for the files of ``IN_PROCESSES``."""
+    return _run_all({name: (["validate", name], CORPUS) for name in IN_PROCESSES})
 
 
 @pytest.fixture(scope="module")
@@ -347,6 +382,21 @@ def test_corpus_file_gives_one_clean_line(
     assert match["file"] == ERROR_FILE.get(name, name)
     assert key in match["key"], match.string
     assert (int(match["line"]) if match["line"] else None) == line, match.string
+
+
+@pytest.mark.parametrize("name", IN_PROCESSES)
+def test_console_script_gives_the_same_line_as_the_entry_point(
+    name: str,
+    corpus_runs: dict[str, subprocess.CompletedProcess[str]],
+    corpus_processes: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    process, entry = corpus_processes[name], corpus_runs[name]
+    _one_clean_error(process)
+    assert (process.returncode, process.stdout, process.stderr) == (
+        entry.returncode,
+        entry.stdout,
+        entry.stderr,
+    )
 
 
 @pytest.mark.parametrize("case", sorted(ARG_CASES))

@@ -1,4 +1,10 @@
-"""The KPI reducer on the engines' arrays gives the record-table path's KPIs, bit for bit."""
+"""The KPI reducer on the engines' arrays gives the record-table path's KPIs, bit for bit.
+
+Every area is compared: dispatch, incident types, pools (``analytics.reduce``), contacts
+(``analytics.attempts``, against ``analytics.contact`` on the attempt table; the shipped
+scenarios between them spill, call back, redial, close by bot and span two planning years),
+investigations and workforce.
+"""
 
 from __future__ import annotations
 
@@ -40,3 +46,25 @@ def test_reducer_is_bit_identical_to_the_record_tables(path: Path, engine: str) 
         assert_frame_equal(new, old, check_exact=True)
         assert new["value"].is_nan().sum() == old["value"].is_nan().sum()
         assert new["value"].null_count() == old["value"].null_count()
+        if result.contacts is not None:
+            assert new.filter(pl.col("area") == "contact").height > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "end"),
+    [
+        ("contact_policies.yaml", "2019-01-02"),
+        ("contact_mix.yaml", "2019-01-08"),
+        ("erlang_a.yaml", "2019-01-02"),
+    ],
+)
+def test_contact_reducer_on_a_one_day_year(name: str, end: str) -> None:
+    """A one-day planning year after the warm-up: groups of a few attempts (few answered,
+    none queued on some channels), many attempts outside the year."""
+    path = SCENARIOS / "validation" / name
+    inputs = compile_scenario(load_scenario(path, sets=[f"calendar.end={end}"]).scenario)
+    for replication in range(4):
+        result = simulate("fast", inputs, replication)
+        ran = result.inputs or inputs
+        new, old = pl.concat(reduced_kpis(ran, result)), pl.concat(table_kpis(ran, result))
+        assert_frame_equal(new, old, check_exact=True)

@@ -16,6 +16,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from fmssim.analytics.windows import aggregate, busy_per_year, long_table, with_year
+from fmssim.model.inputs import Inputs
 
 KPIS = (
     "contacts",
@@ -91,6 +92,17 @@ def contact_kpis(
             long_table(overall, "contact", ("resolved_first_contact_share",), labels),
         ]
     )
+
+
+def handler_share(inputs: Inputs) -> dict[str, float]:
+    """Share of a handler an attempt of each channel holds: its slots ÷ its pool's concurrency
+    (a chat holds 1 / concurrency of a handler, a call a whole one)."""
+    ch = inputs.channels
+    slots = ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64)
+    return {
+        name: float(slots[i]) / float(inputs.handler_concurrency[ch.pool[i]])
+        for i, name in enumerate(ch.names)
+    }
 
 
 def _handlers_busy(

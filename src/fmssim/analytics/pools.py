@@ -90,13 +90,20 @@ def _busy_steps(
     )
 
 
-def _window(
-    busy: Steps,
-    roster: tuple[NDArray[np.float64], NDArray[np.int64]],
-    lo: float,
-    hi: float,
-) -> dict[str, float]:
+Roster = tuple[NDArray[np.float64], NDArray[np.int64]]
+"""A pool's roster: the times its units on duty change, and the units from each."""
+Grid = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]
+"""Over a window, at each time something changes (the window's start, a job's start or end,
+a roster change), in order: units busy, units on duty, and the time to the next change."""
+
+
+def _window(busy: Steps, roster: Roster, lo: float, hi: float) -> dict[str, float]:
     """Integrals of busy and on-duty units over [lo, hi)."""
+    return integrals(_grid(busy, roster, lo, hi), hi - lo)
+
+
+def _grid(busy: Steps, roster: Roster, lo: float, hi: float) -> Grid:
+    """The window's change times, units busy and on duty at each (sorting and searching)."""
     starts, started, ends, ended = busy
     times = np.concatenate(([lo], starts, ends, roster[0]))
     times = np.unique(times[(times >= lo) & (times < hi)])
@@ -106,7 +113,12 @@ def _window(
         - ended[np.searchsorted(ends, times, side="right")]
     )
     on_duty = roster[1][np.searchsorted(roster[0], times, side="right") - 1]
-    span = hi - lo
+    return n_busy, on_duty, length
+
+
+def integrals(grid: Grid, span: float) -> dict[str, float]:
+    """Means of busy and on-duty units over a window of length ``span``, and overtime."""
+    n_busy, on_duty, length = grid
     # Sums, not np.dot: BLAS splits a dot product by its thread count (Dask workers run with
     # OPENBLAS_NUM_THREADS=1), which would change the last bits of a replication's KPIs.
     busy_mean = float(np.sum(n_busy * length) / span)
@@ -119,12 +131,14 @@ def _window(
     }
 
 
-def _lent(
-    busy: Steps, roster: tuple[NDArray[np.float64], NDArray[np.int64]], lo: float, hi: float
-) -> dict[str, float]:
+def _lent(busy: Steps, roster: Roster, lo: float, hi: float) -> dict[str, float]:
     """Hours the pool's units spent on other pools' incidents over [lo, hi) (lending rules,
     ``p1_borrows_from``), and their share of its on-duty hours."""
-    window = _window(busy, roster, lo, hi)
+    return lent(_window(busy, roster, lo, hi), lo, hi)
+
+
+def lent(window: dict[str, float], lo: float, hi: float) -> dict[str, float]:
+    """:func:`_lent` from the integrals of the lent jobs' busy units over [lo, hi)."""
     span_hours = (hi - lo) / MIN_PER_HOUR
     duty = window["units_on_duty_mean"]
     return {

@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from fmssim.analytics import dispatch as dispatch_area
 from fmssim.analytics import pools as pools_area
+from fmssim.analytics import steps
 from fmssim.analytics.windows import busy_from_codes, long_table
 from fmssim.engine.records import Outcome
 from fmssim.model.draws import Draws
@@ -265,34 +266,42 @@ def type_kpis(a: IncidentArrays, inputs: Inputs) -> pl.DataFrame:
 
 
 def pool_kpis(a: IncidentArrays, inputs: Inputs) -> pl.DataFrame:
-    """As :func:`fmssim.analytics.pools.pool_kpis` on the incident table."""
+    """As :func:`fmssim.analytics.pools.pool_kpis` on the incident table: each pool's
+    incidents gathered by one counting sort per role (held by its units, lent by it, its
+    own), in record order; change times merged, not re-sorted (:mod:`fmssim.analytics.steps`)."""
     grid = inputs.grid
-    bounds = grid.year_bounds_min
+    bounds, pools = grid.year_bounds_min, inputs.pools
     bf = a.outcome.borrowed_from
     lent = ~np.isnan(bf)
     lender = np.where(lent, np.nan_to_num(bf, nan=-1.0), -1.0).astype(np.int64)
     holder = np.where(lent, lender, a.pool)  # whose units held it
     held, free = a.held_from(), a.outcome.free_min
+    everyone = np.zeros(len(held), np.int64)
+    n = max(len(pools.names), 1)
+    by_holder, by_lender, by_pool = (
+        _group_order(everyone, codes, n, 1) for codes in (holder, lender, a.pool)
+    )
     rows = []
-    pools = inputs.pools
     for p, (pool, change_min, change_units) in enumerate(
         zip(pools.names, pools.change_min, pools.change_units, strict=True)
     ):
         roster = (change_min, change_units)
-        mine = holder == p
-        busy = pools_area._busy_steps(held[mine], free[mine], a.units[mine])
-        theirs = lent & (lender == p)
-        lent_busy = pools_area._busy_steps(held[theirs], free[theirs], a.units[theirs])
-        own = a.pool == p
+        busy, lent_busy = (
+            pools_area._busy_steps(held[mine], free[mine], a.units[mine])
+            for mine in (_part(by_holder, p), _part(by_lender, p))
+        )
+        own = _part(by_pool, p)
         created, assigned = a.created_min[own], a.outcome.assigned_min[own]
         for k in range(len(bounds) - 1):
             lo, hi = float(bounds[k]), float(bounds[k + 1])
+            window = pools_area.integrals(steps.grid(busy, roster, lo, hi), hi - lo)
+            lent_window = pools_area.integrals(steps.grid(lent_busy, roster, lo, hi), hi - lo)
             rows.append(
                 {
                     "year_index": k,
                     "group": pool,
-                    **pools_area._window(busy, roster, lo, hi),
-                    **pools_area._lent(lent_busy, roster, lo, hi),
+                    **window,
+                    **pools_area.lent(lent_window, lo, hi),
                     "waiting_at_year_end": pools_area._waiting_at(created, assigned, hi),
                 }
             )
@@ -300,3 +309,9 @@ def pool_kpis(a: IncidentArrays, inputs: Inputs) -> pl.DataFrame:
         pl.DataFrame(rows, schema_overrides={"year_index": pl.Int32}) if rows else pl.DataFrame()
     )
     return long_table(table, "pools", pools_area.KPIS, grid.year_labels)
+
+
+def _part(grouped: tuple[NDArray[np.int64], NDArray[np.int64]], code: int) -> NDArray[np.int64]:
+    """The rows of group ``code`` (record order) from :func:`_group_order`'s result."""
+    order, starts = grouped
+    return order[starts[code] : starts[code + 1]]

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import polars as pl
 
 from fmssim.commands.options import (
     cli_sets,
@@ -103,6 +102,8 @@ def sweep(scenario: Path, grid: tuple[str, ...], variant: str | None, **options:
     if options["format"] != "table":
         print_table(flagged.summary, options["format"])
     elif not options["quiet"]:
+        import polars as pl  # here, not at the top: `fmssim validate` starts without polars
+
         from fmssim.report.console import print_summary
 
         headline = flagged.summary.filter(pl.col("kpi").is_in(HEADLINE_KPIS))

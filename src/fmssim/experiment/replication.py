@@ -6,11 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
-from fmssim.analytics import reduce
-from fmssim.analytics.contact import contact_kpis
+from fmssim.analytics import attempts, reduce
+from fmssim.analytics.contact import contact_kpis, handler_share
 from fmssim.analytics.dispatch import dispatch_kpis, type_kpis
 from fmssim.analytics.investigation import case_table, investigation_kpis
 from fmssim.analytics.pools import pool_kpis
@@ -45,7 +44,8 @@ def run_replication(task: Task) -> pl.DataFrame:
     contact: list[pl.DataFrame] = []
 
     def on_contacts(inputs: Inputs, draws: Draws, contacts: ContactOutcome) -> None:
-        contact.append(_contact_kpis(inputs, draws, contacts))
+        assert draws.contacts is not None
+        contact.append(attempts.contact_kpis(inputs, draws.contacts, contacts))
 
     result = simulate(task.engine, task.inputs, task.replication, None if keep else on_contacts)
     inputs = result.inputs or task.inputs
@@ -86,8 +86,9 @@ def reduced_kpis(
         kpis.append(reduce.type_kpis(incidents, inputs))
     kpis.append(reduce.pool_kpis(incidents, inputs))
     del incidents
-    if result.contacts is not None:  # not reduced yet: issue 14's contact KPIs are newer
-        kpis.append(_contact_kpis(inputs, result.draws, result.contacts))
+    contacts = result.draws.contacts
+    if result.contacts is not None and contacts is not None:  # not reduced yet
+        kpis.append(attempts.contact_kpis(inputs, contacts, result.contacts))
     kpis += contact or []
     cases = result.draws.cases
     if cases is not None and result.cases is not None:
@@ -115,14 +116,10 @@ def table_kpis(inputs: Inputs, result: Simulated) -> list[pl.DataFrame]:
 
 def _contact_kpis(inputs: Inputs, draws: Draws, outcome: ContactOutcome) -> pl.DataFrame:
     """Contact KPIs through the attempt table."""
-    grid, ch = inputs.grid, inputs.channels
+    grid = inputs.grid
     contacts = contact_table(inputs, draws, outcome)
-    slots = ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64)
-    per_channel = {
-        name: float(slots[i]) / float(inputs.handler_concurrency[ch.pool[i]])
-        for i, name in enumerate(ch.names)
-    }
-    return contact_kpis(contacts, grid.year_bounds_min, grid.year_labels, per_channel)
+    share = handler_share(inputs)
+    return contact_kpis(contacts, grid.year_bounds_min, grid.year_labels, share)
 
 
 def _dispatch_kpis(inputs: Inputs, incidents: pl.DataFrame) -> list[pl.DataFrame]:

@@ -7,8 +7,10 @@ its file and line, so a validation error can point at the line a planner must ed
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,8 +82,27 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, Origins]:
     return parse_yaml(text, shown)
 
 
+PARSED_KEPT = 4
+"""Parsed documents kept per process: a command that loads one file once per variant (``validate``,
+``compare``) parses it once (the round-trip parser is most of a load's time)."""
+_parsed: OrderedDict[tuple[str, str], tuple[Any, Origins]] = OrderedDict()
+
+
 def parse_yaml(text: str, shown: str) -> tuple[Any, Origins]:
-    """Parse YAML text (see :func:`read_yaml`) with YAML 1.2 meanings only."""
+    """Parse YAML text (see :func:`read_yaml`) with YAML 1.2 meanings only.
+
+    The same text and name parsed before in this process give a fresh copy of that result
+    (callers change what they get: variants, overrides, ``extends``)."""
+    key = (shown, text)
+    if key not in _parsed:
+        _parsed[key] = _parse(text, shown)
+        if len(_parsed) > PARSED_KEPT:
+            _parsed.popitem(last=False)
+    doc, origins = _parsed[key]
+    return copy.deepcopy(doc), dict(origins)
+
+
+def _parse(text: str, shown: str) -> tuple[Any, Origins]:
     _refuse_other_versions(text, shown)
     _refuse_control_characters(text, shown)
     _refuse_too_many_values(text, shown)
