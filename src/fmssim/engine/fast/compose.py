@@ -27,8 +27,11 @@ release popped is matched by a cancelled one of the same time popped at the same
 are interchangeable, so any release at that time may be the cancelled one; an instant that
 only pops a cancelled release changes nothing). Travelling jobs a P1 may take are a heap
 ordered least urgent, latest created first, whose entries are dropped lazily once the job is
-on scene or has lost its unit. Scenarios that use none of these options run the single-unit kernel
-(:mod:`fmssim.engine.fast.dispatch`), which gives the same records faster.
+on scene or has lost its unit. While nobody waits, releases and roster changes cannot lead to
+an allocation, a loan or a diversion, so the kernel jumps to the next arrival and applies all
+that is due by then at once (as the single-unit kernel does). Scenarios that use none of
+these options run the single-unit kernel (:mod:`fmssim.engine.fast.dispatch`), which gives
+the same records faster.
 """
 
 from __future__ import annotations
@@ -292,7 +295,10 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     arrived = 0
     while True:
         t = created[arrived] if arrived < n else INF
+        queued = 0
         for p in range(n_pools):
+            queued += waiting[p]
+        for p in range(n_pools if queued > 0 else 0):  # nobody waits: on to the next arrival
             if size[p] > 0 and free_at[p * cap] < t:
                 t = free_at[p * cap]
             if next_change[p] < t:
