@@ -47,18 +47,17 @@ INF = np.inf
 
 @njit(cache=True)
 def _queues(
-    pool: np.ndarray, level: np.ndarray, n_levels: int, n_pools: int, order: np.ndarray
+    grade: np.ndarray, queue_of: np.ndarray, n_queues: int, order: np.ndarray
 ) -> np.ndarray:
-    """Fill ``order`` with incident positions grouped by queue (pool × levels + level; a last
-    queue for incidents no pool attends), in id order; return where each queue starts."""
-    counts = np.zeros(n_pools * n_levels + 2, np.int64)
-    for j in range(len(level)):
-        q = pool[j] * n_levels + level[j] if pool[j] >= 0 else n_pools * n_levels
-        counts[q + 1] += 1
+    """Fill ``order`` with incident positions grouped by queue (``queue_of`` their grade), in
+    id order; return where each of the ``n_queues`` queues starts."""
+    counts = np.zeros(n_queues + 1, np.int64)
+    for j in range(len(grade)):
+        counts[queue_of[grade[j]] + 1] += 1
     starts = np.cumsum(counts)
     fill = starts[:-1].copy()
-    for j in range(len(level)):
-        q = pool[j] * n_levels + level[j] if pool[j] >= 0 else n_pools * n_levels
+    for j in range(len(grade)):
+        q = queue_of[grade[j]]
         order[fill[q]] = j
         fill[q] += 1
     return starts
@@ -126,7 +125,7 @@ def _lend(
     """The lending step at ``t`` (see the module docstring); True if a lent job of zero
     length holds units to free after the step (the step runs again)."""
     assigned, lent_by = out
-    grade, units, order, head, tail = queues
+    grade, units, order, head, tail = queues  # units needed per grade
     travel, on_scene, write_up = jobs
     free_at, size, covered = heaps
     cap = len(free_at) // len(size)
@@ -146,7 +145,8 @@ def _lend(
                 h += 1
                 if not np.isnan(assigned[j]):
                     continue
-                r = _rule_for(rules, p, grade[j], units[j], state)
+                need = units[grade[j]]
+                r = _rule_for(rules, p, grade[j], need, state)
                 if r < 0:
                     continue
                 k = rules[0][r]
@@ -155,11 +155,11 @@ def _lend(
                 waiting[p] -= 1
                 done = ((t + travel[j]) + on_scene[j]) + write_up[j]
                 if done > t:
-                    busy[k] += units[j]
-                    for _ in range(units[j]):
+                    busy[k] += need
+                    for _ in range(need):
                         size[k] = push_at(free_at, k * cap, size[k], done)
                 else:
-                    held[k] += units[j]  # freed after the step
+                    held[k] += need  # freed after the step
                     again = True
     held[:] = 0
     return again
@@ -222,7 +222,8 @@ def _divert(
 def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     order: np.ndarray,
-    incidents: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    incidents: tuple[np.ndarray, np.ndarray],
+    grades: tuple[np.ndarray, np.ndarray, np.ndarray],
     jobs: tuple[np.ndarray, np.ndarray, np.ndarray],
     queues: tuple[int, np.ndarray],
     rosters: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -234,17 +235,20 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     (all NaN-filled), for every incident of every pool; ``order`` is scratch (allocated by
     the caller with numpy, which asks the OS for huge pages: see engine/fast/dispatch.py).
 
-    ``incidents``: created (sorted), pool (-1: not attended), queue level, units needed,
-    grade. ``queues``: number of levels, and per (pool, level) whether a lending rule may lend
-    to it. ``rosters``: change times and units on duty of all pools concatenated, and where
-    each pool's changes start (length pools + 1). ``lending``: lender, borrowing pools (rules
-    × pools), grades (rules × grades) and tipping point of each lending rule, in order; None:
-    no lending. ``en_route``: the P1's pool and level when a waiting P1 may take an en-route
-    unit; None: it may not. numba prunes the branches of an option passed as None before
-    compiling, so each combination of options gets a kernel without the others' tests.
+    ``incidents``: created (sorted) and grade; ``grades``: per grade, the pool attending (-1:
+    none), queue level and units needed (read through each incident's grade, so the caller
+    makes no per-incident copies). ``queues``: number of levels, and per (pool, level) whether
+    a lending rule may lend to it. ``rosters``: change times and units on duty of all pools
+    concatenated, and where each pool's changes start (length pools + 1). ``lending``: lender,
+    borrowing pools (rules × pools), grades (rules × grades) and tipping point of each lending
+    rule, in order; None: no lending. ``en_route``: the P1's pool and level when a waiting P1
+    may take an en-route unit; None: it may not. numba prunes the branches of an option passed
+    as None before compiling, so each combination of options gets a kernel without the
+    others' tests.
     """
     assigned, lent_by, diverted, lost = out
-    created, pool, level, units, grade = incidents
+    created, grade = incidents
+    pool_of, level_of, units_of = grades
     travel, on_scene, write_up = jobs
     n_levels, covered = queues
     lends = diverts = False
@@ -257,7 +261,8 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     change_min, change_units, change_start = rosters
     n, n_pools = len(created), len(change_start) - 1
     # one queue per (pool, level); incidents no pool attends go to a last one, never read
-    starts = _queues(pool, level, n_levels, n_pools, order)
+    queue_of = np.where(pool_of >= 0, pool_of * n_levels + level_of, n_pools * n_levels)
+    starts = _queues(grade, queue_of, n_pools * n_levels + 1, order)
     head = starts[:-1].copy()
     tail = starts[:-1].copy()
     busy = np.zeros(n_pools, np.int64)
@@ -276,7 +281,7 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     n_p1 = 0
     if diverts:
         for j in range(n):
-            n_p1 += level[j] == p1_level and pool[j] == p1_pool
+            n_p1 += queue_of[grade[j]] == p1_pool * n_levels + p1_level
     # busy units of each pool (and releases cancelled by a diversion, not yet popped)
     cap = most + n_p1
     free_at = np.empty(n_pools * cap, np.float64)  # pool p's heap starts at p * cap
@@ -286,7 +291,7 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     # the P1's pool: jobs queued again after losing their unit, by (level, id), and the
     # travelling jobs a P1 may take, least urgent then latest created first
     m = n if diverts else 0
-    again_key = level[:m] * float(n) + np.arange(m)
+    again_key = level_of[grade[:m]] * float(n) + np.arange(m)
     take_key = -again_key
     again = np.empty(m, np.int64)
     taking = np.empty(m, np.int64)
@@ -306,10 +311,10 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
         if t >= horizon:
             break
         while arrived < n and created[arrived] == t:
-            p = pool[arrived]
-            if p >= 0:
-                tail[p * n_levels + level[arrived]] += 1
-                waiting[p] += 1
+            g = grade[arrived]
+            if pool_of[g] >= 0:
+                tail[queue_of[g]] += 1
+                waiting[pool_of[g]] += 1
             arrived += 1
         for p in range(n_pools):
             base = p * cap
@@ -337,9 +342,7 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
                 idle = waiting[p] == 0 or on_duty[p] - busy[p] - held[p] <= 0
                 if idle and (not diverts or p != p1_pool or n_taking == 0):
                     continue  # nothing to allocate, nothing to divert
-                rounds = (
-                    diverts and p == p1_pool
-                )  # zero-length jobs free their units after diversion
+                rounds = diverts and p == p1_pool  # zero-length jobs free units after it
                 at = p * cap
                 sz, bz, wt, base = size[p], busy[p], waiting[p], p * n_levels
                 while True:
@@ -363,7 +366,7 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
                             j = again[0]
                         if j < 0:
                             break
-                        need = units[j]
+                        need = units_of[grade[j]]
                         if need > free:
                             break  # strict queue: nobody overtakes the most urgent incident
                         if from_again:
@@ -378,7 +381,12 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
                             bz += need
                             for _ in range(need):
                                 sz = push_at(free_at, at, sz, done)
-                            if rounds and level[j] > p1_level and need == 1 and travel[j] > 0:
+                            if (
+                                rounds
+                                and need == 1
+                                and level_of[grade[j]] > p1_level
+                                and travel[j] > 0
+                            ):
                                 n_taking = tpush(taking, n_taking, j, take_key)
                         elif rounds:
                             free -= need
@@ -399,6 +407,6 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
             more = False
             if lending is not None and _may_lend(lending, state):
                 more = _lend(
-                    t, (assigned, lent_by), (grade, units, order, head, tail), jobs,
+                    t, (assigned, lent_by), (grade, units_of, order, head, tail), jobs,
                     (free_at, size, covered), lending, state,
                 )  # fmt: skip
