@@ -112,9 +112,8 @@ def checks(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
 
 
 def _composed(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
-    """Composing kernel / specialised kernel on each dispatch-option workload: a missing one
-    fails; the 1.3 target is reported (measured 1.59 / 0.86 / 1.47 in the last CI run, against
-    1.02 / 0.61 / 1.17 a session before: under investigation, see docs/performance.md)."""
+    """Composing kernel / specialised kernel on each dispatch-option workload (all required,
+    each at most :data:`MAX_COMPOSED_OVER_SPECIALISED`)."""
     for option in ("crews", "en_route", "borrowing"):
         workload = f"compose:{option}"
         composed, special = (
@@ -125,9 +124,7 @@ def _composed(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
         if composed is not None and special is not None:
             ratio = float(composed["stats"][stat]) / float(special["stats"][stat])
         name = f"{workload}: composing kernel / specialised kernel"
-        if ratio == float("inf"):
-            yield Check(name, ratio, MAX_COMPOSED_OVER_SPECIALISED, True)
-        print(target(name, ratio, MAX_COMPOSED_OVER_SPECIALISED, True))
+        yield Check(name, ratio, MAX_COMPOSED_OVER_SPECIALISED, True)
 
 
 def _whole(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
