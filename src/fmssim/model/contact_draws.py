@@ -59,7 +59,7 @@ class ContactDraws:
 
     def owner_of(self, attempts: NDArray[np.int64]) -> NDArray[np.int64]:
         """The contact of each of ``attempts`` (without building :attr:`owner`)."""
-        found: NDArray[np.int64] = np.searchsorted(self.first, attempts, side="right") - 1
+        found: NDArray[np.int64] = _owners(self.first, np.asarray(attempts, np.int64))
         return found
 
     def dialled(self, attempts: NDArray[np.int64], owner: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -116,10 +116,26 @@ def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:
     wrap = wrap_up_min(inputs, i, parts, rng(StreamKind.CONTACT_WRAP_UP))
     counts = parts["counts"].astype(np.int64)
     handling = parts["handling_min"]  # its own array (drawn, or rebuilt by the spill)
-    handling += np.repeat(wrap, counts)
+    _per_contact(handling, counts, wrap, False)
     if inputs.handler_speed:
-        handling *= np.repeat(_slowness(inputs, parts), counts)
+        _per_contact(handling, counts, _slowness(inputs, parts), True)
     return parts
+
+
+@njit(cache=True)
+def _per_contact(
+    attempts: np.ndarray, counts: np.ndarray, values: np.ndarray, multiply: bool
+) -> None:
+    """Add each contact's value to (or multiply by it) its ``counts`` attempts, in place:
+    ``attempts += np.repeat(values, counts)`` (``*=``) without the repeated array."""
+    a = 0
+    for c in range(len(counts)):
+        for _ in range(counts[c]):
+            if multiply:
+                attempts[a] *= values[c]
+            else:
+                attempts[a] += values[c]
+            a += 1
 
 
 def _slowness(inputs: Inputs, parts: Arrays) -> NDArray[np.float64]:
@@ -160,7 +176,6 @@ def spill_attempts(
     n = len(parts["created_min"])
     spilled = rng(StreamKind.CONTACT_SPILL).random(n) < ch.spill_share[i]
     k = int(spilled.sum())
-    at = np.cumsum(parts["counts"])[spilled]
     new: Arrays = {
         "patience_min": _patience(ch, to, k, rng(StreamKind.CONTACT_SPILL_PATIENCE)),
         "handling_min": ch.handling[to].sample(rng(StreamKind.CONTACT_SPILL_HANDLING), k),
@@ -168,10 +183,31 @@ def spill_attempts(
         "attempt_channel": np.full(k, to, dtype=np.int64),
     }
     out = dict(parts)
-    for key, values in new.items():
-        out[key] = np.insert(parts[key], at, values).astype(values.dtype, copy=False)  # type: ignore[assignment]
+    counts = parts["counts"].astype(np.int64, copy=False)
+    for key, values in new.items():  # np.insert(parts[key], at, values), without sorting ``at``
+        joined = np.empty(len(parts[key]) + k, values.dtype)
+        _append_spilled(parts[key], counts, spilled, values, joined)
+        out[key] = joined  # type: ignore[assignment]
     out["counts"] = parts["counts"] + spilled
     return out
+
+
+@njit(cache=True)
+def _append_spilled(
+    column: np.ndarray, counts: np.ndarray, spilled: np.ndarray, values: np.ndarray, out: np.ndarray
+) -> None:
+    """``column``'s attempts with the next of ``values`` after the last attempt of each
+    ``spilled`` contact."""
+    src, dst, k = 0, 0, 0
+    for c in range(len(counts)):
+        for _ in range(counts[c]):
+            out[dst] = column[src]
+            src += 1
+            dst += 1
+        if spilled[c]:
+            out[dst] = values[k]
+            dst += 1
+            k += 1
 
 
 def wrap_up_min(
@@ -331,6 +367,24 @@ def _gather_attempts(
         src, dst = old_first[order[new]], first[new]
         for j in range(first[new + 1] - dst):
             out[dst + j] = column[src + j]
+
+
+@njit(cache=True)
+def _owners(first: np.ndarray, attempts: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(first, attempts, side="right") - 1``: a forward walk over ``first``
+    while ``attempts`` ascend (as the handled attempts do), a binary search where they do
+    not."""
+    out = np.empty(len(attempts), np.int64)
+    c, last = -1, len(first) - 1
+    for j in range(len(attempts)):
+        a = attempts[j]
+        if j > 0 and a < attempts[j - 1]:
+            c = np.searchsorted(first, a, side="right") - 1
+        else:
+            while c < last and first[c + 1] <= a:
+                c += 1
+        out[j] = c
+    return out
 
 
 @njit(cache=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from fmssim.engine.records import ContactOutcome
@@ -98,8 +99,11 @@ def chain_incidents(inputs: Inputs, draws: Draws, made: Made) -> Draws:
     created, grade, contact = made
     g = inputs.grades
     parts = [_as_arrays(draws.incidents)]
+    by_grade = np.argsort(grade, kind="stable")  # each grade's incidents in their order
+    bounds = np.searchsorted(grade[by_grade], np.arange(len(g.names) + 1))
+    created, contact = created[by_grade], contact[by_grade]
     for i, name in enumerate(g.names):
-        mine = grade == i
+        mine = slice(bounds[i], bounds[i + 1])
         parts += _grade_parts(
             inputs, draws.replication, i, name + CHAINED, created[mine], contact[mine]
         )
@@ -113,22 +117,47 @@ def chained_incidents(inputs: Inputs, d: ContactDraws, out: ContactOutcome) -> M
     channel's mix gives to the contact's outcome draw.
     """
     handled = np.flatnonzero(~np.isnan(out.released_min))
-    contact = d.owner_of(handled)
-    channel = d.channel[contact]
-    u = d.outcome_u[contact]
     released = out.released_min[handled]
     by_year = inputs.channels.grade_cdf_by_year
     cdfs = by_year if by_year is not None else inputs.channels.grade_cdf[None]
     year = (
-        year_of(inputs.grid, released) if by_year is not None else np.zeros(len(contact), np.int64)
+        year_of(inputs.grid, released) if by_year is not None else np.zeros(len(handled), np.int64)
     )
-    grade = np.empty(len(contact), dtype=np.int64)
-    for y in range(cdfs.shape[0]):
-        for c in range(cdfs.shape[1]):
-            mine = (channel == c) & (year == y)
-            grade[mine] = np.searchsorted(cdfs[y, c], u[mine], side="right")
+    contact, grade = _graded(d.first, d.channel, d.outcome_u, handled, year, cdfs)
     keep = grade < cdfs.shape[2]
-    return released[keep], grade[keep].astype(np.int64), contact[keep]
+    return released[keep], grade[keep], contact[keep]
+
+
+@njit(cache=True)
+def _graded(
+    first: np.ndarray,
+    channel: np.ndarray,
+    outcome_u: np.ndarray,
+    handled: np.ndarray,
+    year: np.ndarray,
+    cdfs: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The contact of each of the (ascending) ``handled`` attempts, and the grade its
+    outcome draw takes in its channel's mix for ``year``: ``np.searchsorted(cdf, u,
+    side="right")`` (``cdfs.shape[2]`` for an outcome with no grade)."""
+    contact = np.empty(len(handled), np.int64)
+    grade = np.empty(len(handled), np.int64)
+    c, last = -1, len(first) - 1
+    for j in range(len(handled)):
+        a = handled[j]
+        while c < last and first[c + 1] <= a:
+            c += 1
+        contact[j] = c
+        cdf, u = cdfs[year[j], channel[c]], outcome_u[c]
+        lo, hi = 0, len(cdf)
+        while lo < hi:  # NaN (sorted last by numpy) is never <= u
+            mid = (lo + hi) // 2
+            if cdf[mid] <= u:
+                lo = mid + 1
+            else:
+                hi = mid
+        grade[j] = lo
+    return contact, grade
 
 
 def _incidents(inputs: Inputs, rep: int) -> IncidentDraws:
