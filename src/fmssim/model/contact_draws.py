@@ -285,37 +285,51 @@ def _merge(parts: list[Arrays]) -> ContactDraws:
     """One arrival-ordered list of contacts from the channels' own (sorted) lists; equal
     times keep channel order. Each contact's attempts move with it.
 
-    Consumes ``parts``: each column is popped from them, joined and put in order one at a
-    time, so that at most one column exists twice (the peak of drawing a four-year plan)."""
+    Consumes ``parts``: each column is popped from them and written, part by part, straight
+    to its place in the merged order (never joined first), one column at a time, so that at
+    most one column exists twice (the peak of drawing a four-year plan)."""
     runs = np.cumsum([0] + [len(p["created_min"]) for p in parts]).astype(np.int64)
     created = _joined(parts, "created_min")
     order = _merge_runs(created, runs)
+    where = np.empty(len(order), np.int64)  # the merged position of each joined contact
+    where[order] = np.arange(len(order))
     counts = _joined(parts, "counts").astype(np.int64, copy=False)
     old_first = np.zeros(len(counts) + 1, np.int64)
     np.cumsum(counts, out=old_first[1:])
     first = np.zeros(len(order) + 1, np.int64)
     np.cumsum(counts[order], out=first[1:])
     del counts
+    spilled = any(
+        _any_spilled(p["attempt_channel"], p["channel"], old_first[lo : hi + 1] - old_first[lo])
+        for p, lo, hi in zip(parts, runs[:-1], runs[1:], strict=True)
+    )
     attempts = {}
-    for key in ("patience_min", "handling_min", "delay_min"):
-        attempts[key] = _attempts_in_order(_joined(parts, key), order, old_first, first)
-    dialled, channel = _joined(parts, "attempt_channel"), _joined(parts, "channel")
-    attempt_channel = None
-    if _any_spilled(dialled, channel, old_first):
-        attempt_channel = _attempts_in_order(dialled, order, old_first, first)
-    del dialled, old_first
+    for key in ("patience_min", "handling_min", "delay_min", "attempt_channel"):
+        if key == "attempt_channel" and not spilled:
+            for p in parts:
+                del p[key]
+            continue
+        out = np.empty(first[-1], _dtype(parts, key))  # numpy's allocator: huge pages
+        for p, lo, hi in zip(parts, runs[:-1], runs[1:], strict=True):
+            _scatter_attempts(where, old_first, first, lo, hi, p.pop(key), out)
+        attempts[key] = out
+    del old_first
 
-    def contact(key: str, values: NDArray[Any] | None = None) -> NDArray[Any]:
-        joined = _joined(parts, key) if values is None else values
-        in_order: NDArray[Any] = joined[order]
-        return in_order
+    def contact(key: str) -> NDArray[Any]:
+        out = np.empty(len(order), _dtype(parts, key))
+        for p, lo, hi in zip(parts, runs[:-1], runs[1:], strict=True):
+            out[where[lo:hi]] = p.pop(key)
+        return out
 
+    attempt_channel = attempts.pop("attempt_channel", None)
     return ContactDraws(
         created_min=created[order],
-        channel=contact("channel", channel).astype(np.int64, copy=False),
+        channel=contact("channel").astype(np.int64, copy=False),
         bot=contact("bot").astype(bool, copy=False),
         first=first,
-        attempt_channel=None if attempt_channel is None else attempt_channel.astype(np.int64),
+        attempt_channel=None
+        if attempt_channel is None
+        else attempt_channel.astype(np.int64, copy=False),
         outcome_u=contact("outcome_u"),
         crime_u=contact("crime_u"),
         room=contact("room").astype(np.int64, copy=False),
@@ -328,16 +342,28 @@ def _joined(parts: list[Arrays], key: str) -> NDArray[Any]:
     return np.concatenate([p.pop(key) for p in parts])
 
 
-def _attempts_in_order(
-    column: NDArray[Any],
-    order: NDArray[np.int64],
-    old_first: NDArray[np.int64],
-    first: NDArray[np.int64],
-) -> NDArray[Any]:
-    """A per-attempt column with each contact's attempts moved to its new place."""
-    out = np.empty_like(column)  # numpy's allocator: huge pages
-    _gather_attempts(order, old_first, first, column, out)
-    return out
+def _dtype(parts: list[Arrays], key: str) -> np.dtype[Any]:
+    """The type of column ``key`` joined across ``parts`` (what concatenating gives)."""
+    return np.result_type(*(p[key] for p in parts))
+
+
+@njit(cache=True)
+def _scatter_attempts(
+    where: np.ndarray,
+    old_first: np.ndarray,
+    first: np.ndarray,
+    lo: int,
+    hi: int,
+    column: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """Write the per-attempt ``column`` of joined contacts ``lo``…``hi − 1`` (one part,
+    its attempts from 0) into ``out``, each contact's attempts at ``first[where[c]]``…"""
+    base = old_first[lo]
+    for c in range(lo, hi):
+        src, dst = old_first[c] - base, first[where[c]]
+        for j in range(old_first[c + 1] - old_first[c]):
+            out[dst + j] = column[src + j]
 
 
 @njit(cache=True)
@@ -355,18 +381,6 @@ def _merge_runs(times: np.ndarray, runs: np.ndarray) -> np.ndarray:
         order[out] = head[best]
         head[best] += 1
     return order
-
-
-@njit(cache=True)
-def _gather_attempts(
-    order: np.ndarray, old_first: np.ndarray, first: np.ndarray, column: np.ndarray, out: np.ndarray
-) -> None:
-    """Write the per-attempt ``column`` into ``out`` with the attempts of contact
-    ``order[new]`` (at ``old_first[order[new]]``…) moved to ``first[new]``…"""
-    for new in range(len(order)):
-        src, dst = old_first[order[new]], first[new]
-        for j in range(first[new + 1] - dst):
-            out[dst + j] = column[src + j]
 
 
 @njit(cache=True)

@@ -9,6 +9,7 @@ merges them with the incidents of the per-grade streams, before the dispatch sta
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 from numba import njit
@@ -191,11 +192,16 @@ def _grade_parts(
         types, grade, kind, _uniform(inputs, rep, StreamKind.INCIDENT_ROUTE, stream, created)
     )
     parts = []
-    for f, t in sorted(set(zip(final.tolist(), kind.tolist(), strict=True))):
-        mine = (final == f) & (kind == t)
+    pair = final.astype(np.int64) * (len(types.names) + 1) + (kind + 1)  # (final, type) order
+    by_pair = np.argsort(pair, kind="stable")  # each pair's incidents in their order
+    pair = pair[by_pair]
+    bounds = [*np.flatnonzero(np.diff(pair, prepend=-1)).tolist(), len(pair)]
+    for start, end in pairwise(bounds):
+        mine = by_pair[start:end]
+        f, t = int(final[mine[0]]), int(kind[mine[0]])
         key = f"{stream}|{types.names[t]}>{inputs.grades.names[f]}"
         part = _durations(inputs, rep, f, key, created[mine], contact[mine], t)
-        parts.append({**part, "graded": np.full(int(mine.sum()), float(grade))})
+        parts.append({**part, "graded": np.full(len(mine), float(grade))})
     return parts
 
 
