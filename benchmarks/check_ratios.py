@@ -39,7 +39,9 @@ GATE_WHOLE_OVER_ENGINES, TARGET_WHOLE_OVER_ENGINES = 3.0, 1.5
 """Measured 1.81–2.12 after the contact and pool KPIs were reduced from arrays (2.71 before,
 same machine, same load); the gate leaves room for a loaded machine's noise."""
 GATE_WHOLE_PROCESS, TARGET_WHOLE_PROCESS = 20.0, 50.0
-GATE_HORIZON_GIB, TARGET_HORIZON_GIB = 4.0, 1.0
+GATE_HORIZON_GIB, TARGET_HORIZON_GIB = 3.2, 1.0
+"""Four-year peak: gated at 2.82 GiB measured (contact KPIs from the attempt arrays, contact
+arrays dropped before dispatch) plus about 13 %; the issue's target is 1 GiB."""
 WHOLE_WORKLOADS = ("whole_process",)
 """Workloads with fast and reference roles that :func:`_whole` checks (not per entity)."""
 
@@ -110,9 +112,8 @@ def checks(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
 
 
 def _composed(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
-    """Composing kernel / specialised kernel on each dispatch-option workload: a missing one
-    fails; the 1.3 target is reported (measured 1.59 / 0.86 / 1.47 in the last CI run, against
-    1.02 / 0.61 / 1.17 a session before: under investigation, see docs/performance.md)."""
+    """Composing kernel / specialised kernel on each dispatch-option workload (all required,
+    each at most :data:`MAX_COMPOSED_OVER_SPECIALISED`)."""
     for option in ("crews", "en_route", "borrowing"):
         workload = f"compose:{option}"
         composed, special = (
@@ -123,9 +124,7 @@ def _composed(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
         if composed is not None and special is not None:
             ratio = float(composed["stats"][stat]) / float(special["stats"][stat])
         name = f"{workload}: composing kernel / specialised kernel"
-        if ratio == float("inf"):
-            yield Check(name, ratio, MAX_COMPOSED_OVER_SPECIALISED, True)
-        print(target(name, ratio, MAX_COMPOSED_OVER_SPECIALISED, True))
+        yield Check(name, ratio, MAX_COMPOSED_OVER_SPECIALISED, True)
 
 
 def _whole(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
@@ -152,7 +151,8 @@ def _whole(entries: list[dict[str, Any]], stat: str) -> Iterator[Check]:
     if memory is not None:
         gib = float(memory["extra_info"]["peak_bytes"]) / 2**30
         name = "four-year replication: peak resident memory (GiB)"
-        print(target(name, gib, TARGET_HORIZON_GIB, True))  # 4.49 GiB in the last CI run
+        yield Check(name, gib, GATE_HORIZON_GIB, True)
+        print(target(name, gib, TARGET_HORIZON_GIB, True))  # 3.71 GiB measured (issue 18)
 
 
 def target(name: str, value: float, limit: float, at_most: bool) -> str:

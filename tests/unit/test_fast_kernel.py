@@ -199,7 +199,8 @@ def one_pool(
     compose_into(
         out,
         np.empty(n, np.int64),
-        (created, np.zeros(n, np.int64), levels, units, np.zeros(n, np.int64)),
+        (created, np.arange(n, dtype=np.int64)),  # a grade per incident
+        (np.zeros(n, np.int64), levels, units),
         jobs,
         (queues[0], np.zeros((1, queues[0]), np.bool_)),
         (roster[0], roster[1], np.array([0, len(roster[0])], np.int64)),

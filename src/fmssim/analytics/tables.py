@@ -84,36 +84,42 @@ OUTCOMES = ("resolved", "incident", "crime")
 
 
 def contact_table(inputs: Inputs, draws: Draws, outcome: ContactOutcome) -> pl.DataFrame:
-    """One row per attempt that happened (reached a handler's queue or was closed by the bot)."""
+    """One row per attempt that happened (reached a handler's queue or was closed by the bot).
+
+    The attempts that never happened (redials of callers who were answered: most of those
+    drawn) are left out before any column is built, so the table's memory is that of its
+    rows."""
     d = draws.contacts
     if d is None:
         return pl.DataFrame()
-    owner = d.owner
-    attempt_no = np.arange(len(owner)) - d.first[owner]
-    bot_first = d.bot[owner] & (attempt_no == 0)
-    arrived = np.where(bot_first, d.created_min[owner], outcome.arrived_min)
-    dialled = d.channel_of_attempt
+    bot_first = np.zeros(len(outcome.arrived_min), bool)
+    bot_first[d.first[:-1][d.bot]] = True  # a bot-closed contact's first attempt
+    rows = np.flatnonzero(bot_first | ~np.isnan(outcome.arrived_min))
+    del bot_first
+    owner = d.owner_of(rows)
+    first = rows == d.first[owner]
+    bot = first & d.bot[owner]
+    arrived = np.where(bot, d.created_min[owner], outcome.arrived_min[rows])
+    dialled = d.dialled(rows, owner)
     kind = contact_outcomes(inputs, d)[owner]
     table = pl.DataFrame(
         {
-            "rep": pl.Series(np.full(len(owner), draws.replication), dtype=pl.Int32),
+            "rep": pl.Series(np.full(len(rows), draws.replication), dtype=pl.Int32),
             "contact": owner,
-            "attempt": attempt_no.astype(np.int32),
+            "attempt": (rows - d.first[owner]).astype(np.int32),
             "channel": _names(inputs.channels.names, dialled),
             "spilled": dialled != d.channel[owner],
-            "bot": bot_first,
+            "bot": bot,
             "target_min": inputs.channels.answer_target_min[dialled],
             "arrived_min": arrived,
-            "answered_min": outcome.answered_min,
-            "abandoned_min": outcome.abandoned_min,
-            "released_min": outcome.released_min,
-            "callback_min": outcome.callback_min,
+            "answered_min": outcome.answered_min[rows],
+            "abandoned_min": outcome.abandoned_min[rows],
+            "released_min": outcome.released_min[rows],
+            "callback_min": outcome.callback_min[rows],
             "outcome": _names(OUTCOMES, kind),
         }
     )
-    return table.filter(pl.col("arrived_min").is_not_nan()).with_columns(
-        wait_sec=(pl.col("answered_min") - pl.col("arrived_min")) * 60.0
-    )
+    return table.with_columns(wait_sec=(pl.col("answered_min") - pl.col("arrived_min")) * 60.0)
 
 
 def _names(names: tuple[str, ...] | list[str], index: NDArray[np.int64]) -> pl.Series:

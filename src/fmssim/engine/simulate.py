@@ -8,12 +8,17 @@ cleared incidents and handled contacts create are drawn
 (:func:`fmssim.model.case_chain.chain_cases`) and merged with the crime streams' cases and
 the initial backlogs; then the investigation stage. Parity at each stage makes
 the next stage's draws identical too.
+
+The contact stage's arrays are the largest of a replication (one value per drawn attempt:
+about 1.6 GiB for the four-year uplift plan); a caller that only needs their KPIs passes
+``on_contacts`` to reduce them as soon as the stage ends, and they are dropped before the
+dispatch stage runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fmssim.engine import des, fast
 from fmssim.engine.des.contact import run_contacts as des_contacts
@@ -21,10 +26,10 @@ from fmssim.engine.des.investigation import run_cases as des_cases
 from fmssim.engine.fast.contact import run_contacts as fast_contacts
 from fmssim.engine.fast.investigation import run_cases as fast_cases
 from fmssim.engine.records import CaseOutcome, ContactOutcome, Outcome
-from fmssim.model.case_chain import chain_cases
+from fmssim.model.case_chain import chain_cases, contact_crimes
 from fmssim.model.case_draws import CaseDraws
 from fmssim.model.contact_draws import ContactDraws
-from fmssim.model.draws import Draws, chain, draw
+from fmssim.model.draws import Draws, chain, chain_incidents, chained_incidents, draw
 from fmssim.model.inputs import Inputs
 from fmssim.model.travel import scale_travel
 from fmssim.workforce.coupling import replication_inputs
@@ -37,6 +42,8 @@ ENGINES: dict[str, tuple[ContactFn, DispatchFn]] = {
     "fast": (fast_contacts, fast.run),
 }
 CaseFn = Callable[[Inputs, CaseDraws], CaseOutcome]
+ContactsSeen = Callable[[Inputs, Draws, ContactOutcome], None]
+"""Called with the contact stage's inputs, draws and records as soon as the stage ends."""
 CASES: dict[str, CaseFn] = {"des": des_cases, "fast": fast_cases}
 
 
@@ -57,17 +64,30 @@ class Simulated:
     """Investigation cases (None: the scenario has no investigations)."""
 
 
-def simulate(engine: str, inputs: Inputs, replication: int) -> Simulated:
-    """Draw and run replication ``replication`` of ``inputs`` with ``engine``."""
+def simulate(
+    engine: str, inputs: Inputs, replication: int, on_contacts: ContactsSeen | None = None
+) -> Simulated:
+    """Draw and run replication ``replication`` of ``inputs`` with ``engine``.
+
+    With ``on_contacts``, the contact stage's draws and records are handed to it and then
+    dropped: the result has ``contacts`` and ``draws.contacts`` None (same numbers
+    otherwise)."""
     run_contacts, run_dispatch = ENGINES[engine]
     inputs, monthly = replication_inputs(inputs, replication)
     draws = draw(inputs, replication)
-    contacts = None
-    if draws.contacts is not None:
-        contacts = run_contacts(inputs, draws.contacts)
-        draws = chain(inputs, draws, contacts)
+    contacts, crimes = None, None
+    if (drawn := draws.contacts) is not None:
+        contacts = run_contacts(inputs, drawn)
+        if on_contacts is None:
+            draws = chain(inputs, draws, contacts)
+        else:  # the contacts' KPIs, incidents and crimes, then the contacts dropped
+            on_contacts(inputs, draws, contacts)
+            made = chained_incidents(inputs, drawn, contacts) if inputs.chained else None
+            crimes = contact_crimes(inputs, draws, contacts)
+            draws, contacts, drawn = replace(draws, contacts=None), None, None
+            draws = draws if made is None else chain_incidents(inputs, draws, made)
     draws = scale_travel(inputs, draws)
     incidents = run_dispatch(inputs, draws)
-    draws = chain_cases(inputs, draws, incidents, contacts)
+    draws = chain_cases(inputs, draws, incidents, contacts, crimes)
     cases = None if draws.cases is None else CASES[engine](inputs, draws.cases)
     return Simulated(draws, contacts, incidents, inputs, monthly, cases)

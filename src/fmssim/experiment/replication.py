@@ -15,7 +15,9 @@ from fmssim.analytics.investigation import case_table, investigation_kpis
 from fmssim.analytics.pools import pool_kpis
 from fmssim.analytics.tables import contact_table, incident_table
 from fmssim.analytics.workforce import workforce_kpis, workforce_table
+from fmssim.engine.records import ContactOutcome
 from fmssim.engine.simulate import Simulated, simulate
+from fmssim.model.draws import Draws
 from fmssim.model.inputs import Inputs
 from fmssim.report.files import atomic_parquet
 
@@ -34,14 +36,24 @@ class Task:
 
 
 def run_replication(task: Task) -> pl.DataFrame:
-    """The replication's KPI table; its records go to ``records_dir`` if given."""
-    result = simulate(task.engine, task.inputs, task.replication)
+    """The replication's KPI table; its records go to ``records_dir`` if given.
+
+    Without records, the contact KPIs are reduced as soon as the contact stage ends and its
+    arrays dropped (the largest of a replication), so the later stages run without them."""
+    keep = task.records_dir is not None or task.more_kpis is not None
+    contact: list[pl.DataFrame] = []
+
+    def on_contacts(inputs: Inputs, draws: Draws, contacts: ContactOutcome) -> None:
+        assert draws.contacts is not None
+        contact.append(attempts.contact_kpis(inputs, draws.contacts, contacts))
+
+    result = simulate(task.engine, task.inputs, task.replication, None if keep else on_contacts)
     inputs = result.inputs or task.inputs
-    tables = record_tables(task, result) if task.records_dir or task.more_kpis else {}
+    tables = record_tables(task, result) if keep else {}
     if task.records_dir is not None:
         for kind, table in tables.items():
             atomic_parquet(table, task.records_dir / kind / f"rep={task.replication:05d}.parquet")
-    kpis = reduced_kpis(inputs, result)
+    kpis = reduced_kpis(inputs, result, contact)
     if task.more_kpis is not None:
         kpis.append(task.more_kpis(inputs, tables))
     return pl.concat(kpis)
@@ -61,9 +73,12 @@ def record_tables(task: Task, result: Simulated) -> dict[str, pl.DataFrame]:
     return tables
 
 
-def reduced_kpis(inputs: Inputs, result: Simulated) -> list[pl.DataFrame]:
+def reduced_kpis(
+    inputs: Inputs, result: Simulated, contact: list[pl.DataFrame] | None = None
+) -> list[pl.DataFrame]:
     """The replication's KPIs straight from the engines' arrays (:mod:`fmssim.analytics.reduce`),
-    bit-identical to :func:`table_kpis`."""
+    bit-identical to :func:`table_kpis`; ``contact``: the contact KPIs, when reduced already
+    (``result`` then has no contacts)."""
     grid, monthly = inputs.grid, result.workforce
     incidents = reduce.IncidentArrays.of(inputs, result.draws, result.incidents)
     kpis = [reduce.dispatch_kpis(incidents, inputs)]
@@ -72,8 +87,9 @@ def reduced_kpis(inputs: Inputs, result: Simulated) -> list[pl.DataFrame]:
     kpis.append(reduce.pool_kpis(incidents, inputs))
     del incidents
     contacts = result.draws.contacts
-    if result.contacts is not None and contacts is not None:
+    if result.contacts is not None and contacts is not None:  # not reduced yet
         kpis.append(attempts.contact_kpis(inputs, contacts, result.contacts))
+    kpis += contact or []
     cases = result.draws.cases
     if cases is not None and result.cases is not None:
         kpis.append(investigation_kpis(inputs, cases, result.cases, grid.year_bounds_min))
@@ -89,7 +105,7 @@ def table_kpis(inputs: Inputs, result: Simulated) -> list[pl.DataFrame]:
     incidents = incident_table(inputs, result.draws, result.incidents)
     kpis = _dispatch_kpis(inputs, incidents)
     if result.contacts is not None:
-        kpis.append(_contact_kpis(inputs, result))
+        kpis.append(_contact_kpis(inputs, result.draws, result.contacts))
     cases = result.draws.cases
     if cases is not None and result.cases is not None:
         kpis.append(investigation_kpis(inputs, cases, result.cases, grid.year_bounds_min))
@@ -98,11 +114,10 @@ def table_kpis(inputs: Inputs, result: Simulated) -> list[pl.DataFrame]:
     return kpis
 
 
-def _contact_kpis(inputs: Inputs, result: Simulated) -> pl.DataFrame:
+def _contact_kpis(inputs: Inputs, draws: Draws, outcome: ContactOutcome) -> pl.DataFrame:
     """Contact KPIs through the attempt table."""
-    assert result.contacts is not None
     grid = inputs.grid
-    contacts = contact_table(inputs, result.draws, result.contacts)
+    contacts = contact_table(inputs, draws, outcome)
     share = handler_share(inputs)
     return contact_kpis(contacts, grid.year_bounds_min, grid.year_labels, share)
 

@@ -23,9 +23,16 @@ from fmssim.model.streams import StreamKind, generator
 
 
 def chain_cases(
-    inputs: Inputs, draws: Draws, incidents: Outcome, contacts: ContactOutcome | None
+    inputs: Inputs,
+    draws: Draws,
+    incidents: Outcome,
+    contacts: ContactOutcome | None,
+    crimes: list[Part] | None = None,
 ) -> Draws:
-    """``draws`` with the crimes created by incidents and contacts added to its cases."""
+    """``draws`` with the crimes created by incidents and contacts added to its cases.
+
+    ``crimes``: the contacts' crimes already drawn by :func:`contact_crimes` (then
+    ``contacts`` and ``draws.contacts`` are not read, and may have been dropped)."""
     inv = inputs.investigations
     if inv is None or draws.cases is None:
         return draws
@@ -36,9 +43,27 @@ def chain_cases(
         return draws
     base = len(inv.names) + len(inv.types.names)
     parts = [as_part(draws.cases), *_from_incidents(inputs, draws, incidents, base)]
-    if contacts is not None and draws.contacts is not None:
-        parts += _from_contacts(inputs, draws, contacts, base + len(inputs.grades.names))
+    if crimes is None:
+        crimes = contact_crimes(inputs, draws, contacts)
+    parts += crimes
     return replace(draws, cases=replace(merge_cases(parts), capacity=draws.cases.capacity))
+
+
+def contact_crimes(inputs: Inputs, draws: Draws, contacts: ContactOutcome | None) -> list[Part]:
+    """The crimes handled contacts create (from streams of their own, so they may be drawn
+    as soon as the contact stage ends, and the contacts dropped)."""
+    if inputs.investigations is None or draws.cases is None:
+        return []
+    if contacts is None or draws.contacts is None:
+        return []
+    return _from_contacts(inputs, draws, contacts, _contact_base(inputs))
+
+
+def _contact_base(inputs: Inputs) -> int:
+    """The source index of the first channel's crimes (after types and grades)."""
+    inv = inputs.investigations
+    assert inv is not None
+    return len(inv.names) + len(inv.types.names) + len(inputs.grades.names)
 
 
 def _from_incidents(inputs: Inputs, draws: Draws, out: Outcome, base: int) -> list[Part]:
@@ -86,7 +111,7 @@ def _from_contacts(inputs: Inputs, draws: Draws, out: ContactOutcome, base: int)
     inv, d = inputs.investigations, draws.contacts
     assert inv is not None and d is not None
     handled = np.flatnonzero(~np.isnan(out.released_min))
-    contact = d.owner[handled]
+    contact = d.owner_of(handled)
     channel = d.channel[contact]
     parts = []
     for c, name in enumerate(inputs.channels.names):

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -56,6 +57,17 @@ class ContactDraws:
         """The contact of each attempt (computed once)."""
         return np.repeat(np.arange(len(self)), np.diff(self.first))
 
+    def owner_of(self, attempts: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The contact of each of ``attempts`` (without building :attr:`owner`)."""
+        found: NDArray[np.int64] = _owners(self.first, np.asarray(attempts, np.int64))
+        return found
+
+    def dialled(self, attempts: NDArray[np.int64], owner: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The channel each of ``attempts`` (of contacts ``owner``) dials."""
+        if self.attempt_channel is not None:
+            return self.attempt_channel[attempts]
+        return self.channel[owner]
+
     @cached_property
     def channel_of_attempt(self) -> NDArray[np.int64]:
         """The channel each attempt dials."""
@@ -103,17 +115,34 @@ def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:
     parts = spill_attempts(ch, i, parts, rng)
     wrap = wrap_up_min(inputs, i, parts, rng(StreamKind.CONTACT_WRAP_UP))
     counts = parts["counts"].astype(np.int64)
-    parts["handling_min"] = parts["handling_min"] + np.repeat(wrap, counts)
+    handling = parts["handling_min"]  # its own array (drawn, or rebuilt by the spill)
+    _per_contact(handling, counts, wrap, False)
     if inputs.handler_speed:
-        parts["handling_min"] = parts["handling_min"] * _slowness(inputs, parts, counts)
+        _per_contact(handling, counts, _slowness(inputs, parts), True)
     return parts
 
 
-def _slowness(inputs: Inputs, parts: Arrays, counts: NDArray[np.int64]) -> NDArray[np.float64]:
-    """Each attempt's handling-time factor (``handler_speed``): that of its contact's control
-    room in the month the contact first arrived (a step function of the arrival time)."""
-    room = np.repeat(parts["room"], counts)
-    at = np.repeat(parts["created_min"], counts)
+@njit(cache=True)
+def _per_contact(
+    attempts: np.ndarray, counts: np.ndarray, values: np.ndarray, multiply: bool
+) -> None:
+    """Add each contact's value to (or multiply by it) its ``counts`` attempts, in place:
+    ``attempts += np.repeat(values, counts)`` (``*=``) without the repeated array."""
+    a = 0
+    for c in range(len(counts)):
+        for _ in range(counts[c]):
+            if multiply:
+                attempts[a] *= values[c]
+            else:
+                attempts[a] += values[c]
+            a += 1
+
+
+def _slowness(inputs: Inputs, parts: Arrays) -> NDArray[np.float64]:
+    """Each contact's handling-time factor (``handler_speed``), which all its attempts take:
+    that of its control room in the month the contact first arrived (a step function of the
+    arrival time)."""
+    room, at = parts["room"], parts["created_min"]
     factor = np.ones(len(at))
     for pool, (times, values) in enumerate(inputs.handler_speed):
         mine = room == pool
@@ -147,7 +176,6 @@ def spill_attempts(
     n = len(parts["created_min"])
     spilled = rng(StreamKind.CONTACT_SPILL).random(n) < ch.spill_share[i]
     k = int(spilled.sum())
-    at = np.cumsum(parts["counts"])[spilled]
     new: Arrays = {
         "patience_min": _patience(ch, to, k, rng(StreamKind.CONTACT_SPILL_PATIENCE)),
         "handling_min": ch.handling[to].sample(rng(StreamKind.CONTACT_SPILL_HANDLING), k),
@@ -155,10 +183,31 @@ def spill_attempts(
         "attempt_channel": np.full(k, to, dtype=np.int64),
     }
     out = dict(parts)
-    for key, values in new.items():
-        out[key] = np.insert(parts[key], at, values).astype(values.dtype)  # type: ignore[assignment]
+    counts = parts["counts"].astype(np.int64, copy=False)
+    for key, values in new.items():  # np.insert(parts[key], at, values), without sorting ``at``
+        joined = np.empty(len(parts[key]) + k, values.dtype)
+        _append_spilled(parts[key], counts, spilled, values, joined)
+        out[key] = joined  # type: ignore[assignment]
     out["counts"] = parts["counts"] + spilled
     return out
+
+
+@njit(cache=True)
+def _append_spilled(
+    column: np.ndarray, counts: np.ndarray, spilled: np.ndarray, values: np.ndarray, out: np.ndarray
+) -> None:
+    """``column``'s attempts with the next of ``values`` after the last attempt of each
+    ``spilled`` contact."""
+    src, dst, k = 0, 0, 0
+    for c in range(len(counts)):
+        for _ in range(counts[c]):
+            out[dst] = column[src]
+            src += 1
+            dst += 1
+        if spilled[c]:
+            out[dst] = values[k]
+            dst += 1
+            k += 1
 
 
 def wrap_up_min(
@@ -234,37 +283,87 @@ def _empty() -> Arrays:
 
 def _merge(parts: list[Arrays]) -> ContactDraws:
     """One arrival-ordered list of contacts from the channels' own (sorted) lists; equal
-    times keep channel order. Each contact's attempts move with it."""
-    per_contact = ("created_min", "channel", "bot", "counts", "outcome_u", "crime_u", "room")
-    per_attempt = ("patience_min", "handling_min", "delay_min", "attempt_channel")
-    joined = {k: np.concatenate([p[k] for p in parts]) for k in (*per_contact, *per_attempt)}
+    times keep channel order. Each contact's attempts move with it.
+
+    Consumes ``parts``: each column is popped from them and written, part by part, straight
+    to its place in the merged order (never joined first), one column at a time, so that at
+    most one column exists twice (the peak of drawing a four-year plan)."""
     runs = np.cumsum([0] + [len(p["created_min"]) for p in parts]).astype(np.int64)
-    order = _merge_runs(joined["created_min"], runs)
-    counts = joined["counts"].astype(np.int64)
+    created = _joined(parts, "created_min")
+    order = _merge_runs(created, runs)
+    where = np.empty(len(order), np.int64)  # the merged position of each joined contact
+    where[order] = np.arange(len(order))
+    counts = _joined(parts, "counts").astype(np.int64, copy=False)
+    old_first = np.zeros(len(counts) + 1, np.int64)
+    np.cumsum(counts, out=old_first[1:])
     first = np.zeros(len(order) + 1, np.int64)
     np.cumsum(counts[order], out=first[1:])
-    columns = tuple(joined[k] for k in per_attempt[:3])
-    attempts = tuple(np.empty_like(c) for c in columns)  # numpy's allocator: huge pages
-    _gather_attempts(order, counts, first, columns, attempts)
-    attempt_channel = None
-    if len(first) > 1 and np.any(joined["attempt_channel"] != np.repeat(joined["channel"], counts)):
-        as_float = (joined["attempt_channel"].astype(np.float64),) * 3
-        moved = tuple(np.empty_like(c) for c in as_float)
-        _gather_attempts(order, counts, first, as_float, moved)
-        attempt_channel = moved[0].astype(np.int64)
-    return ContactDraws(
-        created_min=joined["created_min"][order],
-        channel=joined["channel"][order].astype(np.int64),
-        bot=joined["bot"][order].astype(bool),
-        first=first,
-        patience_min=attempts[0],
-        handling_min=attempts[1],
-        delay_min=attempts[2],
-        outcome_u=joined["outcome_u"][order],
-        crime_u=joined["crime_u"][order],
-        attempt_channel=attempt_channel,
-        room=joined["room"][order].astype(np.int64),
+    del counts
+    spilled = any(
+        _any_spilled(p["attempt_channel"], p["channel"], old_first[lo : hi + 1] - old_first[lo])
+        for p, lo, hi in zip(parts, runs[:-1], runs[1:], strict=True)
     )
+    attempts = {}
+    for key in ("patience_min", "handling_min", "delay_min", "attempt_channel"):
+        if key == "attempt_channel" and not spilled:
+            for p in parts:
+                del p[key]
+            continue
+        out = np.empty(first[-1], _dtype(parts, key))  # numpy's allocator: huge pages
+        for p, lo, hi in zip(parts, runs[:-1], runs[1:], strict=True):
+            _scatter_attempts(where, old_first, first, lo, hi, p.pop(key), out)
+        attempts[key] = out
+    del old_first
+
+    def contact(key: str) -> NDArray[Any]:
+        out = np.empty(len(order), _dtype(parts, key))
+        for p, lo, hi in zip(parts, runs[:-1], runs[1:], strict=True):
+            out[where[lo:hi]] = p.pop(key)
+        return out
+
+    attempt_channel = attempts.pop("attempt_channel", None)
+    return ContactDraws(
+        created_min=created[order],
+        channel=contact("channel").astype(np.int64, copy=False),
+        bot=contact("bot").astype(bool, copy=False),
+        first=first,
+        attempt_channel=None
+        if attempt_channel is None
+        else attempt_channel.astype(np.int64, copy=False),
+        outcome_u=contact("outcome_u"),
+        crime_u=contact("crime_u"),
+        room=contact("room").astype(np.int64, copy=False),
+        **attempts,
+    )
+
+
+def _joined(parts: list[Arrays], key: str) -> NDArray[Any]:
+    """Column ``key`` of every part, end to end, popped from the parts (freed as joined)."""
+    return np.concatenate([p.pop(key) for p in parts])
+
+
+def _dtype(parts: list[Arrays], key: str) -> np.dtype[Any]:
+    """The type of column ``key`` joined across ``parts`` (what concatenating gives)."""
+    return np.result_type(*(p[key] for p in parts))
+
+
+@njit(cache=True)
+def _scatter_attempts(
+    where: np.ndarray,
+    old_first: np.ndarray,
+    first: np.ndarray,
+    lo: int,
+    hi: int,
+    column: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """Write the per-attempt ``column`` of joined contacts ``lo``…``hi − 1`` (one part,
+    its attempts from 0) into ``out``, each contact's attempts at ``first[where[c]]``…"""
+    base = old_first[lo]
+    for c in range(lo, hi):
+        src, dst = old_first[c] - base, first[where[c]]
+        for j in range(old_first[c + 1] - old_first[c]):
+            out[dst + j] = column[src + j]
 
 
 @njit(cache=True)
@@ -285,27 +384,31 @@ def _merge_runs(times: np.ndarray, runs: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True)
-def _gather_attempts(
-    order: np.ndarray,
-    counts: np.ndarray,
-    first: np.ndarray,
-    columns: tuple[np.ndarray, ...],
-    out: tuple[np.ndarray, ...],
-) -> None:
-    """Write the per-attempt ``columns`` into ``out`` with each contact's attempts moved to
-    its new place."""
-    old_first = np.zeros(len(counts), np.int64)
-    for c in range(1, len(counts)):
-        old_first[c] = old_first[c - 1] + counts[c - 1]
-    a, b, c3 = columns
-    out_a, out_b, out_c = out
-    for new in range(len(order)):
-        old = order[new]
-        src, dst = old_first[old], first[new]
-        for j in range(counts[old]):
-            out_a[dst + j] = a[src + j]
-            out_b[dst + j] = b[src + j]
-            out_c[dst + j] = c3[src + j]
+def _owners(first: np.ndarray, attempts: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(first, attempts, side="right") - 1``: a forward walk over ``first``
+    while ``attempts`` ascend (as the handled attempts do), a binary search where they do
+    not."""
+    out = np.empty(len(attempts), np.int64)
+    c, last = -1, len(first) - 1
+    for j in range(len(attempts)):
+        a = attempts[j]
+        if j > 0 and a < attempts[j - 1]:
+            c = np.searchsorted(first, a, side="right") - 1
+        else:
+            while c < last and first[c + 1] <= a:
+                c += 1
+        out[j] = c
+    return out
+
+
+@njit(cache=True)
+def _any_spilled(dialled: np.ndarray, channel: np.ndarray, first: np.ndarray) -> bool:
+    """Whether any attempt dials another channel than its contact's."""
+    for c in range(len(first) - 1):
+        for a in range(first[c], first[c + 1]):
+            if dialled[a] != channel[c]:
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -320,13 +423,18 @@ class AttemptPolicy:
     """Wait after which it is offered a callback instead of waiting on; infinite: never."""
 
 
-def attempt_policy(inputs: Inputs, d: ContactDraws) -> AttemptPolicy:
-    """The queue level, slots and callback threshold of every attempt of ``d``."""
+def attempt_policy(
+    inputs: Inputs, d: ContactDraws, codes: type[np.signedinteger[Any]] = np.int64
+) -> AttemptPolicy:
+    """The queue level, slots and callback threshold of every attempt of ``d``; ``codes``:
+    the integer type of the levels and slots (the fast engine takes ``int16``: one value
+    per drawn attempt, 18 million in a four-year plan)."""
     ch = inputs.channels
     dialled = d.channel_of_attempt
-    slots = ch.slots_needed[dialled] if len(ch.slots_needed) else np.ones(len(dialled), np.int64)
+    needed = ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64)
     callback = ch.callback_min[dialled] if len(ch.callback_min) else np.full(len(dialled), np.inf)
-    return AttemptPolicy(ch.level[dialled].astype(np.int64), slots.astype(np.int64), callback)
+    level, slots = ch.level.astype(codes)[dialled], needed.astype(codes)[dialled]
+    return AttemptPolicy(level, slots, callback)
 
 
 def contact_outcomes(inputs: Inputs, d: ContactDraws) -> NDArray[np.int64]:

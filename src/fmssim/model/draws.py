@@ -9,8 +9,10 @@ merges them with the incidents of the per-grade streams, before the dispatch sta
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from fmssim.engine.records import ContactOutcome
@@ -84,42 +86,79 @@ def chain(inputs: Inputs, draws: Draws, contacts: ContactOutcome) -> Draws:
     """Add the incidents created by handled contacts (chained mode) to ``draws``."""
     if not inputs.chained or draws.contacts is None:
         return draws
-    created, grade, contact = chained_incidents(inputs, draws.contacts, contacts)
+    return chain_incidents(inputs, draws, chained_incidents(inputs, draws.contacts, contacts))
+
+
+Made = tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]
+"""(created, grade, contact) of the incidents handled contacts create."""
+
+
+def chain_incidents(inputs: Inputs, draws: Draws, made: Made) -> Draws:
+    """Add ``made`` (:func:`chained_incidents`) to ``draws``: their times are drawn and
+    they are merged with the per-grade streams' incidents (no contact array is read, so
+    the contacts may be dropped before)."""
+    created, grade, contact = made
     g = inputs.grades
     parts = [_as_arrays(draws.incidents)]
+    by_grade = np.argsort(grade, kind="stable")  # each grade's incidents in their order
+    bounds = np.searchsorted(grade[by_grade], np.arange(len(g.names) + 1))
+    created, contact = created[by_grade], contact[by_grade]
     for i, name in enumerate(g.names):
-        mine = grade == i
+        mine = slice(bounds[i], bounds[i + 1])
         parts += _grade_parts(
             inputs, draws.replication, i, name + CHAINED, created[mine], contact[mine]
         )
     return replace(draws, incidents=_merge(parts, inputs))
 
 
-def chained_incidents(
-    inputs: Inputs, d: ContactDraws, out: ContactOutcome
-) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
+def chained_incidents(inputs: Inputs, d: ContactDraws, out: ContactOutcome) -> Made:
     """(created, grade, contact) of incidents from contacts handled before the horizon.
 
     An incident is created when the handler finishes with the contact, with the grade its
     channel's mix gives to the contact's outcome draw.
     """
-    handled = ~np.isnan(out.released_min)
-    contact = d.owner[handled]
-    channel = d.channel[contact]
-    u = d.outcome_u[contact]
+    handled = np.flatnonzero(~np.isnan(out.released_min))
     released = out.released_min[handled]
     by_year = inputs.channels.grade_cdf_by_year
     cdfs = by_year if by_year is not None else inputs.channels.grade_cdf[None]
     year = (
-        year_of(inputs.grid, released) if by_year is not None else np.zeros(len(contact), np.int64)
+        year_of(inputs.grid, released) if by_year is not None else np.zeros(len(handled), np.int64)
     )
-    grade = np.empty(len(contact), dtype=np.int64)
-    for y in range(cdfs.shape[0]):
-        for c in range(cdfs.shape[1]):
-            mine = (channel == c) & (year == y)
-            grade[mine] = np.searchsorted(cdfs[y, c], u[mine], side="right")
+    contact, grade = _graded(d.first, d.channel, d.outcome_u, handled, year, cdfs)
     keep = grade < cdfs.shape[2]
-    return released[keep], grade[keep].astype(np.int64), contact[keep]
+    return released[keep], grade[keep], contact[keep]
+
+
+@njit(cache=True)
+def _graded(
+    first: np.ndarray,
+    channel: np.ndarray,
+    outcome_u: np.ndarray,
+    handled: np.ndarray,
+    year: np.ndarray,
+    cdfs: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The contact of each of the (ascending) ``handled`` attempts, and the grade its
+    outcome draw takes in its channel's mix for ``year``: ``np.searchsorted(cdf, u,
+    side="right")`` (``cdfs.shape[2]`` for an outcome with no grade)."""
+    contact = np.empty(len(handled), np.int64)
+    grade = np.empty(len(handled), np.int64)
+    c, last = -1, len(first) - 1
+    for j in range(len(handled)):
+        a = handled[j]
+        while c < last and first[c + 1] <= a:
+            c += 1
+        contact[j] = c
+        cdf, u = cdfs[year[j], channel[c]], outcome_u[c]
+        lo, hi = 0, len(cdf)
+        while lo < hi:  # NaN (sorted last by numpy) is never <= u
+            mid = (lo + hi) // 2
+            if cdf[mid] <= u:
+                lo = mid + 1
+            else:
+                hi = mid
+        grade[j] = lo
+    return contact, grade
 
 
 def _incidents(inputs: Inputs, rep: int) -> IncidentDraws:
@@ -153,11 +192,16 @@ def _grade_parts(
         types, grade, kind, _uniform(inputs, rep, StreamKind.INCIDENT_ROUTE, stream, created)
     )
     parts = []
-    for f, t in sorted(set(zip(final.tolist(), kind.tolist(), strict=True))):
-        mine = (final == f) & (kind == t)
+    pair = final.astype(np.int64) * (len(types.names) + 1) + (kind + 1)  # (final, type) order
+    by_pair = np.argsort(pair, kind="stable")  # each pair's incidents in their order
+    pair = pair[by_pair]
+    bounds = [*np.flatnonzero(np.diff(pair, prepend=-1)).tolist(), len(pair)]
+    for start, end in pairwise(bounds):
+        mine = by_pair[start:end]
+        f, t = int(final[mine[0]]), int(kind[mine[0]])
         key = f"{stream}|{types.names[t]}>{inputs.grades.names[f]}"
         part = _durations(inputs, rep, f, key, created[mine], contact[mine], t)
-        parts.append({**part, "graded": np.full(int(mine.sum()), float(grade))})
+        parts.append({**part, "graded": np.full(len(mine), float(grade))})
     return parts
 
 

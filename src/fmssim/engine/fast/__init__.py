@@ -80,7 +80,6 @@ def _run_composed(
     """All pools at once through the composing kernel: allocation times, lenders, diversions
     and lost travel into ``out``."""
     g, pools, rules = inputs.grades, inputs.pools, inputs.lending
-    pool = g.pool[d.grade]
     p1_pool = _p1_pool(inputs)
     p1_level = int(level_of_grade[g.names.index("P1")]) if p1_pool >= 0 else -1
     lengths = [len(c) for c in pools.change_min]
@@ -92,7 +91,8 @@ def _run_composed(
     compose_into(
         (out.assigned_min, out.borrowed_from, out.diverted_min, out.lost_travel_min),
         np.empty(len(d), np.int64),
-        (d.created_min, pool, level_of_grade[d.grade], g.units_needed[d.grade], d.grade),
+        (d.created_min, d.grade),
+        (g.pool, level_of_grade, g.units_needed),
         (d.travel_min, d.on_scene_min, d.write_up_min),
         (n_levels, _covered(inputs, level_of_grade, n_levels)),
         rosters,

@@ -27,8 +27,11 @@ release popped is matched by a cancelled one of the same time popped at the same
 are interchangeable, so any release at that time may be the cancelled one; an instant that
 only pops a cancelled release changes nothing). Travelling jobs a P1 may take are a heap
 ordered least urgent, latest created first, whose entries are dropped lazily once the job is
-on scene or has lost its unit. Scenarios that use none of these options run the single-unit kernel
-(:mod:`fmssim.engine.fast.dispatch`), which gives the same records faster.
+on scene or has lost its unit. While nobody waits, releases and roster changes cannot lead to
+an allocation, a loan or a diversion, so the kernel jumps to the next arrival and applies all
+that is due by then at once (as the single-unit kernel does). Scenarios that use none of
+these options run the single-unit kernel (:mod:`fmssim.engine.fast.dispatch`), which gives
+the same records faster.
 """
 
 from __future__ import annotations
@@ -38,128 +41,27 @@ from numba import njit
 
 from fmssim.engine.fast.heap import heap_pop, heap_push, pop_at, push_at
 from fmssim.engine.fast.keyed_heap import tpop, tpush
+from fmssim.engine.fast.lending import lend, may_lend
 
 INF = np.inf
 
 
 @njit(cache=True)
 def _queues(
-    pool: np.ndarray, level: np.ndarray, n_levels: int, n_pools: int, order: np.ndarray
+    grade: np.ndarray, queue_of: np.ndarray, n_queues: int, order: np.ndarray
 ) -> np.ndarray:
-    """Fill ``order`` with incident positions grouped by queue (pool × levels + level; a last
-    queue for incidents no pool attends), in id order; return where each queue starts."""
-    counts = np.zeros(n_pools * n_levels + 2, np.int64)
-    for j in range(len(level)):
-        q = pool[j] * n_levels + level[j] if pool[j] >= 0 else n_pools * n_levels
-        counts[q + 1] += 1
+    """Fill ``order`` with incident positions grouped by queue (``queue_of`` their grade), in
+    id order; return where each of the ``n_queues`` queues starts."""
+    counts = np.zeros(n_queues + 1, np.int64)
+    for j in range(len(grade)):
+        counts[queue_of[grade[j]] + 1] += 1
     starts = np.cumsum(counts)
     fill = starts[:-1].copy()
-    for j in range(len(level)):
-        q = pool[j] * n_levels + level[j] if pool[j] >= 0 else n_pools * n_levels
+    for j in range(len(grade)):
+        q = queue_of[grade[j]]
         order[fill[q]] = j
         fill[q] += 1
     return starts
-
-
-@njit(cache=True)
-def _free(on_duty: np.ndarray, busy: np.ndarray, held: np.ndarray, p: int) -> int:
-    """Free units of pool ``p``: on duty − busy − lent for a zero-length job, at least 0."""
-    return max(int(on_duty[p] - busy[p] - held[p]), 0)
-
-
-@njit(cache=True)
-def _rule_for(
-    rules: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    p: int,
-    grade: int,
-    need: int,
-    state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-) -> int:
-    """The first rule lending ``need`` units to an incident of ``grade`` waiting in pool ``p``
-    now (``grade`` -1: any grade, one unit: can any rule fire?), or -1."""
-    lender, pools, grades, tipping = rules
-    on_duty, busy, held, waiting = state
-    for r in range(len(lender)):
-        k = lender[r]
-        if k == p or not pools[r, p] or waiting[p] < tipping[r]:
-            continue
-        if grade >= 0 and not grades[r, grade]:
-            continue
-        if _free(on_duty, busy, held, k) >= need:
-            return r
-    return -1
-
-
-@njit(cache=True, inline="always")
-def _may_lend(
-    rules: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-) -> bool:
-    """Whether some pool with incidents waiting and no free unit has a rule that may lend to
-    it now (a cheap test, inlined, before the lending step's call)."""
-    lender, pools, _, tipping = rules
-    on_duty, busy, held, waiting = state
-    for p in range(len(on_duty)):
-        if waiting[p] == 0 or on_duty[p] - busy[p] - held[p] > 0:
-            continue
-        for r in range(len(lender)):
-            k = lender[r]
-            applies = k != p and pools[r, p] and waiting[p] >= tipping[r]
-            if applies and on_duty[k] - busy[k] - held[k] > 0:
-                return True
-    return False
-
-
-@njit(cache=True)
-def _lend(
-    t: float,
-    out: tuple[np.ndarray, np.ndarray],
-    queues: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    jobs: tuple[np.ndarray, np.ndarray, np.ndarray],
-    heaps: tuple[np.ndarray, np.ndarray, np.ndarray],
-    rules: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-) -> bool:
-    """The lending step at ``t`` (see the module docstring); True if a lent job of zero
-    length holds units to free after the step (the step runs again)."""
-    assigned, lent_by = out
-    grade, units, order, head, tail = queues
-    travel, on_scene, write_up = jobs
-    free_at, size, covered = heaps
-    cap = len(free_at) // len(size)
-    on_duty, busy, held, waiting = state
-    n_levels = covered.shape[1]
-    again = False
-    for p in range(len(size)):
-        if waiting[p] == 0 or _free(on_duty, busy, held, p) > 0:
-            continue
-        for lv in range(n_levels):
-            if not covered[p, lv] or _rule_for(rules, p, -1, 1, state) < 0:
-                continue
-            q = p * n_levels + lv
-            h = head[q]
-            while h < tail[q] and _rule_for(rules, p, -1, 1, state) >= 0:
-                j = order[h]
-                h += 1
-                if not np.isnan(assigned[j]):
-                    continue
-                r = _rule_for(rules, p, grade[j], units[j], state)
-                if r < 0:
-                    continue
-                k = rules[0][r]
-                assigned[j] = t
-                lent_by[j] = k
-                waiting[p] -= 1
-                done = ((t + travel[j]) + on_scene[j]) + write_up[j]
-                if done > t:
-                    busy[k] += units[j]
-                    for _ in range(units[j]):
-                        size[k] = push_at(free_at, k * cap, size[k], done)
-                else:
-                    held[k] += units[j]  # freed after the step
-                    again = True
-    held[:] = 0
-    return again
 
 
 @njit(cache=True)
@@ -219,7 +121,8 @@ def _divert(
 def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     order: np.ndarray,
-    incidents: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    incidents: tuple[np.ndarray, np.ndarray],
+    grades: tuple[np.ndarray, np.ndarray, np.ndarray],
     jobs: tuple[np.ndarray, np.ndarray, np.ndarray],
     queues: tuple[int, np.ndarray],
     rosters: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -231,17 +134,20 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     (all NaN-filled), for every incident of every pool; ``order`` is scratch (allocated by
     the caller with numpy, which asks the OS for huge pages: see engine/fast/dispatch.py).
 
-    ``incidents``: created (sorted), pool (-1: not attended), queue level, units needed,
-    grade. ``queues``: number of levels, and per (pool, level) whether a lending rule may lend
-    to it. ``rosters``: change times and units on duty of all pools concatenated, and where
-    each pool's changes start (length pools + 1). ``lending``: lender, borrowing pools (rules
-    × pools), grades (rules × grades) and tipping point of each lending rule, in order; None:
-    no lending. ``en_route``: the P1's pool and level when a waiting P1 may take an en-route
-    unit; None: it may not. numba prunes the branches of an option passed as None before
-    compiling, so each combination of options gets a kernel without the others' tests.
+    ``incidents``: created (sorted) and grade; ``grades``: per grade, the pool attending (-1:
+    none), queue level and units needed (read through each incident's grade, so the caller
+    makes no per-incident copies). ``queues``: number of levels, and per (pool, level) whether
+    a lending rule may lend to it. ``rosters``: change times and units on duty of all pools
+    concatenated, and where each pool's changes start (length pools + 1). ``lending``: lender,
+    borrowing pools (rules × pools), grades (rules × grades) and tipping point of each lending
+    rule, in order; None: no lending. ``en_route``: the P1's pool and level when a waiting P1
+    may take an en-route unit; None: it may not. numba prunes the branches of an option passed
+    as None before compiling, so each combination of options gets a kernel without the
+    others' tests.
     """
     assigned, lent_by, diverted, lost = out
-    created, pool, level, units, grade = incidents
+    created, grade = incidents
+    pool_of, level_of, units_of = grades
     travel, on_scene, write_up = jobs
     n_levels, covered = queues
     lends = diverts = False
@@ -254,7 +160,8 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     change_min, change_units, change_start = rosters
     n, n_pools = len(created), len(change_start) - 1
     # one queue per (pool, level); incidents no pool attends go to a last one, never read
-    starts = _queues(pool, level, n_levels, n_pools, order)
+    queue_of = np.where(pool_of >= 0, pool_of * n_levels + level_of, n_pools * n_levels)
+    starts = _queues(grade, queue_of, n_pools * n_levels + 1, order)
     head = starts[:-1].copy()
     tail = starts[:-1].copy()
     busy = np.zeros(n_pools, np.int64)
@@ -273,7 +180,7 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     n_p1 = 0
     if diverts:
         for j in range(n):
-            n_p1 += level[j] == p1_level and pool[j] == p1_pool
+            n_p1 += queue_of[grade[j]] == p1_pool * n_levels + p1_level
     # busy units of each pool (and releases cancelled by a diversion, not yet popped)
     cap = most + n_p1
     free_at = np.empty(n_pools * cap, np.float64)  # pool p's heap starts at p * cap
@@ -283,7 +190,7 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     # the P1's pool: jobs queued again after losing their unit, by (level, id), and the
     # travelling jobs a P1 may take, least urgent then latest created first
     m = n if diverts else 0
-    again_key = level[:m] * float(n) + np.arange(m)
+    again_key = level_of[grade[:m]] * float(n) + np.arange(m)
     take_key = -again_key
     again = np.empty(m, np.int64)
     taking = np.empty(m, np.int64)
@@ -292,7 +199,10 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
     arrived = 0
     while True:
         t = created[arrived] if arrived < n else INF
+        queued = 0
         for p in range(n_pools):
+            queued += waiting[p]
+        for p in range(n_pools if queued > 0 else 0):  # nobody waits: on to the next arrival
             if size[p] > 0 and free_at[p * cap] < t:
                 t = free_at[p * cap]
             if next_change[p] < t:
@@ -300,10 +210,10 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
         if t >= horizon:
             break
         while arrived < n and created[arrived] == t:
-            p = pool[arrived]
-            if p >= 0:
-                tail[p * n_levels + level[arrived]] += 1
-                waiting[p] += 1
+            g = grade[arrived]
+            if pool_of[g] >= 0:
+                tail[queue_of[g]] += 1
+                waiting[pool_of[g]] += 1
             arrived += 1
         for p in range(n_pools):
             base = p * cap
@@ -331,9 +241,7 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
                 idle = waiting[p] == 0 or on_duty[p] - busy[p] - held[p] <= 0
                 if idle and (not diverts or p != p1_pool or n_taking == 0):
                     continue  # nothing to allocate, nothing to divert
-                rounds = (
-                    diverts and p == p1_pool
-                )  # zero-length jobs free their units after diversion
+                rounds = diverts and p == p1_pool  # zero-length jobs free units after it
                 at = p * cap
                 sz, bz, wt, base = size[p], busy[p], waiting[p], p * n_levels
                 while True:
@@ -357,7 +265,7 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
                             j = again[0]
                         if j < 0:
                             break
-                        need = units[j]
+                        need = units_of[grade[j]]
                         if need > free:
                             break  # strict queue: nobody overtakes the most urgent incident
                         if from_again:
@@ -372,7 +280,12 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
                             bz += need
                             for _ in range(need):
                                 sz = push_at(free_at, at, sz, done)
-                            if rounds and level[j] > p1_level and need == 1 and travel[j] > 0:
+                            if (
+                                rounds
+                                and need == 1
+                                and level_of[grade[j]] > p1_level
+                                and travel[j] > 0
+                            ):
                                 n_taking = tpush(taking, n_taking, j, take_key)
                         elif rounds:
                             free -= need
@@ -391,8 +304,8 @@ def compose_into(  # noqa: C901 - one event loop; see engine/fast/dispatch.py
                 size[p], busy[p], waiting[p] = sz, bz, wt
             # 2. the lending step
             more = False
-            if lending is not None and _may_lend(lending, state):
-                more = _lend(
-                    t, (assigned, lent_by), (grade, units, order, head, tail), jobs,
+            if lending is not None and may_lend(lending, state):
+                more = lend(
+                    t, (assigned, lent_by), (grade, units_of, order, head, tail), jobs,
                     (free_at, size, covered), lending, state,
                 )  # fmt: skip

@@ -91,7 +91,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     cb_level = n_levels if has_cb else -1
     n_queues = n_levels + (1 if has_cb else 0)
     # one first-in-first-out line per room and level: block r * n_queues + lv
-    queues = np.empty(n_queues * m, np.int64)
+    queues = np.empty(n_queues * m, np.int32)  # local attempt indices (< 2**31)
     base = np.empty(n_rooms * n_queues, np.int64)
     offset = 0
     for r in range(n_rooms):
@@ -100,15 +100,15 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             offset += in_room[r]
     heads = np.zeros(n_rooms * n_queues, np.int64)
     tails = np.zeros(n_rooms * n_queues, np.int64)
-    deadlines = np.empty(m, np.int64)
-    redials = np.empty(m, np.int64)
+    deadlines = np.empty(m, np.int32)
+    redials = np.empty(m, np.int32)
     # releases: per room, one time heap per kind of busy slot (reserved or general, one slot
     # or a whole handler), so a release needs no attempt lookup; at most the roster's peak
     cap = (change_units.max() if len(change_units) else 0) + 1
     releases = np.empty((4 * n_rooms, cap))
     nrel = np.zeros(4 * n_rooms, np.int64)
-    fresh = np.empty(m, np.int64)  # attempts that joined the queue at this instant
-    fresh_cb = np.empty(m, np.int64)  # attempts that accepted a callback at this instant
+    fresh = np.empty(m, np.int32)  # attempts that joined the queue at this instant
+    fresh_cb = np.empty(m, np.int32)  # attempts that accepted a callback at this instant
     nf = ncb = 0
     nd = nr = 0
     on_duty = np.zeros(n_rooms, np.int64)
@@ -298,7 +298,7 @@ def _attempts_of(first: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.nda
     local_first[0] = 0
     for j in range(len(ids)):
         local_first[j + 1] = local_first[j] + first[ids[j] + 1] - first[ids[j]]
-    attempts = np.empty(local_first[-1], np.int64)
+    attempts = np.empty(local_first[-1], np.int32)  # attempt ids (< 2**31)
     for j in range(len(ids)):
         for k in range(local_first[j + 1] - local_first[j]):
             attempts[local_first[j] + k] = first[ids[j]] + k
@@ -309,7 +309,7 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> ContactOutcome:
     """Contact handling for one replication; identical records to the reference engine."""
     m = len(d.patience_min)
     out = np.full((5, m), np.nan)
-    policy = attempt_policy(inputs, d)
+    policy = attempt_policy(inputs, d, np.int16)  # codes: 2 bytes an attempt, not 8
     h = handler_setup(inputs)
     # handler pool (room) of each contact, -1 for bot-closed contacts (they never queue)
     room_of = np.where(d.bot, -1, contact_rooms(inputs, d)) if len(d) else d.channel
@@ -322,7 +322,7 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> ContactOutcome:
             d.created_min[ids],
             first,
             attempts,
-            np.repeat(local, np.diff(first)),
+            np.repeat(local.astype(np.int16), np.diff(first)),
             d.patience_min,
             d.handling_min,
             d.delay_min,
