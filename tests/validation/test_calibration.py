@@ -32,7 +32,7 @@ from fmssim.engine.simulate import simulate
 from fmssim.experiment import run_experiment
 from fmssim.experiment.runner import RunResult
 from fmssim.model.compile import compile_scenario
-from fmssim.model.contact_draws import RESOLVED, contact_outcomes
+from fmssim.model.contact_policy import RESOLVED, contact_outcomes
 from fmssim.scenario import load_scenario
 
 BASELINE = Path(__file__).parents[2] / "scenarios" / "baseline_2019.yaml"

@@ -7,7 +7,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from fmssim.engine.records import ContactOutcome, Outcome
-from fmssim.model.contact_draws import contact_outcomes
+from fmssim.model.contact_policy import contact_outcomes
 from fmssim.model.draws import Draws
 from fmssim.model.inputs import Inputs
 

@@ -17,12 +17,8 @@ import simpy
 
 from fmssim.engine.des.clock import DISPATCH, Clock
 from fmssim.engine.records import ContactOutcome
-from fmssim.model.contact_draws import (
-    AttemptPolicy,
-    ContactDraws,
-    attempt_policy,
-    reserved_slots,
-)
+from fmssim.model.contact_draws import ContactDraws
+from fmssim.model.contact_policy import AttemptPolicy, attempt_policy, reserved_slots
 from fmssim.model.contact_rooms import contact_rooms, handler_setup
 from fmssim.model.inputs import Inputs
 

@@ -21,7 +21,8 @@ from numba import njit
 from fmssim.engine.fast.heap import heap_pop, heap_push
 from fmssim.engine.fast.keyed_heap import tpop, tpush
 from fmssim.engine.records import ContactOutcome
-from fmssim.model.contact_draws import ContactDraws, attempt_policy, reserved_slots
+from fmssim.model.contact_draws import ContactDraws
+from fmssim.model.contact_policy import attempt_policy, reserved_slots
 from fmssim.model.contact_rooms import contact_rooms, handler_setup, merged_rosters
 from fmssim.model.inputs import Inputs
 
