@@ -19,7 +19,7 @@ import resource
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
@@ -59,8 +59,8 @@ def staged(inputs: Inputs, replication: int) -> Staged:
     chained = first
     contacts = None
     if first.contacts is not None:
-        contacts = run_contacts(inputs, first.contacts)
-        chained = chain(inputs, first, contacts)
+        made, contacts = run_contacts(inputs, first.contacts)
+        chained = chain(inputs, replace(first, contacts=made), contacts)
     chained = scale_travel(inputs, chained)
     incidents = run_dispatch(inputs, chained)
     with_cases = chain_cases(inputs, chained, incidents, contacts)

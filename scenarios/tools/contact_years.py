@@ -79,8 +79,8 @@ def year_kpis(year: int, params: dict[str, float], reps: int) -> pl.DataFrame:
     none = IncidentDraws(nothing, np.zeros(0, np.int64), nothing, nothing, nothing)
     frames = []
     for rep in range(reps):
-        d = draw_contacts(inputs, rep)
-        table = contact_table(inputs, Draws(rep, none, d), run_contacts(inputs, d))
+        made, out = run_contacts(inputs, draw_contacts(inputs, rep))
+        table = contact_table(inputs, Draws(rep, none, made), out)
         grid = inputs.grid
         frames.append(contact_kpis(table, grid.year_bounds_min, grid.year_labels, {}))
     return pl.concat(frames).group_by("group", "kpi").agg(pl.col("value").mean())

@@ -86,9 +86,9 @@ def run_engine(engine: str, inputs: Inputs, draws: Draws) -> Run:
     """The stages of :func:`fmssim.engine.simulate.simulate` on given draws."""
     contacts_fn, dispatch_fn = ENGINES[engine]
     assert draws.contacts is not None
-    out = contacts_fn(inputs, draws.contacts)
-    chained = chain(inputs, draws, out)
-    return Run(inputs, draws.contacts, out, chained, dispatch_fn(inputs, chained))
+    made, out = contacts_fn(inputs, draws.contacts)
+    chained = chain(inputs, replace(draws, contacts=made), out)
+    return Run(inputs, made, out, chained, dispatch_fn(inputs, chained))
 
 
 @pytest.fixture(

@@ -36,7 +36,9 @@ from fmssim.workforce.coupling import replication_inputs
 from fmssim.workforce.pipeline import Monthly
 
 DispatchFn = Callable[[Inputs, Draws], Outcome]
-ContactFn = Callable[[Inputs, ContactDraws], ContactOutcome]
+ContactFn = Callable[[Inputs, ContactDraws], tuple[ContactDraws, ContactOutcome]]
+"""The contact stage: the attempts made (redials drawn as callers make them) and their
+timeline."""
 ENGINES: dict[str, tuple[ContactFn, DispatchFn]] = {
     "des": (des_contacts, des.run),
     "fast": (fast_contacts, fast.run),
@@ -76,8 +78,9 @@ def simulate(
     inputs, monthly = replication_inputs(inputs, replication)
     draws = draw(inputs, replication)
     contacts, crimes = None, None
-    if (drawn := draws.contacts) is not None:
-        contacts = run_contacts(inputs, drawn)
+    if draws.contacts is not None:
+        drawn, contacts = run_contacts(inputs, draws.contacts)
+        draws = replace(draws, contacts=drawn)
         if on_contacts is None:
             draws = chain(inputs, draws, contacts)
         else:  # the contacts' KPIs, incidents and crimes, then the contacts dropped

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 from numba import njit
@@ -15,6 +14,7 @@ from fmssim.model.arrivals import nhpp_arrivals
 from fmssim.model.contact_policy import outcome_kind
 from fmssim.model.contact_rooms import room_draws
 from fmssim.model.inputs import ChannelInputs, Inputs
+from fmssim.model.redials import Redials, keyed_streams
 from fmssim.model.streams import StreamKind, generator
 from fmssim.model.timegrid import year_of
 
@@ -23,11 +23,16 @@ Arrays = dict[str, NDArray[np.float64] | NDArray[np.int64] | NDArray[np.bool_]]
 
 @dataclass(frozen=True)
 class ContactDraws:
-    """Every contact of a replication in order of its first attempt (its index is its id).
+    """Every contact of a replication in order of its first attempt (its index is its id),
+    and its attempts.
 
     Attempts of contact ``c`` are ``first[c]`` to ``first[c + 1] − 1``: its first call, then
-    the redials it would make if it hung up each time (drawn up front, so both engines use
-    the same numbers).
+    its redials, then a spilled caller's call on another channel. As drawn
+    (:func:`draw_contacts`), the attempts are each contact's first call, and ``redials``
+    says how the engines draw the later ones when a caller hangs up
+    (:mod:`fmssim.model.redials`); the contact stage returns the attempts made (``redials``
+    None). Without ``redials`` the attempts listed are every attempt a caller would make
+    (a hand-written case).
     """
 
     created_min: NDArray[np.float64]
@@ -48,6 +53,8 @@ class ContactDraws:
     last attempt); None: every attempt on its contact's channel."""
     room: NDArray[np.int64] | None = None
     """Per contact: the handler pool (control room) it queues in; None: its channel's pool."""
+    redials: Redials | None = None
+    """How later attempts are drawn (None: every attempt is listed)."""
 
     def __len__(self) -> int:
         return len(self.created_min)
@@ -77,15 +84,43 @@ class ContactDraws:
 
 
 def draw_contacts(inputs: Inputs, rep: int) -> ContactDraws:
-    """All contacts of replication ``rep``, merged across channels by arrival time."""
+    """All contacts of replication ``rep``, merged across channels by arrival time, with
+    their first calls drawn and their later attempts to be drawn when made."""
     ch = inputs.channels
     parts = [_channel(ch, i, inputs, rep) for i in range(len(ch.names))]
-    if not parts:
-        return _merge([_empty()])
-    return _merge(parts)
+    merged = _merge(parts or [_empty()])
+    n = len(merged["created_min"])
+    speed = _slowness(inputs, merged) if inputs.handler_speed else np.ones(n)
+    handling = merged.pop("handling_min") + merged["wrap_min"]
+    if inputs.handler_speed:
+        handling *= speed
+    redials = Redials(
+        count=merged.pop("count").astype(np.int16),
+        spilled=merged.pop("spilled").astype(np.bool_),
+        local=merged.pop("local").astype(np.int64),
+        wrap_min=merged.pop("wrap_min").astype(np.float64),
+        speed=speed,
+        keyed=keyed_streams(inputs, rep),
+    )
+    return ContactDraws(
+        created_min=merged["created_min"].astype(np.float64),
+        channel=merged["channel"].astype(np.int64),
+        bot=merged["bot"].astype(np.bool_),
+        first=np.arange(n + 1, dtype=np.int64),
+        patience_min=merged["patience_min"].astype(np.float64),
+        handling_min=handling.astype(np.float64),
+        delay_min=np.zeros(n),
+        outcome_u=merged["outcome_u"].astype(np.float64),
+        crime_u=merged["crime_u"].astype(np.float64),
+        room=merged["room"].astype(np.int64),
+        redials=redials,
+    )
 
 
 def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:
+    """Channel ``i``'s contacts: everything drawn up front, per contact, and their first
+    calls' patience and handling (vectorised; later attempts are keyed)."""
+
     def rng(kind: StreamKind) -> np.random.Generator:
         return generator(inputs.seed, rep, kind, ch.names[i])
 
@@ -94,48 +129,22 @@ def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:
     )
     n = len(created)
     redials = _redials(ch, i, n, rng(StreamKind.CONTACT_REDIALS))
-    counts = 1 + redials
-    m = int(counts.sum())
-    patience = _patience(ch, i, m, rng(StreamKind.CONTACT_PATIENCE))
-    delay = ch.redial_delay[i].sample(rng(StreamKind.CONTACT_REDIAL_DELAY), m)
-    delay[np.cumsum(counts) - counts] = 0.0  # first attempts (none for an empty channel)
     parts: Arrays = {
         "created_min": created,
         "channel": np.full(n, i, dtype=np.int64),
         "bot": rng(StreamKind.CONTACT_BOT).random(n) < _bot_share(ch, i, inputs, created),
-        "counts": counts,
-        "patience_min": patience,
-        "handling_min": ch.handling[i].sample(rng(StreamKind.CONTACT_HANDLING), m),
-        "delay_min": delay,
-        "attempt_channel": np.full(m, i, dtype=np.int64),
         "outcome_u": rng(StreamKind.CONTACT_OUTCOME).random(n),
         "crime_u": rng(StreamKind.CONTACT_CRIME).random(n),
         "room": _rooms(inputs, i, n, rng),
+        "local": np.arange(n, dtype=np.int64),
+        "patience_min": _patience(ch, i, n, rng(StreamKind.CONTACT_FIRST_PATIENCE)),
+        "handling_min": ch.handling[i].sample(rng(StreamKind.CONTACT_FIRST_HANDLING), n),
     }
-    parts = spill_attempts(ch, i, parts, rng)
-    wrap = wrap_up_min(inputs, i, parts, rng(StreamKind.CONTACT_WRAP_UP))
-    counts = parts["counts"].astype(np.int64)
-    handling = parts["handling_min"]  # its own array (drawn, or rebuilt by the spill)
-    _per_contact(handling, counts, wrap, False)
-    if inputs.handler_speed:
-        _per_contact(handling, counts, _slowness(inputs, parts), True)
+    spilled = _spilled(ch, i, n, rng(StreamKind.CONTACT_SPILL))
+    parts["spilled"] = spilled
+    parts["count"] = 1 + redials + spilled
+    parts["wrap_min"] = wrap_up_min(inputs, i, parts, rng(StreamKind.CONTACT_WRAP_UP))
     return parts
-
-
-@njit(cache=True)
-def _per_contact(
-    attempts: np.ndarray, counts: np.ndarray, values: np.ndarray, multiply: bool
-) -> None:
-    """Add each contact's value to (or multiply by it) its ``counts`` attempts, in place:
-    ``attempts += np.repeat(values, counts)`` (``*=``) without the repeated array."""
-    a = 0
-    for c in range(len(counts)):
-        for _ in range(counts[c]):
-            if multiply:
-                attempts[a] *= values[c]
-            else:
-                attempts[a] += values[c]
-            a += 1
 
 
 def _slowness(inputs: Inputs, parts: Arrays) -> NDArray[np.float64]:
@@ -160,54 +169,18 @@ def _rooms(
     return room_draws(inputs, i, rng(StreamKind.CONTACT_ROOM).random(n))
 
 
-def _patience(ch: ChannelInputs, i: int, m: int, rng: np.random.Generator) -> NDArray[np.float64]:
+def _patience(ch: ChannelInputs, i: int, n: int, rng: np.random.Generator) -> NDArray[np.float64]:
     spec = ch.patience[i]
-    return np.full(m, np.inf) if spec is None else spec.sample(rng, m)
+    return np.full(n, np.inf) if spec is None else spec.sample(rng, n)
 
 
-def spill_attempts(
-    ch: ChannelInputs, i: int, parts: Arrays, rng: Callable[[StreamKind], np.random.Generator]
-) -> Arrays:
-    """Add one attempt on the spill channel after the last attempt of each contact whose
-    caller would dial it on giving up (with that channel's patience and handling)."""
+def _spilled(ch: ChannelInputs, i: int, n: int, rng: np.random.Generator) -> NDArray[np.bool_]:
+    """Whether each caller would dial the spill channel on giving up."""
     to = int(ch.spill_to[i]) if len(ch.spill_to) else -1
     if to < 0:
-        return parts
-    n = len(parts["created_min"])
-    spilled = rng(StreamKind.CONTACT_SPILL).random(n) < ch.spill_share[i]
-    k = int(spilled.sum())
-    new: Arrays = {
-        "patience_min": _patience(ch, to, k, rng(StreamKind.CONTACT_SPILL_PATIENCE)),
-        "handling_min": ch.handling[to].sample(rng(StreamKind.CONTACT_SPILL_HANDLING), k),
-        "delay_min": ch.spill_delay[i].sample(rng(StreamKind.CONTACT_SPILL_DELAY), k),
-        "attempt_channel": np.full(k, to, dtype=np.int64),
-    }
-    out = dict(parts)
-    counts = parts["counts"].astype(np.int64, copy=False)
-    for key, values in new.items():  # np.insert(parts[key], at, values), without sorting ``at``
-        joined = np.empty(len(parts[key]) + k, values.dtype)
-        _append_spilled(parts[key], counts, spilled, values, joined)
-        out[key] = joined  # type: ignore[assignment]
-    out["counts"] = parts["counts"] + spilled
-    return out
-
-
-@njit(cache=True)
-def _append_spilled(
-    column: np.ndarray, counts: np.ndarray, spilled: np.ndarray, values: np.ndarray, out: np.ndarray
-) -> None:
-    """``column``'s attempts with the next of ``values`` after the last attempt of each
-    ``spilled`` contact."""
-    src, dst, k = 0, 0, 0
-    for c in range(len(counts)):
-        for _ in range(counts[c]):
-            out[dst] = column[src]
-            src += 1
-            dst += 1
-        if spilled[c]:
-            out[dst] = values[k]
-            dst += 1
-            k += 1
+        return np.zeros(n, np.bool_)
+    spilled: NDArray[np.bool_] = rng.random(n) < ch.spill_share[i]
+    return spilled
 
 
 def wrap_up_min(
@@ -253,100 +226,28 @@ def _empty() -> Arrays:
         "created_min": f,
         "channel": i,
         "bot": np.zeros(0, bool),
-        "counts": i,
-        "patience_min": f,
-        "handling_min": f,
-        "delay_min": f,
-        "attempt_channel": i,
-        "room": i,
         "outcome_u": f,
         "crime_u": f,
+        "room": i,
+        "local": i,
+        "spilled": np.zeros(0, bool),
+        "count": i,
+        "wrap_min": f,
+        "patience_min": f,
+        "handling_min": f,
     }
 
 
-def _merge(parts: list[Arrays]) -> ContactDraws:
+def _merge(parts: list[Arrays]) -> Arrays:
     """One arrival-ordered list of contacts from the channels' own (sorted) lists; equal
-    times keep channel order. Each contact's attempts move with it.
-
-    Consumes ``parts``: each column is popped from them and written, part by part, straight
-    to its place in the merged order (never joined first), one column at a time, so that at
-    most one column exists twice (the peak of drawing a four-year plan)."""
+    times keep channel order. Consumes ``parts`` (each column popped as it is merged)."""
     runs = np.cumsum([0] + [len(p["created_min"]) for p in parts]).astype(np.int64)
-    created = _joined(parts, "created_min")
+    created = np.concatenate([p.pop("created_min") for p in parts])
     order = _merge_runs(created, runs)
-    where = np.empty(len(order), np.int64)  # the merged position of each joined contact
-    where[order] = np.arange(len(order))
-    counts = _joined(parts, "counts").astype(np.int64, copy=False)
-    old_first = np.zeros(len(counts) + 1, np.int64)
-    np.cumsum(counts, out=old_first[1:])
-    first = np.zeros(len(order) + 1, np.int64)
-    np.cumsum(counts[order], out=first[1:])
-    del counts
-    spilled = any(
-        _any_spilled(p["attempt_channel"], p["channel"], old_first[lo : hi + 1] - old_first[lo])
-        for p, lo, hi in zip(parts, runs[:-1], runs[1:], strict=True)
-    )
-    attempts = {}
-    for key in ("patience_min", "handling_min", "delay_min", "attempt_channel"):
-        if key == "attempt_channel" and not spilled:
-            for p in parts:
-                del p[key]
-            continue
-        out = np.empty(first[-1], _dtype(parts, key))  # numpy's allocator: huge pages
-        for p, lo, hi in zip(parts, runs[:-1], runs[1:], strict=True):
-            _scatter_attempts(where, old_first, first, lo, hi, p.pop(key), out)
-        attempts[key] = out
-    del old_first
-
-    def contact(key: str) -> NDArray[Any]:
-        out = np.empty(len(order), _dtype(parts, key))
-        for p, lo, hi in zip(parts, runs[:-1], runs[1:], strict=True):
-            out[where[lo:hi]] = p.pop(key)
-        return out
-
-    attempt_channel = attempts.pop("attempt_channel", None)
-    return ContactDraws(
-        created_min=created[order],
-        channel=contact("channel").astype(np.int64, copy=False),
-        bot=contact("bot").astype(bool, copy=False),
-        first=first,
-        attempt_channel=None
-        if attempt_channel is None
-        else attempt_channel.astype(np.int64, copy=False),
-        outcome_u=contact("outcome_u"),
-        crime_u=contact("crime_u"),
-        room=contact("room").astype(np.int64, copy=False),
-        **attempts,
-    )
-
-
-def _joined(parts: list[Arrays], key: str) -> NDArray[Any]:
-    """Column ``key`` of every part, end to end, popped from the parts (freed as joined)."""
-    return np.concatenate([p.pop(key) for p in parts])
-
-
-def _dtype(parts: list[Arrays], key: str) -> np.dtype[Any]:
-    """The type of column ``key`` joined across ``parts`` (what concatenating gives)."""
-    return np.result_type(*(p[key] for p in parts))
-
-
-@njit(cache=True)
-def _scatter_attempts(
-    where: np.ndarray,
-    old_first: np.ndarray,
-    first: np.ndarray,
-    lo: int,
-    hi: int,
-    column: np.ndarray,
-    out: np.ndarray,
-) -> None:
-    """Write the per-attempt ``column`` of joined contacts ``lo``…``hi − 1`` (one part,
-    its attempts from 0) into ``out``, each contact's attempts at ``first[where[c]]``…"""
-    base = old_first[lo]
-    for c in range(lo, hi):
-        src, dst = old_first[c] - base, first[where[c]]
-        for j in range(old_first[c + 1] - old_first[c]):
-            out[dst + j] = column[src + j]
+    merged: Arrays = {"created_min": created[order]}
+    for key in list(parts[0]):
+        merged[key] = np.concatenate([p.pop(key) for p in parts])[order]
+    return merged
 
 
 @njit(cache=True)
@@ -382,13 +283,3 @@ def _owners(first: np.ndarray, attempts: np.ndarray) -> np.ndarray:
                 c += 1
         out[j] = c
     return out
-
-
-@njit(cache=True)
-def _any_spilled(dialled: np.ndarray, channel: np.ndarray, first: np.ndarray) -> bool:
-    """Whether any attempt dials another channel than its contact's."""
-    for c in range(len(first) - 1):
-        for a in range(first[c], first[c + 1]):
-            if dialled[a] != channel[c]:
-                return True
-    return False

@@ -54,6 +54,12 @@ class StreamKind(IntEnum):
     CASE_STAGE_TIME = 38
     MAJOR_INCIDENTS = 39
     MAJOR_INCIDENT_LENGTH = 40
+    # 51-53: a contact's later attempts drawn when made, keyed (issue 18), and its first
+    # call; since then CONTACT_HANDLING (8), CONTACT_PATIENCE (9), CONTACT_REDIAL_DELAY (10)
+    # and CONTACT_SPILL_PATIENCE/HANDLING/DELAY (31-33) are no longer drawn (never reused)
+    CONTACT_ATTEMPTS = 51
+    CONTACT_FIRST_PATIENCE = 52
+    CONTACT_FIRST_HANDLING = 53
 
 
 def entity_key(name: str) -> int:

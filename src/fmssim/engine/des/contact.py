@@ -18,9 +18,10 @@ import simpy
 from fmssim.engine.des.clock import DISPATCH, Clock
 from fmssim.engine.records import ContactOutcome
 from fmssim.model.contact_draws import ContactDraws
-from fmssim.model.contact_policy import AttemptPolicy, attempt_policy, reserved_slots
+from fmssim.model.contact_policy import reserved_slots
 from fmssim.model.contact_rooms import contact_rooms, handler_setup
 from fmssim.model.inputs import Inputs
+from fmssim.model.made import Source, attempt_of, attempt_source, attempts_made
 
 Process = Generator[simpy.Event, None, None]
 CALLBACK_LEVEL = 1 << 30
@@ -30,11 +31,10 @@ CALLBACK_LEVEL = 1 << 30
 @dataclass
 class Desk:
     """One handler pool: answer slots on duty, the reserve for its first channel, and the
-    waiting attempts as a heap of (level, joined, attempt, grant)."""
+    waiting attempts as a heap of (level, joined, contact, slots needed, grant): a contact
+    has one attempt waiting at a time, so ties go in contact order."""
 
     clock: Clock
-    slots: np.ndarray
-    """Slots each attempt takes (global attempt index)."""
     reserved: int = 0
     reserved_share: float = 0.0
     concurrency: int = 1
@@ -81,12 +81,12 @@ class Desk:
             return False
         return None
 
-    def release(self, a: int, reserved: bool) -> None:
-        """The handler of attempt ``a`` is free again."""
+    def release(self, need: int, reserved: bool) -> None:
+        """The ``need`` slots of an attempt are free again."""
         if reserved:
-            self.busy_reserved -= int(self.slots[a])
+            self.busy_reserved -= need
         else:
-            self.busy_general -= int(self.slots[a])
+            self.busy_general -= need
         self.request()
 
 
@@ -124,8 +124,7 @@ class Group:
             if not heads:
                 return
             entry, own = min(heads, key=lambda head: head[0][:3])
-            level, _, a, grant = entry
-            need = int(own.slots[a])
+            level, _, _, need, grant = entry
             for desk in [own, *(d for d in desks if d is not own)]:
                 reserved = desk.take(free[desk.index], level, need)
                 if reserved is not None:
@@ -136,11 +135,26 @@ class Group:
                 return
 
 
+@dataclass(frozen=True)
+class Dialled:
+    """Per channel dialled: queue level, answer slots and callback threshold."""
+
+    level: np.ndarray
+    slots: np.ndarray
+    callback_min: np.ndarray
+
+
 def contact_source(
-    desks: list[Desk], inputs: Inputs, d: ContactDraws, out: ContactOutcome
+    desks: list[Desk], inputs: Inputs, d: ContactDraws, rows: list[list[float]]
 ) -> Process:
     """Starts every contact at its first attempt's arrival; bot-closed chats never queue."""
-    policy = attempt_policy(inputs, d)
+    ch = inputs.channels
+    policy = Dialled(
+        ch.level,
+        ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64),
+        ch.callback_min if len(ch.callback_min) else np.full(len(ch.names), np.inf),
+    )
+    src = attempt_source(d)
     rooms = contact_rooms(inputs, d)
     clock = desks[0].clock if desks else None
     for c in range(len(d)):
@@ -148,46 +162,56 @@ def contact_source(
         yield clock.at(d.created_min[c])
         if d.bot[c]:
             continue
-        clock.process(caller(desks[rooms[c]], policy, c, d, out))
+        clock.process(caller(desks[rooms[c]], policy, src, c, rows))
 
 
-def caller(
-    desk: Desk, policy: AttemptPolicy, c: int, d: ContactDraws, out: ContactOutcome
-) -> Process:
+def caller(desk: Desk, policy: Dialled, src: Source, c: int, rows: list[list[float]]) -> Process:
     """One contact: each attempt waits for a handler, takes a callback once it has waited
     ``callback_min`` (if that comes before its patience runs out), or hangs up; after hanging
-    up the caller dials its next drawn attempt (a redial, or a call on another channel)."""
+    up the caller makes its next attempt (a redial, or a call on another channel), if any.
+    ``rows``: one row per attempt made (contact, attempt, then its five times)."""
     clock = desk.clock
-    for a in range(d.first[c], d.first[c + 1]):
-        if a > d.first[c]:
-            yield clock.at(out.abandoned_min[a - 1] + d.delay_min[a])
-        out.arrived_min[a] = clock.now
+    count = int(src[0][c])
+    k = 0
+    dialled, patience, handling, _ = attempt_of(src, c, 0)
+    row = [c, 0] + [np.nan] * 5
+    rows.append(row)
+    while True:
+        row[2] = clock.now
         grant = clock.event()
-        desk.wait(int(policy.level[a]), clock.now, a, grant)
+        level, need = int(policy.level[dialled]), int(policy.slots[dialled])
+        desk.wait(level, clock.now, c, need, grant)
         desk.request()
-        patience, callback = d.patience_min[a], policy.callback_min[a]
+        callback = float(policy.callback_min[dialled])
         wait = min(patience, callback)
         if wait < np.inf:
             yield grant | clock.timeout(wait)
         else:
             yield grant
         if not grant.triggered and callback < patience:
-            out.callback_min[a] = clock.now
+            row[6] = clock.now
             desk.withdraw(grant)
-            desk.wait(CALLBACK_LEVEL, clock.now, a, grant)
+            desk.wait(CALLBACK_LEVEL, clock.now, c, need, grant)
             desk.request()
             yield grant
         if not grant.triggered:
-            out.abandoned_min[a] = clock.now
+            row[4] = clock.now
             desk.withdraw(grant)
             desk.request()
+            if k + 1 >= count:
+                return
+            k += 1
+            dialled, patience, handling, delay = attempt_of(src, c, k)
+            row = [c, k] + [np.nan] * 5
+            rows.append(row)  # made when the caller hangs up, reached or not
+            yield clock.at(clock.now + delay)
             continue
-        out.answered_min[a] = clock.now
-        yield clock.timeout(d.handling_min[a])
-        out.released_min[a] = clock.now
+        row[3] = clock.now
+        yield clock.timeout(handling)
+        row[5] = clock.now
         index, reserved = cast(tuple[int, bool], grant.value)
         assert desk.group is not None
-        desk.group.desks[index].release(a, reserved)
+        desk.group.desks[index].release(need, reserved)
         return
 
 
@@ -205,15 +229,14 @@ def sharing_starts(group: Group) -> Process:
     group.request()
 
 
-def run_contacts(inputs: Inputs, draws: ContactDraws) -> ContactOutcome:
-    """Simulate contact handling for one replication; every attempt's timeline."""
+def run_contacts(inputs: Inputs, draws: ContactDraws) -> tuple[ContactDraws, ContactOutcome]:
+    """Simulate contact handling for one replication: the attempts made and their
+    timeline."""
     clock = Clock()
-    slots = attempt_policy(inputs, draws).slots
     h = handler_setup(inputs)
     desks = [
         Desk(
             clock,
-            slots,
             int(h.reserved[k]),
             float(h.reserved_share[k]),
             int(inputs.handler_concurrency[k]),
@@ -226,9 +249,11 @@ def run_contacts(inputs: Inputs, draws: ContactDraws) -> ContactOutcome:
             desk.index, desk.group = i, group
         if h.load_sharing_min < inputs.grid.horizon_min:
             clock.process(sharing_starts(group))
-    out = ContactOutcome.empty(len(draws.patience_min))
+    rows: list[list[float]] = []
     for k, desk in enumerate(desks):
         clock.process(roster(desk, inputs.handlers.change_min[k], inputs.handlers.change_units[k]))
-    clock.process(contact_source(desks, inputs, draws, out))
+    clock.process(contact_source(desks, inputs, draws, rows))
     clock.run(until=inputs.grid.horizon_min)
-    return out
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), 7)
+    made = (table[:, 0].astype(np.int64), table[:, 1].astype(np.int64), table[:, 2:].T.copy())
+    return attempts_made(draws, [made])

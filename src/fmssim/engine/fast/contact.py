@@ -22,35 +22,24 @@ from fmssim.engine.fast.heap import heap_pop, heap_push
 from fmssim.engine.fast.keyed_heap import tpop, tpush
 from fmssim.engine.records import ContactOutcome
 from fmssim.model.contact_draws import ContactDraws
-from fmssim.model.contact_policy import attempt_policy, reserved_slots
+from fmssim.model.contact_policy import reserved_slots
 from fmssim.model.contact_rooms import contact_rooms, handler_setup, merged_rosters
 from fmssim.model.inputs import Inputs
+from fmssim.model.made import attempt_of, attempt_source, attempts_made
 
 WAITING, ANSWERED, ABANDONED = 1, 2, 3
 _reserved_slots = njit(cache=True)(reserved_slots)
 
 
 @njit(cache=True)
-def _last_attempts(first: np.ndarray, m: int) -> np.ndarray:
-    """Whether each attempt is its contact's last drawn attempt."""
-    last = np.zeros(m, np.bool_)
-    for c in range(len(first) - 1):
-        last[first[c + 1] - 1] = True
-    return last
-
-
-@njit(cache=True)
-def contact_pool(  # noqa: C901 - one event loop written out; see docstring
+def contact_pool(  # noqa: C901, PLR0913, PLR0915 - one event loop written out; see docstring
     created: np.ndarray,
-    first: np.ndarray,
-    attempt_ids: np.ndarray,
+    ids: np.ndarray,
     room: np.ndarray,
-    patience: np.ndarray,
-    handling: np.ndarray,
-    delay: np.ndarray,
-    level: np.ndarray,
-    slots: np.ndarray,
-    callback: np.ndarray,
+    src: tuple,  # type: ignore[type-arg]
+    level_of: np.ndarray,
+    slots_of: np.ndarray,
+    callback_of: np.ndarray,
     reserved: np.ndarray,
     reserved_share: np.ndarray,
     concurrency: int,
@@ -59,40 +48,53 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     change_units: np.ndarray,
     share_from: float,
     horizon: float,
+    made_contact: np.ndarray,
+    made_k: np.ndarray,
     out: np.ndarray,
-) -> None:
-    """Write arrival, answer, abandonment, release and callback times of the attempts of
-    one pool — or of its control rooms (``room``: each local attempt's room) — into ``out``
-    (rows: those five; columns: global attempt index ``attempt_ids[a]`` of local attempt
-    ``a``; NaN-filled by the caller); times not reached before ``horizon`` are left
-    untouched. ``patience``, ``handling``, ``delay``, ``level``, ``slots`` and ``callback``
-    are indexed globally too, so nothing is copied per pool. Before ``share_from`` each room
-    answers its own contacts; from then on the rooms share their load.
+) -> int:
+    """Run the contacts ``ids`` (global indices, ascending; created at ``created``, queueing
+    in local room ``room``) of one pool — or of its control rooms — and return how many
+    attempts they made: attempt ``j`` is attempt ``made_k[j]`` of contact
+    ``made_contact[j]``, and ``out[:, j]`` its arrival, answer, abandonment, release and
+    callback times (NaN where not reached before ``horizon``). A contact's first attempt is
+    made when it arrives, each later one when the caller hangs up (its values drawn then,
+    :func:`_attempt`). ``level_of``, ``slots_of`` and ``callback_of`` are per channel
+    dialled. Before ``share_from`` each room answers its own contacts; from then on the rooms
+    share their load. Ties at an instant go in contact order (a contact has one live
+    attempt at a time, so this is the order of attempts, contact by contact).
 
     One event loop written out in full, on purpose: split into helper functions (tried, with
     and without inlining) it ran 5-6 times slower, because every call passes a dozen arrays
     through numba's reference counting. Its parts are marked by the comments below.
     """
-    n, m, n_rooms = len(created), len(attempt_ids), len(reserved)
-    last = _last_attempts(first, m)
-    arrived = np.empty(m)  # set when an attempt arrives or its redial is scheduled
-    deadline = np.empty(m)  # set before an attempt joins the deadline heap
-    joined = np.empty(m if n_rooms > 1 else 0)  # when it joined its queue (rooms compare)
-    state = np.zeros(m, np.int8)
-    offered = np.zeros(m, np.bool_)  # its deadline is a callback offer, not a hang-up
-    called = np.zeros(m, np.bool_)  # accepted a callback
+    count, first, listed_patience, listed_handling = src[0], src[1], src[2], src[3]
+    listed_dial, channel = src[5], src[6]
+    n, n_rooms = len(created), len(reserved)
+    cap = 0  # attempts the contacts would make if nobody were answered
+    in_room = np.zeros(n_rooms, np.int64)
+    for c in range(n):
+        cap += count[ids[c]]
+        in_room[room[c]] += count[ids[c]]
+    contact_of = np.empty(cap, np.int32)  # local contact of each attempt made (< 2**31)
+    k_of = np.empty(cap, np.int16)
+    dial = np.empty(cap, np.int16)
+    patience = np.empty(cap)
+    handling = np.empty(cap)
+    arrived = np.empty(cap)  # set when an attempt arrives or its redial is scheduled
+    deadline = np.empty(cap)  # set before an attempt joins the deadline heap
+    joined = np.empty(cap if n_rooms > 1 else 0)  # when it joined its queue (rooms compare)
+    state = np.empty(cap, np.int8)
+    offered = np.empty(cap, np.bool_)  # its deadline is a callback offer, not a hang-up
+    called = np.empty(cap, np.bool_)  # accepted a callback
     n_levels = 1
     has_cb = False
-    in_room = np.zeros(n_rooms, np.int64)
-    for a in range(m):
-        g = attempt_ids[a]
-        n_levels = max(n_levels, level[g] + 1)
-        has_cb = has_cb or callback[g] < np.inf
-        in_room[room[a]] += 1
+    for ch in range(len(level_of)):
+        n_levels = max(n_levels, level_of[ch] + 1)
+        has_cb = has_cb or callback_of[ch] < np.inf
     cb_level = n_levels if has_cb else -1
     n_queues = n_levels + (1 if has_cb else 0)
     # one first-in-first-out line per room and level: block r * n_queues + lv
-    queues = np.empty(n_queues * m, np.int32)  # local attempt indices (< 2**31)
+    queues = np.empty(n_queues * cap, np.int32)  # attempt indices; pages touched as used
     base = np.empty(n_rooms * n_queues, np.int64)
     offset = 0
     for r in range(n_rooms):
@@ -101,17 +103,18 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             offset += in_room[r]
     heads = np.zeros(n_rooms * n_queues, np.int64)
     tails = np.zeros(n_rooms * n_queues, np.int64)
-    deadlines = np.empty(m, np.int32)
-    redials = np.empty(m, np.int32)
+    deadlines = np.empty(cap, np.int32)
+    redials = np.empty(cap, np.int32)
     # releases: per room, one time heap per kind of busy slot (reserved or general, one slot
     # or a whole handler), so a release needs no attempt lookup; at most the roster's peak
-    cap = (change_units.max() if len(change_units) else 0) + 1
-    releases = np.empty((4 * n_rooms, cap))
+    peak = (change_units.max() if len(change_units) else 0) + 1
+    releases = np.empty((4 * n_rooms, peak))
     nrel = np.zeros(4 * n_rooms, np.int64)
-    fresh = np.empty(m, np.int32)  # attempts that joined the queue at this instant
-    fresh_cb = np.empty(m, np.int32)  # attempts that accepted a callback at this instant
+    fresh = np.empty(cap, np.int32)  # attempts that joined the queue at this instant
+    fresh_cb = np.empty(cap, np.int32)  # attempts that accepted a callback at this instant
     nf = ncb = 0
     nd = nr = 0
+    made = 0
     on_duty = np.zeros(n_rooms, np.int64)
     busy_r = np.zeros(n_rooms, np.int64)
     busy_g = np.zeros(n_rooms, np.int64)
@@ -147,17 +150,27 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
         while again:
             again = False
             while next_first < n and created[next_first] == t:
-                a = first[next_first]
+                c = next_first
                 next_first += 1
+                a = made
+                made += 1
+                g, i = ids[c], first[ids[c]]  # a first attempt: as listed
+                contact_of[a], k_of[a] = c, 0
+                dial[a] = listed_dial[i] if len(listed_dial) else channel[g]
+                patience[a], handling[a] = listed_patience[i], listed_handling[i]
+                made_contact[a], made_k[a] = g, 0
+                for row in range(1, 5):
+                    out[row, a] = np.nan
                 arrived[a] = t
-                out[0, attempt_ids[a]] = t
+                out[0, a] = t
                 state[a] = WAITING
+                offered[a] = called[a] = False
                 fresh[nf] = a
                 nf += 1
             while nr > 0 and arrived[redials[0]] == t:
                 a = redials[0]
                 nr = tpop(redials, nr, arrived)
-                out[0, attempt_ids[a]] = t
+                out[0, a] = t
                 state[a] = WAITING
                 fresh[nf] = a
                 nf += 1
@@ -177,7 +190,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             # answered at once, and never need one)
             for j in range(checked, nf):
                 a = fresh[j]
-                if patience[attempt_ids[a]] == 0.0:
+                if patience[a] == 0.0:
                     deadline[a] = t
                     nd = tpush(deadlines, nd, a, deadline)
             checked = nf
@@ -188,39 +201,49 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                     continue
                 if offered[a]:  # takes the callback: leaves the line, never hangs up
                     called[a] = True
-                    out[4, attempt_ids[a]] = t
+                    out[4, a] = t
                     fresh_cb[ncb] = a
                     ncb += 1
                     continue
                 state[a] = ABANDONED
-                out[2, attempt_ids[a]] = t
-                if not last[a]:
-                    arrived[a + 1] = t + delay[attempt_ids[a + 1]]
-                    nr = tpush(redials, nr, a + 1, arrived)
-                    again = again or arrived[a + 1] == t
+                out[2, a] = t
+                c = contact_of[a]
+                if k_of[a] + 1 < count[ids[c]]:  # dials again: its next attempt is made
+                    b = made
+                    made += 1
+                    contact_of[b], k_of[b] = c, k_of[a] + 1
+                    dial[b], patience[b], handling[b], delay = attempt_of(src, ids[c], k_of[b])
+                    made_contact[b], made_k[b] = ids[c], k_of[b]
+                    for row in range(5):
+                        out[row, b] = np.nan
+                    arrived[b] = t + delay
+                    state[b] = 0
+                    offered[b] = called[b] = False
+                    nr = tpush(redials, nr, b, arrived)
+                    again = again or arrived[b] == t
         # join the queues: everyone arriving now arrives after everyone already waiting,
-        # so each level's queue is first in, first out; ties in attempt order
+        # so each level's queue is first in, first out; ties in contact order
         if nf > 1:
-            fresh[:nf].sort()
+            _in_contact_order(fresh, nf, contact_of, k_of)
         for j in range(nf):
             a = fresh[j]
             if state[a] == WAITING:
-                blk = room[a] * n_queues + level[attempt_ids[a]]
+                blk = room[contact_of[a]] * n_queues + level_of[dial[a]]
                 queues[base[blk] + tails[blk]] = a
                 tails[blk] += 1
                 if n_rooms > 1:
                     joined[a] = t
         if ncb > 1:
-            fresh_cb[:ncb].sort()
+            _in_contact_order(fresh_cb, ncb, contact_of, k_of)
         for j in range(ncb):
             a = fresh_cb[j]
-            blk = room[a] * n_queues + cb_level
+            blk = room[contact_of[a]] * n_queues + cb_level
             queues[base[blk] + tails[blk]] = a
             tails[blk] += 1
             if n_rooms > 1:
                 joined[a] = t
         ncb = 0
-        # allocate once: most urgent level, then time joined, then attempt index; each room
+        # allocate once: most urgent level, then time joined, then contact; each room
         # alone before load sharing, all rooms together from then on
         shared = share_from <= t
         for grp in range(1 if shared else n_rooms):
@@ -247,18 +270,19 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                         if (
                             best < 0
                             or joined[a] < joined[best]
-                            or (joined[a] == joined[best] and a < best)
+                            or (joined[a] == joined[best] and contact_of[a] < contact_of[best])
                         ):
                             best, best_blk = a, blk
                 if best < 0:
                     lv += 1
                     continue
-                need = slots[attempt_ids[best]]
+                need = slots_of[dial[best]]
+                home = room[contact_of[best]]
                 chosen = -1
                 q = 1 if need > 1 else 0
                 for k in range(hi - lo + 1):  # its own room first, then the others in order
-                    r = room[best] if k == 0 else lo + k - 1
-                    if k > 0 and r == room[best]:
+                    r = home if k == 0 else lo + k - 1
+                    if k > 0 and r == home:
                         continue
                     if lv == 0 and free_r[r] >= need:
                         chosen, q = r, q + 2
@@ -275,61 +299,57 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 total -= need
                 heads[best_blk] += 1
                 state[best] = ANSWERED
-                out[1, attempt_ids[best]] = t
-                done = t + handling[attempt_ids[best]]
-                out[3, attempt_ids[best]] = done if done < horizon else np.nan
+                out[1, best] = t
+                done = t + handling[best]
+                out[3, best] = done if done < horizon else np.nan
                 nrel[chosen * 4 + q] = heap_push(
                     releases[chosen * 4 + q], nrel[chosen * 4 + q], done
                 )
         for j in range(nf):
             a = fresh[j]
-            g = attempt_ids[a]
-            wait = min(patience[g], callback[g])
-            if state[a] == WAITING and patience[g] > 0.0 and wait < np.inf:
-                offered[a] = callback[g] < patience[g]
+            wait = min(patience[a], callback_of[dial[a]])
+            if state[a] == WAITING and patience[a] > 0.0 and wait < np.inf:
+                offered[a] = callback_of[dial[a]] < patience[a]
                 deadline[a] = t + wait
                 nd = tpush(deadlines, nd, a, deadline)
         nf = 0
+    return made
 
 
 @njit(cache=True)
-def _attempts_of(first: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Global indices of the attempts of contacts ``ids``, and their offsets per contact."""
-    local_first = np.empty(len(ids) + 1, np.int64)
-    local_first[0] = 0
-    for j in range(len(ids)):
-        local_first[j + 1] = local_first[j] + first[ids[j] + 1] - first[ids[j]]
-    attempts = np.empty(local_first[-1], np.int32)  # attempt ids (< 2**31)
-    for j in range(len(ids)):
-        for k in range(local_first[j + 1] - local_first[j]):
-            attempts[local_first[j] + k] = first[ids[j]] + k
-    return attempts, local_first
+def _in_contact_order(buf: np.ndarray, size: int, contact_of: np.ndarray, k_of: np.ndarray) -> None:
+    """Sort attempts ``buf[:size]`` by contact, then attempt (the contract's tie order)."""
+    keys = np.empty(size, np.int64)
+    for j in range(size):
+        keys[j] = (np.int64(contact_of[buf[j]]) << 16) | k_of[buf[j]]
+    order = np.argsort(keys)
+    buf[:size] = buf[:size][order]
 
 
-def run_contacts(inputs: Inputs, d: ContactDraws) -> ContactOutcome:
-    """Contact handling for one replication; identical records to the reference engine."""
-    m = len(d.patience_min)
-    out = np.full((5, m), np.nan)
-    policy = attempt_policy(inputs, d, np.int16)  # codes: 2 bytes an attempt, not 8
+def run_contacts(inputs: Inputs, d: ContactDraws) -> tuple[ContactDraws, ContactOutcome]:
+    """Contact handling for one replication: the attempts made and their timeline;
+    identical records to the reference engine."""
+    ch = inputs.channels
+    src = attempt_source(d)
+    needed = ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64)
+    callback = ch.callback_min if len(ch.callback_min) else np.full(len(ch.names), np.inf)
     h = handler_setup(inputs)
     # handler pool (room) of each contact, -1 for bot-closed contacts (they never queue)
     room_of = np.where(d.bot, -1, contact_rooms(inputs, d)) if len(d) else d.channel
+    made: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for rooms in h.groups:
         ids = np.flatnonzero(np.isin(room_of, rooms))
-        attempts, first = _attempts_of(d.first, ids)
-        local = np.searchsorted(rooms, room_of[ids])
+        cap = int(src[0][ids].sum(dtype=np.int64))
+        contact, k, out = np.empty(cap, np.int64), np.empty(cap, np.int16), np.empty((5, cap))
         times, where, units = merged_rosters(inputs, rooms)
-        contact_pool(
+        m = contact_pool(
             d.created_min[ids],
-            first,
-            attempts,
-            np.repeat(local.astype(np.int16), np.diff(first)),
-            d.patience_min,
-            d.handling_min,
-            d.delay_min,
-            policy.level,
-            policy.slots,
-            policy.callback_min,
+            ids,
+            np.searchsorted(rooms, room_of[ids]).astype(np.int16),
+            src,
+            ch.level.astype(np.int16),
+            needed.astype(np.int16),
+            callback.astype(np.float64),
             h.reserved[rooms],
             h.reserved_share[rooms],
             int(inputs.handler_concurrency[rooms[0]]),
@@ -338,6 +358,9 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> ContactOutcome:
             units,
             h.load_sharing_min,
             inputs.grid.horizon_min,
+            contact,
+            k,
             out,
         )
-    return ContactOutcome(out[0], out[1], out[2], out[3], out[4])
+        made.append((contact[:m], k[:m], out[:, :m]))
+    return attempts_made(d, made)
