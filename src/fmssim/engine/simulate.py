@@ -87,7 +87,8 @@ def simulate(
             on_contacts(inputs, draws, contacts)
             made = chained_incidents(inputs, drawn, contacts) if inputs.chained else None
             crimes = contact_crimes(inputs, draws, contacts)
-            draws, contacts, drawn = replace(draws, contacts=None), None, None
+            draws, contacts = replace(draws, contacts=None), None
+            del drawn
             draws = draws if made is None else chain_incidents(inputs, draws, made)
     draws = scale_travel(inputs, draws)
     incidents = run_dispatch(inputs, draws)

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from fmssim.engine.records import ContactOutcome
 from fmssim.model.contact_draws import ContactDraws
-from fmssim.model.redials import attempt_values, draw_attempts
+from fmssim.model.redials import attempt_values
 
 Made = tuple[NDArray[np.int64], NDArray[np.integer], NDArray[np.float64]]
 """(contact, attempt number, times of shape (5, attempts)) as an engine reports them."""
@@ -30,45 +30,61 @@ def attempts_made(d: ContactDraws, parts: list[Made]) -> tuple[ContactDraws, Con
     timeline. Every contact has made its first attempt (a bot-closed one never reaches the
     queue: its times are NaN)."""
     n = len(d)
-    contact = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
-    k = np.concatenate([p[1] for p in parts]).astype(np.int64) if parts else contact
-    later = k > 0
+    made = np.zeros(n, np.int64)  # later attempts made, per contact
+    for contact, k, _ in parts:
+        _count_later(contact, k, made)
     first = np.zeros(n + 1, np.int64)
-    np.cumsum(1 + np.bincount(contact[later], minlength=n), out=first[1:])
-    head, m = first[:-1], int(first[-1])
-    where = first[contact] + k
+    np.cumsum(made + 1, out=first[1:])
+    m = int(first[-1])
     times = np.full((5, m), np.nan)
-    offset = 0
-    for p in parts:
-        times[:, where[offset : offset + len(p[0])]] = p[2]
-        offset += len(p[0])
-    c, kk, at = contact[later], k[later], where[later]
-    patience, handling, delay = np.empty(m), np.empty(m), np.zeros(m)
-    listed = d.first[:-1]
-    patience[head], handling[head] = d.patience_min[listed], d.handling_min[listed]
-    own = d.channel[np.repeat(np.arange(n), np.diff(first))]
-    dial = own.copy()
-    if d.redials is None:
-        i = d.first[c] + kk
-        patience[at], handling[at], delay[at] = d.patience_min[i], d.handling_min[i], d.delay_min[i]
-        if d.attempt_channel is not None:
-            dial[head] = d.attempt_channel[listed]
-            dial[at] = d.attempt_channel[i]
-    else:
-        r = d.redials
-        patience[at], handling[at], delay[at] = draw_attempts(r, d.channel[c], c, kk)
-        spill = r.spilled[c] & (kk == r.count[c] - 1)
-        dial[at[spill]] = r.keyed.spill_to[d.channel[c[spill]]]
-    made = replace(
+    for contact, k, at in parts:
+        _place(contact, k, at, first, times)
+    columns = np.empty((3, m))
+    dial = np.empty(m, np.int64)
+    elsewhere = _values(attempt_source(d), first, columns, dial)
+    made_draws = replace(
         d,
         first=first,
-        patience_min=patience,
-        handling_min=handling,
-        delay_min=delay,
-        attempt_channel=dial if np.any(dial != own) else None,
+        patience_min=columns[0],
+        handling_min=columns[1],
+        delay_min=columns[2],
+        attempt_channel=dial if elsewhere else None,
         redials=None,
     )
-    return made, ContactOutcome(*times)
+    return made_draws, ContactOutcome(*times)
+
+
+@njit(cache=True)
+def _count_later(contact: np.ndarray, k: np.ndarray, made: np.ndarray) -> None:
+    for j in range(len(contact)):
+        if k[j] > 0:
+            made[contact[j]] += 1
+
+
+@njit(cache=True)
+def _place(
+    contact: np.ndarray, k: np.ndarray, at: np.ndarray, first: np.ndarray, times: np.ndarray
+) -> None:
+    """Times ``at`` of attempts ``k`` of ``contact`` to their place ``first[contact] + k``."""
+    for j in range(len(contact)):
+        where = first[contact[j]] + k[j]
+        for row in range(5):
+            times[row, where] = at[row, j]
+
+
+@njit(cache=True)
+def _values(src, first, columns, dial):  # type: ignore[no-untyped-def]
+    """Every attempt made's (patience, handling, delay) into ``columns`` and channel dialled
+    into ``dial``, as the engines took them (:func:`attempt_of`); whether any attempt dials
+    another channel than its contact's."""
+    channel = src[6]
+    elsewhere = False
+    for c in range(len(first) - 1):
+        for k in range(first[c + 1] - first[c]):
+            a = first[c] + k
+            dial[a], columns[0, a], columns[1, a], columns[2, a] = attempt_of(src, c, k)
+            elsewhere = elsewhere or dial[a] != channel[c]
+    return elsewhere
 
 
 Source = tuple[Any, ...]
@@ -93,6 +109,16 @@ def attempt_source(d: ContactDraws) -> Source:
         keyed = (True, r.spilled, r.local, r.wrap_min, r.speed, kd.keys, kd.roots, kd.spill_to)
         table = (t.kind, t.a, t.b, t.lo, t.hi, t.cum, t.values, t.children)
     return (count, *listed, *keyed, *table)
+
+
+def first_attempt(src: Source, g: int) -> tuple[int, float, float]:
+    """(channel dialled, patience, handling) of contact ``g``'s first attempt, as
+    :func:`attempt_of` gives them, without a call into compiled code (the reference
+    engine makes one per contact)."""
+    first, patience, handling, dial, channel = src[1], src[2], src[3], src[5], src[6]
+    i = int(first[g])
+    dialled = int(dial[i]) if len(dial) else int(channel[g])
+    return dialled, float(patience[i]), float(handling[i])
 
 
 @njit(cache=True)

@@ -88,40 +88,11 @@ def keyed_streams(inputs: Inputs, replication: int) -> Keyed:
     return Keyed(keys, roots, spill_to, table)
 
 
-def draw_attempts(
-    r: Redials, channel: NDArray[np.int64], contact: NDArray[np.int64], k: NDArray[np.int64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Patience, handling and delay of attempts ``k`` of ``contact`` (channels ``channel``),
-    exactly as the engines draw them one by one with :func:`attempt_values`."""
-    n = len(contact)
-    out = np.empty((3, n))
-    t, kd = r.keyed.table, r.keyed
-    _draw_all(
-        channel, contact, k, r.count, r.spilled, r.local, r.wrap_min, r.speed,
-        kd.keys, kd.roots, t.kind, t.a, t.b, t.lo, t.hi, t.cum, t.values, t.children, out,
-    )  # fmt: skip
-    return out[0], out[1], out[2]
-
-
 @njit(cache=True)
-def _draw_all(  # noqa: PLR0913 - the flattened plan, as the kernels take it
-    channel, contact, k, count, spilled, local, wrap, speed,
-    keys, roots, kind, a, b, lo, hi, cum, values, children, out,
-):  # type: ignore[no-untyped-def]  # fmt: skip
-    for j in range(len(contact)):
-        c = contact[j]
-        p, h, d = attempt_values(
-            channel[j], local[c], k[j], spilled[c] and k[j] == count[c] - 1 and k[j] > 0,
-            wrap[c], speed[c], keys, roots, kind, a, b, lo, hi, cum, values, children,
-        )  # fmt: skip
-        out[0, j], out[1, j], out[2, j] = p, h, d
-
-
-@njit(cache=True)
-def attempt_values(  # noqa: PLR0913
+def attempt_values(  # type: ignore[no-untyped-def]
     channel, local, k, spill, wrap, speed,
     keys, roots, kind, a, b, lo, hi, cum, values, children,
-):  # type: ignore[no-untyped-def]  # fmt: skip
+):  # fmt: skip
     """(patience, handling, delay) of attempt ``k`` of the contact with channel-local index
     ``local`` on ``channel``; ``spill``: it is the caller's call on the spill channel.
     Handling is the drawn time plus the contact's wrap-up, times its speed factor; the first

@@ -21,7 +21,7 @@ from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.contact_policy import reserved_slots
 from fmssim.model.contact_rooms import contact_rooms, handler_setup
 from fmssim.model.inputs import Inputs
-from fmssim.model.made import Source, attempt_of, attempt_source, attempts_made
+from fmssim.model.made import Source, attempt_of, attempt_source, attempts_made, first_attempt
 
 Process = Generator[simpy.Event, None, None]
 CALLBACK_LEVEL = 1 << 30
@@ -173,7 +173,7 @@ def caller(desk: Desk, policy: Dialled, src: Source, c: int, rows: list[list[flo
     clock = desk.clock
     count = int(src[0][c])
     k = 0
-    dialled, patience, handling, _ = attempt_of(src, c, 0)
+    dialled, patience, handling = first_attempt(src, c)
     row = [c, 0] + [np.nan] * 5
     rows.append(row)
     while True:

@@ -1,16 +1,19 @@
 """The contact kernel: one handler pool answering its channels, with abandonment, redials,
 callbacks and handlers reserved for the pool's first channel.
 
-Arrays in, arrays out; attempts are indexed contact by contact (attempt ``first[c]`` is
-contact ``c``'s first call, the next ones its redials, and a spilled caller's call on
-another channel last). The event order is the engines' shared contract: at each instant
-apply every state change (arrivals, redials, handler releases, roster changes, patience
-running out or a callback being offered — including those the instant itself creates, such
-as a redial with no delay), then allocate free handlers once: most urgent channel first,
-then arrival time, then attempt index; accepted callbacks after every caller on the line,
-in the order they were accepted. A contact of the first channel takes a free reserved slot
-before a general one; others take general slots only. The queue is strict: when the head
-cannot be answered, nobody behind it is.
+Arrays in, arrays out. A contact's first call is made when it arrives; each later attempt
+(a redial, and a spilled caller's call on another channel last) is made when the caller
+hangs up, its values then drawn from the contact's keyed stream
+(:func:`fmssim.model.made.attempt_of`); the kernel reports the attempts made, which
+:func:`fmssim.model.made.attempts_made` puts contact by contact. The event order is the
+engines' shared contract: at each instant apply every state change (arrivals, redials,
+handler releases, roster changes, patience running out or a callback being offered —
+including those the instant itself creates, such as a redial with no delay), then allocate
+free handlers once: most urgent channel first, then arrival time, then contact (one
+attempt of a contact is live at a time, so this is attempt order); accepted callbacks after
+every caller on the line, in the order they were accepted. A contact of the first channel
+takes a free reserved slot before a general one; others take general slots only. The queue
+is strict: when the head cannot be answered, nobody behind it is.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ _reserved_slots = njit(cache=True)(reserved_slots)
 
 
 @njit(cache=True)
-def contact_pool(  # noqa: C901, PLR0913, PLR0915 - one event loop written out; see docstring
+def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     created: np.ndarray,
     ids: np.ndarray,
     room: np.ndarray,
