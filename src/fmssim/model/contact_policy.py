@@ -1,12 +1,12 @@
-"""What each contact and attempt is to the handlers: its outcome (resolved at first contact,
-an incident, a crime), the queue level, slots and callback threshold of each attempt, and
-the slots a pool reserves for its first channel. Both engines and the KPIs read these."""
+"""What each contact is to the handlers: its outcome (resolved at first contact, an
+incident, a crime), and the slots a pool reserves for its first channel. Both engines and
+the KPIs read these; an attempt's queue level, slots and callback threshold are those of
+the channel it dials (``ChannelInputs.level``, ``slots_needed``, ``callback_min``)."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,32 +32,6 @@ def outcome_kind(
     kind = np.where(attended[np.minimum(grade, len(attended) - 1)], INCIDENT, RESOLVED)
     kind[crime_u < ch.crime_share[i]] = CRIME
     return kind.astype(np.int64)
-
-
-@dataclass(frozen=True)
-class AttemptPolicy:
-    """What each attempt is to its handler pool (both engines read the same arrays)."""
-
-    level: NDArray[np.int64]
-    """Queue level within its pool, 0 most urgent (the channel it dials)."""
-    slots: NDArray[np.int64]
-    """Answer slots it takes when answered."""
-    callback_min: NDArray[np.float64]
-    """Wait after which it is offered a callback instead of waiting on; infinite: never."""
-
-
-def attempt_policy(
-    inputs: Inputs, d: ContactDraws, codes: type[np.signedinteger[Any]] = np.int64
-) -> AttemptPolicy:
-    """The queue level, slots and callback threshold of every attempt of ``d``; ``codes``:
-    the integer type of the levels and slots (the fast engine takes ``int16``: one value
-    per drawn attempt, 18 million in a four-year plan)."""
-    ch = inputs.channels
-    dialled = d.channel_of_attempt
-    needed = ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64)
-    callback = ch.callback_min[dialled] if len(ch.callback_min) else np.full(len(dialled), np.inf)
-    level, slots = ch.level.astype(codes)[dialled], needed.astype(codes)[dialled]
-    return AttemptPolicy(level, slots, callback)
 
 
 def contact_outcomes(inputs: Inputs, d: ContactDraws) -> NDArray[np.int64]:

@@ -77,10 +77,14 @@ def _values(src, first, columns, dial):  # type: ignore[no-untyped-def]
     """Every attempt made's (patience, handling, delay) into ``columns`` and channel dialled
     into ``dial``, as the engines took them (:func:`attempt_of`); whether any attempt dials
     another channel than its contact's."""
-    channel = src[6]
+    listed, patience, handling, delay, listed_dial, channel = src[1:7]
     elsewhere = False
     for c in range(len(first) - 1):
-        for k in range(first[c + 1] - first[c]):
+        a, i = first[c], listed[c]  # the first attempt, as listed (attempt_of's own branch)
+        dial[a] = listed_dial[i] if len(listed_dial) else channel[c]
+        columns[0, a], columns[1, a], columns[2, a] = patience[i], handling[i], delay[i]
+        elsewhere = elsewhere or dial[a] != channel[c]
+        for k in range(1, first[c + 1] - first[c]):
             a = first[c] + k
             dial[a], columns[0, a], columns[1, a], columns[2, a] = attempt_of(src, c, k)
             elsewhere = elsewhere or dial[a] != channel[c]
