@@ -9,16 +9,17 @@ cleared incidents and handled contacts create are drawn
 the initial backlogs; then the investigation stage. Parity at each stage makes
 the next stage's draws identical too.
 
-The contact stage's arrays are the largest of a replication (one value per drawn attempt:
-about 1.6 GiB for the four-year uplift plan); a caller that only needs their KPIs passes
-``on_contacts`` to reduce them as soon as the stage ends, and they are dropped before the
-dispatch stage runs.
+The contact stage's arrays are the largest of a replication (one value per contact and per
+attempt made: 7 million contacts in the four-year uplift plan), so the stage runs before
+anything else is drawn, and a caller that only needs their KPIs passes ``on_contacts`` to
+reduce them as soon as the stage ends: they are dropped before the incidents and cases are
+drawn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from fmssim.engine import des, fast
 from fmssim.engine.des.contact import run_contacts as des_contacts
@@ -28,8 +29,8 @@ from fmssim.engine.fast.investigation import run_cases as fast_cases
 from fmssim.engine.records import CaseOutcome, ContactOutcome, Outcome
 from fmssim.model.case_chain import chain_cases, contact_crimes
 from fmssim.model.case_draws import CaseDraws
-from fmssim.model.contact_draws import ContactDraws
-from fmssim.model.draws import Draws, chain, chain_incidents, chained_incidents, draw
+from fmssim.model.contact_draws import ContactDraws, draw_contacts
+from fmssim.model.draws import Draws, chain, chain_incidents, chained_incidents, draw_others
 from fmssim.model.inputs import Inputs
 from fmssim.model.travel import scale_travel
 from fmssim.workforce.coupling import replication_inputs
@@ -44,8 +45,9 @@ ENGINES: dict[str, tuple[ContactFn, DispatchFn]] = {
     "fast": (fast_contacts, fast.run),
 }
 CaseFn = Callable[[Inputs, CaseDraws], CaseOutcome]
-ContactsSeen = Callable[[Inputs, Draws, ContactOutcome], None]
-"""Called with the contact stage's inputs, draws and records as soon as the stage ends."""
+ContactsSeen = Callable[[Inputs, ContactDraws, ContactOutcome], None]
+"""Called with the contact stage's inputs, attempts made and records as soon as the stage
+ends."""
 CASES: dict[str, CaseFn] = {"des": des_cases, "fast": fast_cases}
 
 
@@ -71,25 +73,26 @@ def simulate(
 ) -> Simulated:
     """Draw and run replication ``replication`` of ``inputs`` with ``engine``.
 
-    With ``on_contacts``, the contact stage's draws and records are handed to it and then
-    dropped: the result has ``contacts`` and ``draws.contacts`` None (same numbers
+    The contact stage runs first, before the incidents and cases are drawn. With
+    ``on_contacts``, its draws and records are handed to it and then dropped, before anything
+    else is drawn: the result has ``contacts`` and ``draws.contacts`` None (same numbers
     otherwise)."""
     run_contacts, run_dispatch = ENGINES[engine]
     inputs, monthly = replication_inputs(inputs, replication)
-    draws = draw(inputs, replication)
-    contacts, crimes = None, None
-    if draws.contacts is not None:
-        drawn, contacts = run_contacts(inputs, draws.contacts)
-        draws = replace(draws, contacts=drawn)
-        if on_contacts is None:
-            draws = chain(inputs, draws, contacts)
-        else:  # the contacts' KPIs, incidents and crimes, then the contacts dropped
-            on_contacts(inputs, draws, contacts)
+    drawn = draw_contacts(inputs, replication) if inputs.channels.names else None
+    contacts, crimes, made = None, None, None
+    if drawn is not None:
+        drawn, contacts = run_contacts(inputs, drawn)
+        if on_contacts is not None:  # the contacts' KPIs, incidents and crimes, then dropped
+            on_contacts(inputs, drawn, contacts)
             made = chained_incidents(inputs, drawn, contacts) if inputs.chained else None
-            crimes = contact_crimes(inputs, draws, contacts)
-            draws, contacts = replace(draws, contacts=None), None
-            del drawn
-            draws = draws if made is None else chain_incidents(inputs, draws, made)
+            crimes = contact_crimes(inputs, replication, drawn, contacts)
+            drawn, contacts = None, None
+    draws = draw_others(inputs, replication, drawn)
+    if contacts is not None:
+        draws = chain(inputs, draws, contacts)
+    elif made is not None:
+        draws = chain_incidents(inputs, draws, made)
     draws = scale_travel(inputs, draws)
     incidents = run_dispatch(inputs, draws)
     draws = chain_cases(inputs, draws, incidents, contacts, crimes)

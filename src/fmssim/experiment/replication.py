@@ -17,6 +17,7 @@ from fmssim.analytics.tables import contact_table, incident_table
 from fmssim.analytics.workforce import workforce_kpis, workforce_table
 from fmssim.engine.records import ContactOutcome
 from fmssim.engine.simulate import Simulated, simulate
+from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.draws import Draws
 from fmssim.model.inputs import Inputs
 from fmssim.report.files import atomic_parquet
@@ -43,9 +44,8 @@ def run_replication(task: Task) -> pl.DataFrame:
     keep = task.records_dir is not None or task.more_kpis is not None
     contact: list[pl.DataFrame] = []
 
-    def on_contacts(inputs: Inputs, draws: Draws, contacts: ContactOutcome) -> None:
-        assert draws.contacts is not None
-        contact.append(attempts.contact_kpis(inputs, draws.contacts, contacts))
+    def on_contacts(inputs: Inputs, made: ContactDraws, contacts: ContactOutcome) -> None:
+        contact.append(attempts.contact_kpis(inputs, made, contacts))
 
     result = simulate(task.engine, task.inputs, task.replication, None if keep else on_contacts)
     inputs = result.inputs or task.inputs

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from fmssim.engine.records import ContactOutcome, Outcome
 from fmssim.model.case_draws import Part, as_part, merge_cases, typed_cases
+from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.draws import Draws
 from fmssim.model.inputs import Inputs
 from fmssim.model.streams import StreamKind, generator
@@ -44,19 +45,20 @@ def chain_cases(
     base = len(inv.names) + len(inv.types.names)
     parts = [as_part(draws.cases), *_from_incidents(inputs, draws, incidents, base)]
     if crimes is None:
-        crimes = contact_crimes(inputs, draws, contacts)
+        d = draws.contacts
+        crimes = [] if d is None else contact_crimes(inputs, draws.replication, d, contacts)
     parts += crimes
     return replace(draws, cases=replace(merge_cases(parts), capacity=draws.cases.capacity))
 
 
-def contact_crimes(inputs: Inputs, draws: Draws, contacts: ContactOutcome | None) -> list[Part]:
+def contact_crimes(
+    inputs: Inputs, replication: int, d: ContactDraws, contacts: ContactOutcome | None
+) -> list[Part]:
     """The crimes handled contacts create (from streams of their own, so they may be drawn
     as soon as the contact stage ends, and the contacts dropped)."""
-    if inputs.investigations is None or draws.cases is None:
+    if inputs.investigations is None or contacts is None:
         return []
-    if contacts is None or draws.contacts is None:
-        return []
-    return _from_contacts(inputs, draws, contacts, _contact_base(inputs))
+    return _from_contacts(inputs, replication, d, contacts, _contact_base(inputs))
 
 
 def _contact_base(inputs: Inputs) -> int:
@@ -107,9 +109,11 @@ def _crime_rules(
     return share, crime
 
 
-def _from_contacts(inputs: Inputs, draws: Draws, out: ContactOutcome, base: int) -> list[Part]:
-    inv, d = inputs.investigations, draws.contacts
-    assert inv is not None and d is not None
+def _from_contacts(
+    inputs: Inputs, replication: int, d: ContactDraws, out: ContactOutcome, base: int
+) -> list[Part]:
+    inv = inputs.investigations
+    assert inv is not None
     handled = np.flatnonzero(~np.isnan(out.released_min))
     contact = d.owner_of(handled)
     channel = d.channel[contact]
@@ -122,5 +126,5 @@ def _from_contacts(inputs: Inputs, draws: Draws, out: ContactOutcome, base: int)
         created = out.released_min[handled][mine]
         order = np.argsort(created, kind="stable")
         stream = f"{inv.types.names[k]}<-{name}"
-        parts.append(typed_cases(inputs, draws.replication, k, created[order], stream, base + c))
+        parts.append(typed_cases(inputs, replication, k, created[order], stream, base + c))
     return parts

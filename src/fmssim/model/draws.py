@@ -78,6 +78,12 @@ class Draws:
 def draw(inputs: Inputs, replication: int) -> Draws:
     """Draw replication ``replication`` of ``inputs`` from its named streams."""
     contacts = draw_contacts(inputs, replication) if inputs.channels.names else None
+    return draw_others(inputs, replication, contacts)
+
+
+def draw_others(inputs: Inputs, replication: int, contacts: ContactDraws | None) -> Draws:
+    """The incidents and cases of replication ``replication``, beside ``contacts`` (drawn
+    apart, so that a replication can run its contact stage before drawing the rest)."""
     cases = draw_cases(inputs, replication)
     return Draws(replication, _incidents(inputs, replication), contacts, cases)
 

@@ -28,7 +28,7 @@ Made = tuple[NDArray[np.int64], NDArray[np.integer], NDArray[np.float64]]
 def attempts_made(d: ContactDraws, parts: list[Made]) -> tuple[ContactDraws, ContactOutcome]:
     """``d`` with the attempts made (contact by contact, then attempt number), and their
     timeline. Every contact has made its first attempt (a bot-closed one never reaches the
-    queue: its times are NaN)."""
+    queue: its times are NaN). Consumes ``parts`` (each engine part is freed once placed)."""
     n = len(d)
     made = np.zeros(n, np.int64)  # later attempts made, per contact
     for contact, k, _ in parts:
@@ -37,8 +37,8 @@ def attempts_made(d: ContactDraws, parts: list[Made]) -> tuple[ContactDraws, Con
     np.cumsum(made + 1, out=first[1:])
     m = int(first[-1])
     times = np.full((5, m), np.nan)
-    for contact, k, at in parts:
-        _place(contact, k, at, first, times)
+    while parts:
+        _place(*parts.pop(0), first, times)
     columns = np.empty((3, m))
     dial = np.empty(m, np.int64)
     elsewhere = _values(attempt_source(d), first, columns, dial)

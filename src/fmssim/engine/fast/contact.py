@@ -343,7 +343,7 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> tuple[ContactDraws, Contact
     for rooms in h.groups:
         ids = np.flatnonzero(np.isin(room_of, rooms))
         cap = int(src[0][ids].sum(dtype=np.int64))
-        contact, k, out = np.empty(cap, np.int64), np.empty(cap, np.int16), np.empty((5, cap))
+        contact, k, out = np.empty(cap, np.int32), np.empty(cap, np.int16), np.empty((5, cap))
         times, where, units = merged_rosters(inputs, rooms)
         m = contact_pool(
             d.created_min[ids],
@@ -366,4 +366,5 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> tuple[ContactDraws, Contact
             out,
         )
         made.append((contact[:m], k[:m], out[:, :m]))
+        del contact, k, out  # held by ``made`` only: freed as they are placed
     return attempts_made(d, made)
