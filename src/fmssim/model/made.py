@@ -21,37 +21,49 @@ from fmssim.engine.records import ContactOutcome
 from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.redials import attempt_values
 
-Made = tuple[NDArray[np.int64], NDArray[np.integer], NDArray[np.float64]]
-"""(contact, attempt number, times of shape (5, attempts)) as an engine reports them."""
+Made = tuple[NDArray[np.integer], NDArray[np.integer], NDArray[np.float64], NDArray[np.integer]]
+"""(contact, attempt number, rows of shape (8, attempts): the five times, then patience,
+handling and delay; channel dialled) as an engine reports them."""
 
 
 def attempts_made(d: ContactDraws, parts: list[Made]) -> tuple[ContactDraws, ContactOutcome]:
     """``d`` with the attempts made (contact by contact, then attempt number), and their
     timeline. Every contact has made its first attempt (a bot-closed one never reaches the
-    queue: its times are NaN). Consumes ``parts`` (each engine part is freed once placed)."""
+    queue: its times are NaN, its values as listed). Consumes ``parts`` (each engine part
+    is freed once placed)."""
     n = len(d)
     made = np.zeros(n, np.int64)  # later attempts made, per contact
-    for contact, k, _ in parts:
+    for contact, k, _, _ in parts:
         _count_later(contact, k, made)
     first = np.zeros(n + 1, np.int64)
     np.cumsum(made + 1, out=first[1:])
     m = int(first[-1])
-    times = np.full((5, m), np.nan)
-    while parts:
-        _place(*parts.pop(0), first, times)
-    columns = np.empty((3, m))
+    table = np.empty((8, m))  # every attempt is placed once, bot-closed contacts' first below
     dial = np.empty(m, np.int64)
-    elsewhere = _values(attempt_source(d), first, columns, dial)
+    placed, elsewhere = 0, False
+    while parts:
+        contact, k, rows, dialled = parts.pop(0)
+        elsewhere |= _place(contact, k, rows, dialled, first, d.channel, table, dial)
+        placed += len(contact)
+    bot = np.flatnonzero(d.bot)
+    never, listed = first[bot], d.first[bot]  # a bot-closed contact's first attempt
+    if placed + len(never) != m:  # an engine reported a contact twice, or a bot-closed one
+        raise AssertionError(f"{placed} attempts placed and {len(never)} bot-closed of {m}")
+    table[:5, never] = np.nan
+    for row, column in zip((5, 6, 7), (d.patience_min, d.handling_min, d.delay_min), strict=True):
+        table[row, never] = column[listed]
+    dial[never] = d.channel[bot] if d.attempt_channel is None else d.attempt_channel[listed]
+    elsewhere = elsewhere or bool(np.any(dial[never] != d.channel[bot]))
     made_draws = replace(
         d,
         first=first,
-        patience_min=columns[0],
-        handling_min=columns[1],
-        delay_min=columns[2],
+        patience_min=table[5],
+        handling_min=table[6],
+        delay_min=table[7],
         attempt_channel=dial if elsewhere else None,
         redials=None,
     )
-    return made_draws, ContactOutcome(*times)
+    return made_draws, ContactOutcome(*table[:5])
 
 
 @njit(cache=True)
@@ -63,31 +75,24 @@ def _count_later(contact: np.ndarray, k: np.ndarray, made: np.ndarray) -> None:
 
 @njit(cache=True)
 def _place(
-    contact: np.ndarray, k: np.ndarray, at: np.ndarray, first: np.ndarray, times: np.ndarray
-) -> None:
-    """Times ``at`` of attempts ``k`` of ``contact`` to their place ``first[contact] + k``."""
+    contact: np.ndarray,
+    k: np.ndarray,
+    rows: np.ndarray,
+    dialled: np.ndarray,
+    first: np.ndarray,
+    channel: np.ndarray,
+    table: np.ndarray,
+    dial: np.ndarray,
+) -> bool:
+    """Rows of attempts ``k`` of ``contact`` to their place ``first[contact] + k``; whether
+    any dials another channel than its contact's."""
+    elsewhere = False
     for j in range(len(contact)):
         where = first[contact[j]] + k[j]
-        for row in range(5):
-            times[row, where] = at[row, j]
-
-
-@njit(cache=True)
-def _values(src, first, columns, dial):  # type: ignore[no-untyped-def]
-    """Every attempt made's (patience, handling, delay) into ``columns`` and channel dialled
-    into ``dial``, as the engines took them (:func:`attempt_of`); whether any attempt dials
-    another channel than its contact's."""
-    listed, patience, handling, delay, listed_dial, channel = src[1:7]
-    elsewhere = False
-    for c in range(len(first) - 1):
-        a, i = first[c], listed[c]  # the first attempt, as listed (attempt_of's own branch)
-        dial[a] = listed_dial[i] if len(listed_dial) else channel[c]
-        columns[0, a], columns[1, a], columns[2, a] = patience[i], handling[i], delay[i]
-        elsewhere = elsewhere or dial[a] != channel[c]
-        for k in range(1, first[c + 1] - first[c]):
-            a = first[c] + k
-            dial[a], columns[0, a], columns[1, a], columns[2, a] = attempt_of(src, c, k)
-            elsewhere = elsewhere or dial[a] != channel[c]
+        for row in range(8):
+            table[row, where] = rows[row, j]
+        dial[where] = dialled[j]
+        elsewhere = elsewhere or dialled[j] != channel[contact[j]]
     return elsewhere
 
 
@@ -115,14 +120,14 @@ def attempt_source(d: ContactDraws) -> Source:
     return (count, *listed, *keyed, *table)
 
 
-def first_attempt(src: Source, g: int) -> tuple[int, float, float]:
-    """(channel dialled, patience, handling) of contact ``g``'s first attempt, as
+def first_attempt(src: Source, g: int) -> tuple[int, float, float, float]:
+    """(channel dialled, patience, handling, delay) of contact ``g``'s first attempt, as
     :func:`attempt_of` gives them, without a call into compiled code (the reference
     engine makes one per contact)."""
-    first, patience, handling, dial, channel = src[1], src[2], src[3], src[5], src[6]
+    first, patience, handling, delay, dial, channel = src[1:7]
     i = int(first[g])
     dialled = int(dial[i]) if len(dial) else int(channel[g])
-    return dialled, float(patience[i]), float(handling[i])
+    return dialled, float(patience[i]), float(handling[i]), float(delay[i])
 
 
 @njit(cache=True)

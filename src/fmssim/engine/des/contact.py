@@ -169,12 +169,13 @@ def caller(desk: Desk, policy: Dialled, src: Source, c: int, rows: list[list[flo
     """One contact: each attempt waits for a handler, takes a callback once it has waited
     ``callback_min`` (if that comes before its patience runs out), or hangs up; after hanging
     up the caller makes its next attempt (a redial, or a call on another channel), if any.
-    ``rows``: one row per attempt made (contact, attempt, then its five times)."""
+    ``rows``: one row per attempt made (contact, attempt, its five times, then its patience,
+    handling, delay and channel dialled)."""
     clock = desk.clock
     count = int(src[0][c])
     k = 0
-    dialled, patience, handling = first_attempt(src, c)
-    row = [c, 0] + [np.nan] * 5
+    dialled, patience, handling, delay = first_attempt(src, c)
+    row = [c, 0] + [np.nan] * 5 + [patience, handling, delay, dialled]
     rows.append(row)
     while True:
         row[2] = clock.now
@@ -202,7 +203,7 @@ def caller(desk: Desk, policy: Dialled, src: Source, c: int, rows: list[list[flo
                 return
             k += 1
             dialled, patience, handling, delay = attempt_of(src, c, k)
-            row = [c, k] + [np.nan] * 5
+            row = [c, k] + [np.nan] * 5 + [patience, handling, delay, dialled]
             rows.append(row)  # made when the caller hangs up, reached or not
             yield clock.at(clock.now + delay)
             continue
@@ -254,6 +255,11 @@ def run_contacts(inputs: Inputs, draws: ContactDraws) -> tuple[ContactDraws, Con
         clock.process(roster(desk, inputs.handlers.change_min[k], inputs.handlers.change_units[k]))
     clock.process(contact_source(desks, inputs, draws, rows))
     clock.run(until=inputs.grid.horizon_min)
-    table = np.array(rows, dtype=np.float64).reshape(len(rows), 7)
-    made = (table[:, 0].astype(np.int64), table[:, 1].astype(np.int64), table[:, 2:].T.copy())
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), 11)
+    made = (
+        table[:, 0].astype(np.int64),
+        table[:, 1].astype(np.int64),
+        table[:, 2:10].T.copy(),
+        table[:, 10].astype(np.int64),
+    )
     return attempts_made(draws, [made])

@@ -21,14 +21,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from fmssim.engine.fast.heap import heap_pop, heap_push
+from fmssim.engine.fast.heap import pop_at, push_at
 from fmssim.engine.fast.keyed_heap import tpop, tpush
 from fmssim.engine.records import ContactOutcome
 from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.contact_policy import reserved_slots
 from fmssim.model.contact_rooms import contact_rooms, handler_setup, merged_rosters
 from fmssim.model.inputs import Inputs
-from fmssim.model.made import attempt_of, attempt_source, attempts_made
+from fmssim.model.made import Made, attempt_of, attempt_source, attempts_made
 
 WAITING, ANSWERED, ABANDONED = 1, 2, 3
 _reserved_slots = njit(cache=True)(reserved_slots)
@@ -53,25 +53,28 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     horizon: float,
     made_contact: np.ndarray,
     made_k: np.ndarray,
+    made_dial: np.ndarray,
     out: np.ndarray,
 ) -> int:
     """Run the contacts ``ids`` (global indices, ascending; created at ``created``, queueing
     in local room ``room``) of one pool — or of its control rooms — and return how many
     attempts they made: attempt ``j`` is attempt ``made_k[j]`` of contact
-    ``made_contact[j]``, and ``out[:, j]`` its arrival, answer, abandonment, release and
-    callback times (NaN where not reached before ``horizon``). A contact's first attempt is
-    made when it arrives, each later one when the caller hangs up (its values drawn then,
-    :func:`_attempt`). ``level_of``, ``slots_of`` and ``callback_of`` are per channel
-    dialled. Before ``share_from`` each room answers its own contacts; from then on the rooms
-    share their load. Ties at an instant go in contact order (a contact has one live
-    attempt at a time, so this is the order of attempts, contact by contact).
+    ``made_contact[j]``, dialling channel ``made_dial[j]``; ``out[:5, j]`` are its arrival,
+    answer, abandonment, release and callback times (NaN where not reached before
+    ``horizon``), ``out[5:8, j]`` its patience, handling and redial delay (rows 5 and 6 are
+    also what the loop reads). A contact's first attempt is made when it arrives, as listed;
+    each later one when the caller hangs up, its values drawn then
+    (:func:`fmssim.model.made.attempt_of`). ``level_of``, ``slots_of`` and ``callback_of``
+    are per channel dialled. Before ``share_from`` each room answers its own contacts; from
+    then on the rooms share their load. Ties at an instant go in contact order (a contact
+    has one live attempt at a time, so this is the order of attempts, contact by contact).
 
     One event loop written out in full, on purpose: split into helper functions (tried, with
     and without inlining) it ran 5-6 times slower, because every call passes a dozen arrays
     through numba's reference counting. Its parts are marked by the comments below.
     """
     count, first, listed_patience, listed_handling = src[0], src[1], src[2], src[3]
-    listed_dial, channel = src[5], src[6]
+    listed_delay, listed_dial, channel = src[4], src[5], src[6]
     n, n_rooms = len(created), len(reserved)
     cap = 0  # attempts the contacts would make if nobody were answered
     in_room = np.zeros(n_rooms, np.int64)
@@ -80,9 +83,6 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
         in_room[room[c]] += count[ids[c]]
     contact_of = np.empty(cap, np.int32)  # local contact of each attempt made (< 2**31)
     k_of = np.empty(cap, np.int16)
-    dial = np.empty(cap, np.int16)
-    patience = np.empty(cap)
-    handling = np.empty(cap)
     arrived = np.empty(cap)  # set when an attempt arrives or its redial is scheduled
     deadline = np.empty(cap)  # set before an attempt joins the deadline heap
     joined = np.empty(cap if n_rooms > 1 else 0)  # when it joined its queue (rooms compare)
@@ -111,7 +111,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     # releases: per room, one time heap per kind of busy slot (reserved or general, one slot
     # or a whole handler), so a release needs no attempt lookup; at most the roster's peak
     peak = (change_units.max() if len(change_units) else 0) + 1
-    releases = np.empty((4 * n_rooms, peak))
+    releases = np.empty(4 * n_rooms * peak)  # heap q from releases[q * peak]: no row views
     nrel = np.zeros(4 * n_rooms, np.int64)
     fresh = np.empty(cap, np.int32)  # attempts that joined the queue at this instant
     fresh_cb = np.empty(cap, np.int32)  # attempts that accepted a callback at this instant
@@ -136,8 +136,8 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
         if nd > 0 and deadline[deadlines[0]] < t:
             t = deadline[deadlines[0]]
         for q in range(4 * n_rooms):
-            if nrel[q] > 0 and releases[q, 0] < t:
-                t = releases[q, 0]
+            if nrel[q] > 0 and releases[q * peak] < t:
+                t = releases[q * peak]
         if next_change < len(change_min) and change_min[next_change] < t:
             t = change_min[next_change]
         if sharing_pending and share_from < t:
@@ -159,8 +159,9 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 made += 1
                 g, i = ids[c], first[ids[c]]  # a first attempt: as listed
                 contact_of[a], k_of[a] = c, 0
-                dial[a] = listed_dial[i] if len(listed_dial) else channel[g]
-                patience[a], handling[a] = listed_patience[i], listed_handling[i]
+                made_dial[a] = listed_dial[i] if len(listed_dial) else channel[g]
+                out[5, a], out[6, a] = listed_patience[i], listed_handling[i]
+                out[7, a] = listed_delay[i]
                 made_contact[a], made_k[a] = g, 0
                 for row in range(1, 5):
                     out[row, a] = np.nan
@@ -179,8 +180,8 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 nf += 1
             for q in range(4 * n_rooms):
                 size = concurrency if q & 1 else 1
-                while nrel[q] > 0 and releases[q, 0] == t:
-                    nrel[q] = heap_pop(releases[q], nrel[q])
+                while nrel[q] > 0 and releases[q * peak] == t:
+                    nrel[q] = pop_at(releases, q * peak, nrel[q])
                     if q & 2:
                         busy_r[q >> 2] -= size
                     else:
@@ -193,7 +194,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             # answered at once, and never need one)
             for j in range(checked, nf):
                 a = fresh[j]
-                if patience[a] == 0.0:
+                if out[5, a] == 0.0:
                     deadline[a] = t
                     nd = tpush(deadlines, nd, a, deadline)
             checked = nf
@@ -215,11 +216,11 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                     b = made
                     made += 1
                     contact_of[b], k_of[b] = c, k_of[a] + 1
-                    dial[b], patience[b], handling[b], delay = attempt_of(src, ids[c], k_of[b])
+                    made_dial[b], out[5, b], out[6, b], out[7, b] = attempt_of(src, ids[c], k_of[b])
                     made_contact[b], made_k[b] = ids[c], k_of[b]
                     for row in range(5):
                         out[row, b] = np.nan
-                    arrived[b] = t + delay
+                    arrived[b] = t + out[7, b]
                     state[b] = 0
                     offered[b] = called[b] = False
                     nr = tpush(redials, nr, b, arrived)
@@ -231,7 +232,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
         for j in range(nf):
             a = fresh[j]
             if state[a] == WAITING:
-                blk = room[contact_of[a]] * n_queues + level_of[dial[a]]
+                blk = room[contact_of[a]] * n_queues + level_of[made_dial[a]]
                 queues[base[blk] + tails[blk]] = a
                 tails[blk] += 1
                 if n_rooms > 1:
@@ -279,7 +280,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 if best < 0:
                     lv += 1
                     continue
-                need = slots_of[dial[best]]
+                need = slots_of[made_dial[best]]
                 home = room[contact_of[best]]
                 chosen = -1
                 q = 1 if need > 1 else 0
@@ -303,16 +304,15 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 heads[best_blk] += 1
                 state[best] = ANSWERED
                 out[1, best] = t
-                done = t + handling[best]
+                done = t + out[6, best]
                 out[3, best] = done if done < horizon else np.nan
-                nrel[chosen * 4 + q] = heap_push(
-                    releases[chosen * 4 + q], nrel[chosen * 4 + q], done
-                )
+                heap = chosen * 4 + q
+                nrel[heap] = push_at(releases, heap * peak, nrel[heap], done)
         for j in range(nf):
             a = fresh[j]
-            wait = min(patience[a], callback_of[dial[a]])
-            if state[a] == WAITING and patience[a] > 0.0 and wait < np.inf:
-                offered[a] = callback_of[dial[a]] < patience[a]
+            wait = min(out[5, a], callback_of[made_dial[a]])
+            if state[a] == WAITING and out[5, a] > 0.0 and wait < np.inf:
+                offered[a] = callback_of[made_dial[a]] < out[5, a]
                 deadline[a] = t + wait
                 nd = tpush(deadlines, nd, a, deadline)
         nf = 0
@@ -339,11 +339,12 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> tuple[ContactDraws, Contact
     h = handler_setup(inputs)
     # handler pool (room) of each contact, -1 for bot-closed contacts (they never queue)
     room_of = np.where(d.bot, -1, contact_rooms(inputs, d)) if len(d) else d.channel
-    made: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    made: list[Made] = []
     for rooms in h.groups:
         ids = np.flatnonzero(np.isin(room_of, rooms))
         cap = int(src[0][ids].sum(dtype=np.int64))
-        contact, k, out = np.empty(cap, np.int32), np.empty(cap, np.int16), np.empty((5, cap))
+        contact, k, out = np.empty(cap, np.int32), np.empty(cap, np.int16), np.empty((8, cap))
+        dialled = np.empty(cap, np.int16)
         times, where, units = merged_rosters(inputs, rooms)
         m = contact_pool(
             d.created_min[ids],
@@ -363,8 +364,9 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> tuple[ContactDraws, Contact
             inputs.grid.horizon_min,
             contact,
             k,
+            dialled,
             out,
         )
-        made.append((contact[:m], k[:m], out[:, :m]))
-        del contact, k, out  # held by ``made`` only: freed as they are placed
+        made.append((contact[:m], k[:m], out[:, :m], dialled[:m]))
+        del contact, k, out, dialled  # held by ``made`` only: freed as they are placed
     return attempts_made(d, made)
