@@ -21,16 +21,16 @@ from fmssim.engine.records import ContactOutcome
 from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.redials import attempt_values
 
-Made = tuple[NDArray[np.integer], NDArray[np.integer], NDArray[np.float64], NDArray[np.integer]]
-"""(contact, attempt number, rows of shape (8, attempts): the five times, then patience,
-handling and delay; channel dialled) as an engine reports them."""
+Made = tuple[NDArray[np.integer], NDArray[np.integer], list[Any], NDArray[np.integer]]
+"""(contact, attempt number, rows: the five times, then patience, handling and delay, one
+array each; channel dialled) as an engine reports them. The rows are freed as placed."""
 
 
 def attempts_made(d: ContactDraws, parts: list[Made]) -> tuple[ContactDraws, ContactOutcome]:
     """``d`` with the attempts made (contact by contact, then attempt number), and their
     timeline. Every contact has made its first attempt (a bot-closed one never reaches the
-    queue: its times are NaN, its values as listed). Consumes ``parts`` (each engine part
-    is freed once placed)."""
+    queue: its times are NaN, its values as listed). Consumes ``parts``: each row of each
+    part is freed as soon as it is placed, so at most one row exists twice."""
     n = len(d)
     made = np.zeros(n, np.int64)  # later attempts made, per contact
     for contact, k, _, _ in parts:
@@ -38,32 +38,37 @@ def attempts_made(d: ContactDraws, parts: list[Made]) -> tuple[ContactDraws, Con
     first = np.zeros(n + 1, np.int64)
     np.cumsum(made + 1, out=first[1:])
     m = int(first[-1])
-    table = np.empty((8, m))  # every attempt is placed once, bot-closed contacts' first below
-    dial = np.empty(m, np.int64)
-    placed, elsewhere = 0, False
-    while parts:
-        contact, k, rows, dialled = parts.pop(0)
-        elsewhere |= _place(contact, k, rows, dialled, first, d.channel, table, dial)
-        placed += len(contact)
     bot = np.flatnonzero(d.bot)
     never, listed = first[bot], d.first[bot]  # a bot-closed contact's first attempt
+    placed = sum(len(p[0]) for p in parts)
     if placed + len(never) != m:  # an engine reported a contact twice, or a bot-closed one
         raise AssertionError(f"{placed} attempts placed and {len(never)} bot-closed of {m}")
-    table[:5, never] = np.nan
-    for row, column in zip((5, 6, 7), (d.patience_min, d.handling_min, d.delay_min), strict=True):
-        table[row, never] = column[listed]
+    as_listed = (d.patience_min, d.handling_min, d.delay_min)
+    rows = []
+    for r in range(8):  # every attempt is placed once, bot-closed contacts' first below
+        row = np.empty(m)
+        for contact, k, values, _ in parts:
+            _place(contact, k, values[r], first, row)
+            values[r] = None
+        row[never] = np.nan if r < 5 else as_listed[r - 5][listed]
+        rows.append(row)
+    dial = np.empty(m, np.int64)
+    elsewhere = False
+    while parts:
+        contact, k, _, dialled = parts.pop(0)
+        elsewhere |= _place_dial(contact, k, dialled, first, d.channel, dial)
     dial[never] = d.channel[bot] if d.attempt_channel is None else d.attempt_channel[listed]
     elsewhere = elsewhere or bool(np.any(dial[never] != d.channel[bot]))
     made_draws = replace(
         d,
         first=first,
-        patience_min=table[5],
-        handling_min=table[6],
-        delay_min=table[7],
+        patience_min=rows[5],
+        handling_min=rows[6],
+        delay_min=rows[7],
         attempt_channel=dial if elsewhere else None,
         redials=None,
     )
-    return made_draws, ContactOutcome(*table[:5])
+    return made_draws, ContactOutcome(*rows[:5])
 
 
 @njit(cache=True)
@@ -75,23 +80,26 @@ def _count_later(contact: np.ndarray, k: np.ndarray, made: np.ndarray) -> None:
 
 @njit(cache=True)
 def _place(
+    contact: np.ndarray, k: np.ndarray, values: np.ndarray, first: np.ndarray, row: np.ndarray
+) -> None:
+    """``values`` of attempts ``k`` of ``contact`` to their place ``first[contact] + k``."""
+    for j in range(len(contact)):
+        row[first[contact[j]] + k[j]] = values[j]
+
+
+@njit(cache=True)
+def _place_dial(
     contact: np.ndarray,
     k: np.ndarray,
-    rows: np.ndarray,
     dialled: np.ndarray,
     first: np.ndarray,
     channel: np.ndarray,
-    table: np.ndarray,
     dial: np.ndarray,
 ) -> bool:
-    """Rows of attempts ``k`` of ``contact`` to their place ``first[contact] + k``; whether
-    any dials another channel than its contact's."""
+    """:func:`_place` for the channels dialled; whether any is another than the contact's."""
     elsewhere = False
     for j in range(len(contact)):
-        where = first[contact[j]] + k[j]
-        for row in range(8):
-            table[row, where] = rows[row, j]
-        dial[where] = dialled[j]
+        dial[first[contact[j]] + k[j]] = dialled[j]
         elsewhere = elsewhere or dialled[j] != channel[contact[j]]
     return elsewhere
 

@@ -259,7 +259,7 @@ def run_contacts(inputs: Inputs, draws: ContactDraws) -> tuple[ContactDraws, Con
     made = (
         table[:, 0].astype(np.int64),
         table[:, 1].astype(np.int64),
-        table[:, 2:10].T.copy(),
+        [table[:, r].copy() for r in range(2, 10)],
         table[:, 10].astype(np.int64),
     )
     return attempts_made(draws, [made])

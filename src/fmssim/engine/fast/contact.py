@@ -54,16 +54,16 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     made_contact: np.ndarray,
     made_k: np.ndarray,
     made_dial: np.ndarray,
-    out: np.ndarray,
+    out: tuple,  # type: ignore[type-arg]
 ) -> int:
     """Run the contacts ``ids`` (global indices, ascending; created at ``created``, queueing
     in local room ``room``) of one pool — or of its control rooms — and return how many
     attempts they made: attempt ``j`` is attempt ``made_k[j]`` of contact
-    ``made_contact[j]``, dialling channel ``made_dial[j]``; ``out[:5, j]`` are its arrival,
-    answer, abandonment, release and callback times (NaN where not reached before
-    ``horizon``), ``out[5:8, j]`` its patience, handling and redial delay (rows 5 and 6 are
-    also what the loop reads). A contact's first attempt is made when it arrives, as listed;
-    each later one when the caller hangs up, its values drawn then
+    ``made_contact[j]``, dialling channel ``made_dial[j]``; ``out[0][j]`` … ``out[4][j]``
+    are its arrival, answer, abandonment, release and callback times (NaN where not reached
+    before ``horizon``), ``out[5][j]`` … ``out[7][j]`` its patience, handling and redial
+    delay (rows 5 and 6 are also what the loop reads). A contact's first attempt is made
+    when it arrives, as listed; each later one when the caller hangs up, its values drawn then
     (:func:`fmssim.model.made.attempt_of`). ``level_of``, ``slots_of`` and ``callback_of``
     are per channel dialled. Before ``share_from`` each room answers its own contacts; from
     then on the rooms share their load. Ties at an instant go in contact order (a contact
@@ -160,13 +160,13 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 g, i = ids[c], first[ids[c]]  # a first attempt: as listed
                 contact_of[a], k_of[a] = c, 0
                 made_dial[a] = listed_dial[i] if len(listed_dial) else channel[g]
-                out[5, a], out[6, a] = listed_patience[i], listed_handling[i]
-                out[7, a] = listed_delay[i]
+                out[5][a], out[6][a] = listed_patience[i], listed_handling[i]
+                out[7][a] = listed_delay[i]
                 made_contact[a], made_k[a] = g, 0
                 for row in range(1, 5):
-                    out[row, a] = np.nan
+                    out[row][a] = np.nan
                 arrived[a] = t
-                out[0, a] = t
+                out[0][a] = t
                 state[a] = WAITING
                 offered[a] = called[a] = False
                 fresh[nf] = a
@@ -174,7 +174,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             while nr > 0 and arrived[redials[0]] == t:
                 a = redials[0]
                 nr = tpop(redials, nr, arrived)
-                out[0, a] = t
+                out[0][a] = t
                 state[a] = WAITING
                 fresh[nf] = a
                 nf += 1
@@ -194,7 +194,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             # answered at once, and never need one)
             for j in range(checked, nf):
                 a = fresh[j]
-                if out[5, a] == 0.0:
+                if out[5][a] == 0.0:
                     deadline[a] = t
                     nd = tpush(deadlines, nd, a, deadline)
             checked = nf
@@ -205,22 +205,22 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                     continue
                 if offered[a]:  # takes the callback: leaves the line, never hangs up
                     called[a] = True
-                    out[4, a] = t
+                    out[4][a] = t
                     fresh_cb[ncb] = a
                     ncb += 1
                     continue
                 state[a] = ABANDONED
-                out[2, a] = t
+                out[2][a] = t
                 c = contact_of[a]
                 if k_of[a] + 1 < count[ids[c]]:  # dials again: its next attempt is made
                     b = made
                     made += 1
                     contact_of[b], k_of[b] = c, k_of[a] + 1
-                    made_dial[b], out[5, b], out[6, b], out[7, b] = attempt_of(src, ids[c], k_of[b])
+                    made_dial[b], out[5][b], out[6][b], out[7][b] = attempt_of(src, ids[c], k_of[b])
                     made_contact[b], made_k[b] = ids[c], k_of[b]
                     for row in range(5):
-                        out[row, b] = np.nan
-                    arrived[b] = t + out[7, b]
+                        out[row][b] = np.nan
+                    arrived[b] = t + out[7][b]
                     state[b] = 0
                     offered[b] = called[b] = False
                     nr = tpush(redials, nr, b, arrived)
@@ -303,16 +303,16 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 total -= need
                 heads[best_blk] += 1
                 state[best] = ANSWERED
-                out[1, best] = t
-                done = t + out[6, best]
-                out[3, best] = done if done < horizon else np.nan
+                out[1][best] = t
+                done = t + out[6][best]
+                out[3][best] = done if done < horizon else np.nan
                 heap = chosen * 4 + q
                 nrel[heap] = push_at(releases, heap * peak, nrel[heap], done)
         for j in range(nf):
             a = fresh[j]
-            wait = min(out[5, a], callback_of[made_dial[a]])
-            if state[a] == WAITING and out[5, a] > 0.0 and wait < np.inf:
-                offered[a] = callback_of[made_dial[a]] < out[5, a]
+            wait = min(out[5][a], callback_of[made_dial[a]])
+            if state[a] == WAITING and out[5][a] > 0.0 and wait < np.inf:
+                offered[a] = callback_of[made_dial[a]] < out[5][a]
                 deadline[a] = t + wait
                 nd = tpush(deadlines, nd, a, deadline)
         nf = 0
@@ -343,8 +343,12 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> tuple[ContactDraws, Contact
     for rooms in h.groups:
         ids = np.flatnonzero(np.isin(room_of, rooms))
         cap = int(src[0][ids].sum(dtype=np.int64))
-        contact, k, out = np.empty(cap, np.int32), np.empty(cap, np.int16), np.empty((8, cap))
-        dialled = np.empty(cap, np.int16)
+        contact, k, dialled = (
+            np.empty(cap, np.int32),
+            np.empty(cap, np.int16),
+            np.empty(cap, np.int16),
+        )
+        out = tuple(np.empty(cap) for _ in range(8))  # one array a row: placed and freed apart
         times, where, units = merged_rosters(inputs, rooms)
         m = contact_pool(
             d.created_min[ids],
@@ -367,6 +371,6 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> tuple[ContactDraws, Contact
             dialled,
             out,
         )
-        made.append((contact[:m], k[:m], out[:, :m], dialled[:m]))
+        made.append((contact[:m], k[:m], [row[:m] for row in out], dialled[:m]))
         del contact, k, out, dialled  # held by ``made`` only: freed as they are placed
     return attempts_made(d, made)
