@@ -1,11 +1,12 @@
 """What each contact is to the handlers: its outcome (resolved at first contact, an
 incident, a crime), and the slots a pool reserves for its first channel. Both engines and
 the KPIs read these; an attempt's queue level, slots and callback threshold are those of
-the channel it dials (``ChannelInputs.level``, ``slots_needed``, ``callback_min``)."""
+the channel it dials (:func:`channel_policy`)."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,6 +33,30 @@ def outcome_kind(
     kind = np.where(attended[np.minimum(grade, len(attended) - 1)], INCIDENT, RESOLVED)
     kind[crime_u < ch.crime_share[i]] = CRIME
     return kind.astype(np.int64)
+
+
+@dataclass(frozen=True)
+class ChannelPolicy:
+    """What an attempt is to its handler pool, by the channel it dials (both engines)."""
+
+    level: NDArray[np.int64]
+    """Queue level within its pool, 0 most urgent."""
+    slots: NDArray[np.int64]
+    """Answer slots it takes when answered."""
+    callback_min: NDArray[np.float64]
+    """Wait after which it is offered a callback; infinite: never."""
+
+
+def channel_policy(inputs: Inputs) -> ChannelPolicy:
+    """Per channel: queue level, answer slots (1 where the scenario sets none) and callback
+    threshold (never where none)."""
+    ch = inputs.channels
+    k = len(ch.names)
+    return ChannelPolicy(
+        ch.level.astype(np.int64),
+        ch.slots_needed.astype(np.int64) if len(ch.slots_needed) else np.ones(k, np.int64),
+        ch.callback_min.astype(np.float64) if len(ch.callback_min) else np.full(k, np.inf),
+    )
 
 
 def contact_outcomes(inputs: Inputs, d: ContactDraws) -> NDArray[np.int64]:

@@ -18,7 +18,7 @@ import simpy
 from fmssim.engine.des.clock import DISPATCH, Clock
 from fmssim.engine.records import ContactOutcome
 from fmssim.model.contact_draws import ContactDraws
-from fmssim.model.contact_policy import reserved_slots
+from fmssim.model.contact_policy import ChannelPolicy, channel_policy, reserved_slots
 from fmssim.model.contact_rooms import contact_rooms, handler_setup
 from fmssim.model.inputs import Inputs
 from fmssim.model.made import Source, attempt_of, attempt_source, attempts_made, first_attempt
@@ -135,25 +135,11 @@ class Group:
                 return
 
 
-@dataclass(frozen=True)
-class Dialled:
-    """Per channel dialled: queue level, answer slots and callback threshold."""
-
-    level: np.ndarray
-    slots: np.ndarray
-    callback_min: np.ndarray
-
-
 def contact_source(
     desks: list[Desk], inputs: Inputs, d: ContactDraws, rows: list[list[float]]
 ) -> Process:
     """Starts every contact at its first attempt's arrival; bot-closed chats never queue."""
-    ch = inputs.channels
-    policy = Dialled(
-        ch.level,
-        ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64),
-        ch.callback_min if len(ch.callback_min) else np.full(len(ch.names), np.inf),
-    )
+    policy = channel_policy(inputs)
     src = attempt_source(d)
     rooms = contact_rooms(inputs, d)
     clock = desks[0].clock if desks else None
@@ -165,7 +151,9 @@ def contact_source(
         clock.process(caller(desks[rooms[c]], policy, src, c, rows))
 
 
-def caller(desk: Desk, policy: Dialled, src: Source, c: int, rows: list[list[float]]) -> Process:
+def caller(
+    desk: Desk, policy: ChannelPolicy, src: Source, c: int, rows: list[list[float]]
+) -> Process:
     """One contact: each attempt waits for a handler, takes a callback once it has waited
     ``callback_min`` (if that comes before its patience runs out), or hangs up; after hanging
     up the caller makes its next attempt (a redial, or a call on another channel), if any.

@@ -25,7 +25,7 @@ from fmssim.engine.fast.heap import pop_at, push_at
 from fmssim.engine.fast.keyed_heap import tpop, tpush
 from fmssim.engine.records import ContactOutcome
 from fmssim.model.contact_draws import ContactDraws
-from fmssim.model.contact_policy import reserved_slots
+from fmssim.model.contact_policy import channel_policy, reserved_slots
 from fmssim.model.contact_rooms import contact_rooms, handler_setup, merged_rosters
 from fmssim.model.inputs import Inputs
 from fmssim.model.made import Made, attempt_of, attempt_source, attempts_made
@@ -332,10 +332,8 @@ def _in_contact_order(buf: np.ndarray, size: int, contact_of: np.ndarray, k_of: 
 def run_contacts(inputs: Inputs, d: ContactDraws) -> tuple[ContactDraws, ContactOutcome]:
     """Contact handling for one replication: the attempts made and their timeline;
     identical records to the reference engine."""
-    ch = inputs.channels
     src = attempt_source(d)
-    needed = ch.slots_needed if len(ch.slots_needed) else np.ones(len(ch.names), np.int64)
-    callback = ch.callback_min if len(ch.callback_min) else np.full(len(ch.names), np.inf)
+    policy = channel_policy(inputs)
     h = handler_setup(inputs)
     # handler pool (room) of each contact, -1 for bot-closed contacts (they never queue)
     room_of = np.where(d.bot, -1, contact_rooms(inputs, d)) if len(d) else d.channel
@@ -355,9 +353,9 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> tuple[ContactDraws, Contact
             ids,
             np.searchsorted(rooms, room_of[ids]).astype(np.int16),
             src,
-            ch.level.astype(np.int16),
-            needed.astype(np.int16),
-            callback.astype(np.float64),
+            policy.level.astype(np.int16),
+            policy.slots.astype(np.int16),
+            policy.callback_min,
             h.reserved[rooms],
             h.reserved_share[rooms],
             int(inputs.handler_concurrency[rooms[0]]),
