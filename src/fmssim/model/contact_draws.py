@@ -96,23 +96,23 @@ def draw_contacts(inputs: Inputs, rep: int) -> ContactDraws:
         handling *= speed
     redials = Redials(
         count=merged.pop("count").astype(np.int16),
-        spilled=merged.pop("spilled").astype(np.bool_),
-        local=merged.pop("local").astype(np.int64),
-        wrap_min=merged.pop("wrap_min").astype(np.float64),
+        spilled=merged.pop("spilled").astype(np.bool_, copy=False),
+        local=merged.pop("local").astype(np.int64, copy=False),
+        wrap_min=merged.pop("wrap_min").astype(np.float64, copy=False),
         speed=speed,
         keyed=keyed_streams(inputs, rep),
     )
     return ContactDraws(
-        created_min=merged["created_min"].astype(np.float64),
-        channel=merged["channel"].astype(np.int64),
-        bot=merged["bot"].astype(np.bool_),
+        created_min=merged.pop("created_min").astype(np.float64, copy=False),
+        channel=merged.pop("channel").astype(np.int64, copy=False),
+        bot=merged.pop("bot").astype(np.bool_, copy=False),
         first=np.arange(n + 1, dtype=np.int64),
-        patience_min=merged["patience_min"].astype(np.float64),
-        handling_min=handling.astype(np.float64),
-        delay_min=np.zeros(n),
-        outcome_u=merged["outcome_u"].astype(np.float64),
-        crime_u=merged["crime_u"].astype(np.float64),
-        room=merged["room"].astype(np.int64),
+        patience_min=merged.pop("patience_min").astype(np.float64, copy=False),
+        handling_min=handling.astype(np.float64, copy=False),
+        delay_min=np.broadcast_to(np.float64(0.0), n),  # first calls: none (no memory)
+        outcome_u=merged.pop("outcome_u").astype(np.float64, copy=False),
+        crime_u=merged.pop("crime_u").astype(np.float64, copy=False),
+        room=merged.pop("room").astype(np.int64, copy=False),
         redials=redials,
     )
 

@@ -113,8 +113,9 @@ def attempt_source(d: ContactDraws) -> Source:
     """What :func:`attempt_of` reads for ``d`` (one flat tuple of arrays)."""
     none_i, none_f = np.zeros(0, np.int64), np.zeros(0)
     listed_dial = none_i if d.attempt_channel is None else d.attempt_channel.astype(np.int64)
-    listed = (d.first, d.patience_min, d.handling_min, d.delay_min, listed_dial, d.channel)
     r = d.redials
+    delay = d.delay_min if r is None else none_f  # drawn first calls have none: empty = 0
+    listed = (d.first, d.patience_min, d.handling_min, delay, listed_dial, d.channel)
     if r is None:
         count = np.diff(d.first).astype(np.int16)
         keyed: Source = (False, np.zeros(0, np.bool_), none_i, none_f, none_f)
@@ -135,7 +136,7 @@ def first_attempt(src: Source, g: int) -> tuple[int, float, float, float]:
     first, patience, handling, delay, dial, channel = src[1:7]
     i = int(first[g])
     dialled = int(dial[i]) if len(dial) else int(channel[g])
-    return dialled, float(patience[i]), float(handling[i]), float(delay[i])
+    return dialled, float(patience[i]), float(handling[i]), float(delay[i]) if len(delay) else 0.0
 
 
 @njit(cache=True)
@@ -149,7 +150,8 @@ def attempt_of(src, g, k):  # type: ignore[no-untyped-def]
     if k == 0 or not keyed:
         i = first[g] + k
         dialled = listed_dial[i] if len(listed_dial) else channel[g]
-        return dialled, listed_patience[i], listed_handling[i], listed_delay[i]
+        delay = listed_delay[i] if len(listed_delay) else 0.0
+        return dialled, listed_patience[i], listed_handling[i], delay
     spill = spilled[g] and k == count[g] - 1
     dialled = spill_to[channel[g]] if spill else channel[g]
     p, h, d = attempt_values(

@@ -56,18 +56,19 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     made_dial: np.ndarray,
     out: tuple,  # type: ignore[type-arg]
 ) -> int:
-    """Run the contacts ``ids`` (global indices, ascending; created at ``created``, queueing
-    in local room ``room``) of one pool — or of its control rooms — and return how many
-    attempts they made: attempt ``j`` is attempt ``made_k[j]`` of contact
-    ``made_contact[j]``, dialling channel ``made_dial[j]``; ``out[0][j]`` … ``out[4][j]``
-    are its arrival, answer, abandonment, release and callback times (NaN where not reached
-    before ``horizon``), ``out[5][j]`` … ``out[7][j]`` its patience, handling and redial
-    delay (rows 5 and 6 are also what the loop reads). A contact's first attempt is made
-    when it arrives, as listed; each later one when the caller hangs up, its values drawn then
-    (:func:`fmssim.model.made.attempt_of`). ``level_of``, ``slots_of`` and ``callback_of``
-    are per channel dialled. Before ``share_from`` each room answers its own contacts; from
-    then on the rooms share their load. Ties at an instant go in contact order (a contact
-    has one live attempt at a time, so this is the order of attempts, contact by contact).
+    """Run the contacts ``ids`` (global indices, ascending; contact ``ids[c]`` created at
+    ``created[ids[c]]``, queueing in local room ``room[c]``) of one pool — or of its control
+    rooms — and return how many attempts they made: attempt ``j`` is attempt ``made_k[j]``
+    of contact ``made_contact[j]``, dialling channel ``made_dial[j]``; ``out[0][j]`` …
+    ``out[4][j]`` are its arrival, answer, abandonment, release and callback times (NaN
+    where not reached before ``horizon``), ``out[5][j]`` … ``out[7][j]`` its patience,
+    handling and redial delay (rows 5 and 6 are also what the loop reads). A contact's first
+    attempt is made when it arrives, as listed; each later one when the caller hangs up, its
+    values drawn then (:func:`fmssim.model.made.attempt_of`). ``level_of``, ``slots_of`` and
+    ``callback_of`` are per channel dialled. Before ``share_from`` each room answers its own
+    contacts; from then on the rooms share their load. Ties at an instant go in contact
+    order (a contact has one live attempt at a time, so this is the order of attempts,
+    contact by contact).
 
     One event loop written out in full, on purpose: split into helper functions (tried, with
     and without inlining) it ran 5-6 times slower, because every call passes a dozen arrays
@@ -75,16 +76,17 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     """
     count, first, listed_patience, listed_handling = src[0], src[1], src[2], src[3]
     listed_delay, listed_dial, channel = src[4], src[5], src[6]
-    n, n_rooms = len(created), len(reserved)
+    n, n_rooms = len(ids), len(reserved)
     cap = 0  # attempts the contacts would make if nobody were answered
     in_room = np.zeros(n_rooms, np.int64)
     for c in range(n):
         cap += count[ids[c]]
         in_room[room[c]] += count[ids[c]]
-    contact_of = np.empty(cap, np.int32)  # local contact of each attempt made (< 2**31)
-    k_of = np.empty(cap, np.int16)
-    arrived = np.empty(cap)  # set when an attempt arrives or its redial is scheduled
-    deadline = np.empty(cap)  # set before an attempt joins the deadline heap
+    # per attempt made, the reported arrays double as the loop's own: made_contact holds
+    # the local contact until the end (then the global one), out[0] the arrival time from
+    # when a redial is scheduled, out[2] the deadline (hang-up or callback offer) from when
+    # it is set; the last pass below leaves only what happened before the horizon
+    contact_of, k_of, arrived, deadline = made_contact, made_k, out[0], out[2]
     joined = np.empty(cap if n_rooms > 1 else 0)  # when it joined its queue (rooms compare)
     state = np.empty(cap, np.int8)
     offered = np.empty(cap, np.bool_)  # its deadline is a callback offer, not a hang-up
@@ -128,7 +130,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
     while True:
         t = np.inf
         if next_first < n:
-            t = created[next_first]
+            t = created[ids[next_first]]
         if nr > 0 and arrived[redials[0]] < t:
             t = arrived[redials[0]]
         while nd > 0 and state[deadlines[0]] != WAITING:  # answered: no longer an event
@@ -152,7 +154,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
         checked = 0
         while again:
             again = False
-            while next_first < n and created[next_first] == t:
+            while next_first < n and created[ids[next_first]] == t:
                 c = next_first
                 next_first += 1
                 a = made
@@ -161,12 +163,10 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 contact_of[a], k_of[a] = c, 0
                 made_dial[a] = listed_dial[i] if len(listed_dial) else channel[g]
                 out[5][a], out[6][a] = listed_patience[i], listed_handling[i]
-                out[7][a] = listed_delay[i]
-                made_contact[a], made_k[a] = g, 0
+                out[7][a] = listed_delay[i] if len(listed_delay) else 0.0
                 for row in range(1, 5):
                     out[row][a] = np.nan
                 arrived[a] = t
-                out[0][a] = t
                 state[a] = WAITING
                 offered[a] = called[a] = False
                 fresh[nf] = a
@@ -174,7 +174,6 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             while nr > 0 and arrived[redials[0]] == t:
                 a = redials[0]
                 nr = tpop(redials, nr, arrived)
-                out[0][a] = t
                 state[a] = WAITING
                 fresh[nf] = a
                 nf += 1
@@ -217,8 +216,7 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                     made += 1
                     contact_of[b], k_of[b] = c, k_of[a] + 1
                     made_dial[b], out[5][b], out[6][b], out[7][b] = attempt_of(src, ids[c], k_of[b])
-                    made_contact[b], made_k[b] = ids[c], k_of[b]
-                    for row in range(5):
+                    for row in range(1, 5):
                         out[row][b] = np.nan
                     arrived[b] = t + out[7][b]
                     state[b] = 0
@@ -316,6 +314,12 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 deadline[a] = t + wait
                 nd = tpush(deadlines, nd, a, deadline)
         nf = 0
+    for a in range(made):
+        if state[a] == 0:  # its redial falls after the horizon: never arrived
+            arrived[a] = np.nan
+        if state[a] != ABANDONED:  # answered, waiting for its callback, or still waiting
+            deadline[a] = np.nan
+        contact_of[a] = ids[contact_of[a]]
     return made
 
 
@@ -349,7 +353,7 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> tuple[ContactDraws, Contact
         out = tuple(np.empty(cap) for _ in range(8))  # one array a row: placed and freed apart
         times, where, units = merged_rosters(inputs, rooms)
         m = contact_pool(
-            d.created_min[ids],
+            d.created_min,
             ids,
             np.searchsorted(rooms, room_of[ids]).astype(np.int16),
             src,
