@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -25,6 +26,9 @@ from fmssim.model.inputs import Inputs
 from fmssim.model.sorting import lexsort
 from fmssim.model.streams import StreamKind, generator
 from fmssim.model.timegrid import year_of
+
+Columns = dict[str, NDArray[Any]]
+"""Incidents as drawn, one array per field (times float, indices int64)."""
 
 CHAINED = "<-contacts"
 """Suffix of the stream names of incidents created by handled contacts."""
@@ -184,7 +188,7 @@ def _grade_parts(
     stream: str,
     created: NDArray[np.float64],
     contact: NDArray[np.int64],
-) -> list[dict[str, NDArray[np.float64]]]:
+) -> list[Columns]:
     """The incidents created in ``grade`` by one source, with their type, final grade and
     times; one part per (final grade, type) when the grade has types, else one part drawn
     from the source's own streams."""
@@ -207,7 +211,7 @@ def _grade_parts(
         f, t = int(final[mine[0]]), int(kind[mine[0]])
         key = f"{stream}|{types.names[t]}>{inputs.grades.names[f]}"
         part = _durations(inputs, rep, f, key, created[mine], contact[mine], t)
-        parts.append({**part, "graded": np.full(len(mine), float(grade))})
+        parts.append({**part, "graded": np.full(len(mine), grade, np.int64)})
     return parts
 
 
@@ -226,7 +230,7 @@ def _durations(
     created: NDArray[np.float64],
     contact: NDArray[np.int64],
     kind: int = NO_TYPE,
-) -> dict[str, NDArray[np.float64]]:
+) -> Columns:
     """Pre-dispatch, travel, on-scene and write-up times of one grade's incidents (of one
     type, or untyped) from one source."""
     g, n = inputs.grades, len(created)
@@ -242,17 +246,17 @@ def _durations(
 
     return {
         "created_min": created,
-        "grade": np.full(n, grade, dtype=np.float64),
+        "grade": np.full(n, grade, dtype=np.int64),
         "travel_min": g.travel[grade].sample(rng(StreamKind.TRAVEL), n),
         "on_scene_min": on_scene.sample(rng(StreamKind.ON_SCENE), n),
         "write_up_min": g.write_up[grade].sample(rng(StreamKind.WRITE_UP), n),
-        "contact": contact.astype(np.float64),
+        "contact": contact.astype(np.int64, copy=False),
         "booking_delay_min": _booking_delays(inputs, rep, grade, stream, n),
         "pre_dispatch_min": np.zeros(n)
         if pre is None
         else pre.sample(rng(StreamKind.PRE_DISPATCH), n),
-        "kind": np.full(n, float(kind)),
-        "graded": np.full(n, float(grade)),
+        "kind": np.full(n, kind, np.int64),
+        "graded": np.full(n, grade, np.int64),
     }
 
 
@@ -267,7 +271,7 @@ def _booking_delays(
     return spec.booking_delay.sample(rng, n)
 
 
-def _as_arrays(d: IncidentDraws) -> dict[str, NDArray[np.float64]]:
+def _as_arrays(d: IncidentDraws) -> Columns:
     """The columns of ``d`` as drawn (appointments back at their creation times, incidents
     with a pre-dispatch stage back at their logging)."""
     n = len(d)
@@ -280,15 +284,15 @@ def _as_arrays(d: IncidentDraws) -> dict[str, NDArray[np.float64]]:
         delay = d.booking_delay_min
     return {
         "created_min": created,
-        "grade": d.grade.astype(np.float64),
+        "grade": d.grade,
         "travel_min": d.travel_min,
         "on_scene_min": d.on_scene_min,
         "write_up_min": d.write_up_min,
-        "contact": contact.astype(np.float64),
+        "contact": contact,
         "booking_delay_min": delay,
         "pre_dispatch_min": pre,
-        "kind": np.full(n, float(NO_TYPE)) if d.kind is None else d.kind.astype(np.float64),
-        "graded": (d.grade if d.graded is None else d.graded).astype(np.float64),
+        "kind": np.full(n, NO_TYPE, np.int64) if d.kind is None else d.kind,
+        "graded": d.grade if d.graded is None else d.graded,
     }
 
 
@@ -306,14 +310,14 @@ KEYS = (
 )
 
 
-def _merge(parts: list[dict[str, NDArray[np.float64]]], inputs: Inputs) -> IncidentDraws:
+def _merge(parts: list[Columns], inputs: Inputs) -> IncidentDraws:
     """One array per field in queue-entry order; ties by grade, then contact, then creation.
     Incidents with a pre-dispatch stage enter the queue when it ends; appointments are booked
     in creation order, then take their place at their planned departure."""
     if not parts:
         empty = np.zeros(0)
         return IncidentDraws(empty, np.zeros(0, np.int64), empty, empty, empty)
-    stacked = {k: np.concatenate([p[k] for p in parts]) for k in KEYS}
+    stacked = {k: np.concatenate([p.pop(k) for p in parts]) for k in KEYS}  # parts freed
     if any(spec is not None for spec in inputs.grades.appointment):
         stacked = _booked(stacked, inputs)
     if np.any(stacked["pre_dispatch_min"] > 0):
@@ -324,22 +328,22 @@ def _merge(parts: list[dict[str, NDArray[np.float64]]], inputs: Inputs) -> Incid
     typed = inputs.grades.types is not None
     return IncidentDraws(
         created_min=stacked["created_min"],
-        grade=stacked["grade"].astype(np.int64),
+        grade=stacked["grade"].astype(np.int64, copy=False),
         travel_min=stacked["travel_min"],
         on_scene_min=stacked["on_scene_min"],
         write_up_min=stacked["write_up_min"],
-        contact=stacked["contact"].astype(np.int64),
+        contact=stacked["contact"].astype(np.int64, copy=False),
         booked_min=booked,
         slot_min=stacked.get("slot_min"),
         booking_delay_min=stacked["booking_delay_min"] if booked is not None else None,
         logged_min=logged,
         pre_dispatch_min=stacked["pre_dispatch_min"] if logged is not None else None,
-        kind=stacked["kind"].astype(np.int64) if typed else None,
-        graded=stacked["graded"].astype(np.int64) if typed else None,
+        kind=stacked["kind"].astype(np.int64, copy=False) if typed else None,
+        graded=stacked["graded"].astype(np.int64, copy=False) if typed else None,
     )
 
 
-def _sorted(columns: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]:
+def _sorted(columns: Columns) -> Columns:
     """By queue entry (``created_min``), then grade, then contact, then creation (after
     booking or pre-dispatch, equal entries keep their creation order)."""
     keys = [columns["contact"], columns["grade"], columns["created_min"]]
@@ -352,12 +356,13 @@ def _sorted(columns: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.flo
     if creation is not None:
         keys.insert(0, creation)
     order = lexsort(keys)
-    return {k: v[order] for k, v in columns.items()}
+    del keys, creation
+    return {k: columns.pop(k)[order] for k in list(columns)}  # one column at a time
 
 
 def _booked(
-    columns: dict[str, NDArray[np.float64]], inputs: Inputs
-) -> dict[str, NDArray[np.float64]]:
+    columns: Columns, inputs: Inputs
+) -> Columns:
     """Book each appointment grade's incidents (in creation order: time, then contact) into
     their slots; ``created_min`` becomes their planned departure."""
     created = columns["created_min"]
