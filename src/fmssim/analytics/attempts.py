@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from fmssim.analytics import contact as contact_area
 from fmssim.analytics.reduce import mean, quantile, ratio
-from fmssim.analytics.windows import long_table
+from fmssim.analytics.windows import add_busy, long_table
 from fmssim.engine.records import ContactOutcome
 from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.inputs import Inputs
@@ -247,7 +247,7 @@ def _tally(  # type: ignore[no-untyped-def]
             continue
         happened += 1
         ch = dialled[i]
-        _add_busy(busy, bounds, ch, answered[i], released[i], weight[ch], horizon)
+        add_busy(busy, bounds, ch, answered[i], released[i], weight[ch], horizon)
         y = _year_of(bounds, t)
         if y < 0:
             continue
@@ -297,27 +297,3 @@ def _waits(
             waits[fill[g]] = (answered[i] - t) * 60.0
             fill[g] += 1
     return waits, starts
-
-
-@numba.njit(cache=True)
-def _add_busy(
-    busy: NDArray[np.float64],
-    bounds: NDArray[np.float64],
-    ch: int,
-    start: float,
-    end: float,
-    weight: float,
-    horizon: float,
-) -> None:
-    """Add one attempt's handler time to each planning year, as ``busy_from_codes`` does:
-    ``clip(min(end, hi) − max(start, lo), 0) × weight / (hi − lo)`` (NaN end: the horizon;
-    NaN start: never held — adding its 0 changes no sum)."""
-    if np.isnan(start):
-        return
-    if np.isnan(end):
-        end = horizon
-    for k in range(len(bounds) - 1):
-        lo, hi = bounds[k], bounds[k + 1]
-        overlap = min(end, hi) - max(start, lo)
-        if overlap > 0.0:
-            busy[k, ch] += overlap * weight / (hi - lo)

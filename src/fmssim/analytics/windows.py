@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import polars as pl
 from numpy.typing import NDArray
@@ -43,20 +44,62 @@ def busy_from_codes(
     weight: NDArray[np.float64] | float = 1.0,
 ) -> pl.DataFrame:
     """:func:`busy_per_year` with each row's group given as an index into ``names``."""
-    end = np.nan_to_num(end, nan=float(bounds_min[-1]))
-    frames = []
-    for k in range(len(bounds_min) - 1):
-        lo, hi = float(bounds_min[k]), float(bounds_min[k + 1])
-        overlap = np.nan_to_num(np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0.0, None))
-        # numpy sums in a fixed order: the same seed gives bit-identical results
-        totals = np.bincount(codes, weights=overlap * weight / (hi - lo), minlength=len(names))
-        frames.append(
-            pl.DataFrame(
-                {"group": names, name: totals},
-                schema={"group": pl.String, name: pl.Float64},
-            ).with_columns(year_index=pl.lit(k, dtype=pl.Int32))
-        )
+    bounds = np.ascontiguousarray(bounds_min, np.float64)
+    codes = np.asarray(codes, np.int64)
+    if len(codes) and (codes.min() < 0 or codes.max() >= len(names)):
+        raise ValueError(f"group codes outside 0..{len(names) - 1}")
+    weights = np.broadcast_to(np.asarray(weight, np.float64), np.shape(start))
+    start, end = np.asarray(start, np.float64), np.asarray(end, np.float64)
+    totals = _busy_totals(codes, start, end, bounds, np.ascontiguousarray(weights), len(names))
+    frames = [
+        pl.DataFrame(
+            {"group": names, name: totals[k]}, schema={"group": pl.String, name: pl.Float64}
+        ).with_columns(year_index=pl.lit(k, dtype=pl.Int32))
+        for k in range(len(bounds) - 1)
+    ]
     return pl.concat(frames)
+
+
+@numba.njit(cache=True)
+def _busy_totals(
+    codes: NDArray[np.int64],
+    start: NDArray[np.float64],
+    end: NDArray[np.float64],
+    bounds: NDArray[np.float64],
+    weight: NDArray[np.float64],
+    n_names: int,
+) -> NDArray[np.float64]:
+    """Per planning year and group, the time-average held: one pass over the rows, each
+    year's sums taken in row order (what ``np.bincount`` does), so bit-identical to the
+    vectorised form ``clip(min(end, hi) − max(start, lo), 0) × weight / (hi − lo)``."""
+    totals = np.zeros((len(bounds) - 1, n_names))
+    for i in range(len(codes)):
+        add_busy(totals, bounds, codes[i], start[i], end[i], weight[i], bounds[-1])
+    return totals
+
+
+@numba.njit(cache=True)
+def add_busy(
+    busy: NDArray[np.float64],
+    bounds: NDArray[np.float64],
+    ch: int,
+    start: float,
+    end: float,
+    weight: float,
+    horizon: float,
+) -> None:
+    """Add one row's time held, ``start`` to ``end``, to each planning year of group
+    ``ch``: ``clip(min(end, hi) − max(start, lo), 0) × weight / (hi − lo)`` (NaN end: the
+    horizon; NaN start: never held — adding its 0 changes no sum)."""
+    if np.isnan(start):
+        return
+    if np.isnan(end):
+        end = horizon
+    for k in range(len(bounds) - 1):
+        lo, hi = bounds[k], bounds[k + 1]
+        overlap = min(end, hi) - max(start, lo)
+        if overlap > 0.0:
+            busy[k, ch] += overlap * weight / (hi - lo)
 
 
 def _codes(group: pl.Series) -> tuple[NDArray[np.str_], NDArray[np.int64]]:
