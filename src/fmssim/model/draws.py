@@ -360,9 +360,7 @@ def _sorted(columns: Columns) -> Columns:
     return {k: columns.pop(k)[order] for k in list(columns)}  # one column at a time
 
 
-def _booked(
-    columns: Columns, inputs: Inputs
-) -> Columns:
+def _booked(columns: Columns, inputs: Inputs) -> Columns:
     """Book each appointment grade's incidents (in creation order: time, then contact) into
     their slots; ``created_min`` becomes their planned departure."""
     created = columns["created_min"]

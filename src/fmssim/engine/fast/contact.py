@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit
 
 from fmssim.engine.fast.heap import pop_at, push_at
-from fmssim.engine.fast.keyed_heap import tpop, tpush
+from fmssim.engine.fast.keyed_heap import ipop, ipush
 from fmssim.engine.records import ContactOutcome
 from fmssim.model.contact_draws import ContactDraws
 from fmssim.model.contact_policy import channel_policy, reserved_slots
@@ -83,10 +83,8 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
         cap += count[ids[c]]
         in_room[room[c]] += count[ids[c]]
     # per attempt made, the reported arrays double as the loop's own: made_contact holds
-    # the local contact until the end (then the global one), out[0] the arrival time from
-    # when a redial is scheduled, out[2] the deadline (hang-up or callback offer) from when
-    # it is set; the last pass below leaves only what happened before the horizon
-    contact_of, k_of, arrived, deadline = made_contact, made_k, out[0], out[2]
+    # the local contact until the end (then the global one)
+    contact_of, k_of = made_contact, made_k
     joined = np.empty(cap if n_rooms > 1 else 0)  # when it joined its queue (rooms compare)
     state = np.empty(cap, np.int8)
     offered = np.empty(cap, np.bool_)  # its deadline is a callback offer, not a hang-up
@@ -108,8 +106,10 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             offset += in_room[r]
     heads = np.zeros(n_rooms * n_queues, np.int64)
     tails = np.zeros(n_rooms * n_queues, np.int64)
-    deadlines = np.empty(cap, np.int32)
-    redials = np.empty(cap, np.int32)
+    # deadlines (hang-ups and callback offers) and scheduled redials: heaps with each
+    # attempt's time beside it (:func:`ipush`), touched only as deep as they grow
+    deadlines, deadline_at = np.empty(cap, np.int32), np.empty(cap)
+    redials, redial_at = np.empty(cap, np.int32), np.empty(cap)
     # releases: per room, one time heap per kind of busy slot (reserved or general, one slot
     # or a whole handler), so a release needs no attempt lookup; at most the roster's peak
     peak = (change_units.max() if len(change_units) else 0) + 1
@@ -131,12 +131,12 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
         t = np.inf
         if next_first < n:
             t = created[ids[next_first]]
-        if nr > 0 and arrived[redials[0]] < t:
-            t = arrived[redials[0]]
+        if nr > 0 and redial_at[0] < t:
+            t = redial_at[0]
         while nd > 0 and state[deadlines[0]] != WAITING:  # answered: no longer an event
-            nd = tpop(deadlines, nd, deadline)
-        if nd > 0 and deadline[deadlines[0]] < t:
-            t = deadline[deadlines[0]]
+            nd = ipop(deadline_at, deadlines, nd)
+        if nd > 0 and deadline_at[0] < t:
+            t = deadline_at[0]
         for q in range(4 * n_rooms):
             if nrel[q] > 0 and releases[q * peak] < t:
                 t = releases[q * peak]
@@ -166,14 +166,15 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                 out[7][a] = listed_delay[i] if len(listed_delay) else 0.0
                 for row in range(1, 5):
                     out[row][a] = np.nan
-                arrived[a] = t
+                out[0][a] = t
                 state[a] = WAITING
                 offered[a] = called[a] = False
                 fresh[nf] = a
                 nf += 1
-            while nr > 0 and arrived[redials[0]] == t:
+            while nr > 0 and redial_at[0] == t:
                 a = redials[0]
-                nr = tpop(redials, nr, arrived)
+                nr = ipop(redial_at, redials, nr)
+                out[0][a] = t
                 state[a] = WAITING
                 fresh[nf] = a
                 nf += 1
@@ -194,12 +195,11 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             for j in range(checked, nf):
                 a = fresh[j]
                 if out[5][a] == 0.0:
-                    deadline[a] = t
-                    nd = tpush(deadlines, nd, a, deadline)
+                    nd = ipush(deadline_at, deadlines, nd, t, a)
             checked = nf
-            while nd > 0 and deadline[deadlines[0]] == t:
+            while nd > 0 and deadline_at[0] == t:
                 a = deadlines[0]
-                nd = tpop(deadlines, nd, deadline)
+                nd = ipop(deadline_at, deadlines, nd)
                 if state[a] != WAITING:
                     continue
                 if offered[a]:  # takes the callback: leaves the line, never hangs up
@@ -216,13 +216,13 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
                     made += 1
                     contact_of[b], k_of[b] = c, k_of[a] + 1
                     made_dial[b], out[5][b], out[6][b], out[7][b] = attempt_of(src, ids[c], k_of[b])
-                    for row in range(1, 5):
+                    for row in range(5):
                         out[row][b] = np.nan
-                    arrived[b] = t + out[7][b]
                     state[b] = 0
                     offered[b] = called[b] = False
-                    nr = tpush(redials, nr, b, arrived)
-                    again = again or arrived[b] == t
+                    at = t + out[7][b]
+                    nr = ipush(redial_at, redials, nr, at, b)
+                    again = again or at == t
         # join the queues: everyone arriving now arrives after everyone already waiting,
         # so each level's queue is first in, first out; ties in contact order
         if nf > 1:
@@ -311,14 +311,9 @@ def contact_pool(  # noqa: C901 - one event loop written out; see docstring
             wait = min(out[5][a], callback_of[made_dial[a]])
             if state[a] == WAITING and out[5][a] > 0.0 and wait < np.inf:
                 offered[a] = callback_of[made_dial[a]] < out[5][a]
-                deadline[a] = t + wait
-                nd = tpush(deadlines, nd, a, deadline)
+                nd = ipush(deadline_at, deadlines, nd, t + wait, a)
         nf = 0
     for a in range(made):
-        if state[a] == 0:  # its redial falls after the horizon: never arrived
-            arrived[a] = np.nan
-        if state[a] != ABANDONED:  # answered, waiting for its callback, or still waiting
-            deadline[a] = np.nan
         contact_of[a] = ids[contact_of[a]]
     return made
 
