@@ -4,7 +4,10 @@ Runs the baseline as shipped, with the response establishment at −10%, −5%, 
 with every contact channel's volume at +5% and +10% (common random numbers: the same seed
 and replications throughout), and prints markdown tables for docs/calibration.md:
 
-    python scenarios/tools/elasticities.py [REPLICATIONS]      (default 4)
+    python scenarios/tools/elasticities.py [REPLICATIONS] [--workers N]
+
+REPLICATIONS defaults to 4; ``--workers`` (default 2) is the number of processes each case's
+replications run on (``--workers 1`` on a shared machine).
 
 Then, from one replication's records, P1/P2/P3 attainment and the response pool's units busy
 by hour of the day.
@@ -12,7 +15,7 @@ by hour of the day.
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -51,14 +54,14 @@ def cases() -> dict[str, list[str]]:
     return out
 
 
-def table(reps: int) -> str:
+def table(reps: int, workers: int = 2) -> str:
     rows = ["| case | " + " | ".join(k[3] for k in KPIS) + " | warnings |"]
     rows.append("| --- " * (len(KPIS) + 2) + "|")
     for name, sets in cases().items():
         loaded = load_scenario(
             BASELINE, sets=[f"experiment.replications={reps}", "experiment.engine=fast", *sets]
         )
-        result = run_experiment(loaded, workers=2)
+        result = run_experiment(loaded, workers=workers)
         s = result.summary
         cells = []
         for area, group, kpi, _, scale in KPIS:
@@ -94,7 +97,10 @@ def by_hour() -> str:
 
 
 if __name__ == "__main__":
-    reps = int(sys.argv[1]) if len(sys.argv) > 1 else 4
-    print(table(reps))
+    parser = argparse.ArgumentParser(description="Elasticities of the 2019 baseline.")
+    parser.add_argument("replications", type=int, nargs="?", default=4, help="(default 4)")
+    parser.add_argument("--workers", type=int, default=2, metavar="N", help="processes (default 2)")
+    args = parser.parse_args()
+    print(table(args.replications, args.workers))
     print()
     print(by_hour())
