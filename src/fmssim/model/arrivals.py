@@ -8,6 +8,7 @@ same unit points to earlier times, so more demand means more arrivals by every i
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from fmssim.model.timegrid import MIN_PER_HOUR
@@ -24,12 +25,30 @@ def nhpp_arrivals(
     total = cumulative[-1]
     if total <= 0.0:
         return np.empty(0)
-    points = _unit_points(total, rng)
-    hour = np.searchsorted(cumulative, points, side="right") - 1
-    hour = np.clip(hour, 0, n_hours - 1)
-    within = (points - cumulative[hour]) / mass[hour]
-    times: NDArray[np.float64] = edges[hour] + within * (edges[hour + 1] - edges[hour])
+    times = _mapped(_unit_points(total, rng), cumulative, mass, edges.astype(np.float64))
     return times[times < horizon_min]
+
+
+@njit(cache=True)
+def _mapped(
+    points: np.ndarray, cumulative: np.ndarray, mass: np.ndarray, edges: np.ndarray
+) -> np.ndarray:
+    """Λ⁻¹ of each (ascending) unit point: its hour is ``np.searchsorted(cumulative, point,
+    side="right") − 1`` (clipped to the hours), found by walking forward, and the time is
+    interpolated within the hour with the same arithmetic as the vectorised form."""
+    n_hours = len(mass)
+    out = np.empty(len(points))
+    h = -1
+    for i in range(len(points)):
+        p = points[i]
+        if i > 0 and p < points[i - 1]:
+            h = -1  # not ascending: walk again from the start
+        while h + 1 < len(cumulative) and cumulative[h + 1] <= p:
+            h += 1
+        k = min(max(h, 0), n_hours - 1)
+        within = (p - cumulative[k]) / mass[k]
+        out[i] = edges[k] + within * (edges[k + 1] - edges[k])
+    return out
 
 
 def _unit_points(total: float, rng: np.random.Generator) -> NDArray[np.float64]:

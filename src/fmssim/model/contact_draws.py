@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -151,13 +152,35 @@ def _slowness(inputs: Inputs, parts: Arrays) -> NDArray[np.float64]:
     """Each contact's handling-time factor (``handler_speed``), which all its attempts take:
     that of its control room in the month the contact first arrived (a step function of the
     arrival time)."""
-    room, at = parts["room"], parts["created_min"]
-    factor = np.ones(len(at))
-    for pool, (times, values) in enumerate(inputs.handler_speed):
-        mine = room == pool
-        step = np.searchsorted(times, at[mine], side="right") - 1
-        factor[mine] = values[np.maximum(step, 0)]
-    return factor
+    steps = inputs.handler_speed
+    starts = np.cumsum([0] + [len(times) for times, _ in steps]).astype(np.int64)
+    times = np.concatenate([np.asarray(t, np.float64) for t, _ in steps])
+    values = np.concatenate([np.asarray(v, np.float64) for _, v in steps])
+    room = parts["room"].astype(np.int64, copy=False)
+    return _step_values(parts["created_min"], room, times, values, starts)
+
+
+@njit(cache=True)
+def _step_values(
+    at: np.ndarray, room: np.ndarray, times: np.ndarray, values: np.ndarray, starts: np.ndarray
+) -> np.ndarray:
+    """``values[step]`` of each contact's room at its time ``at`` (room ``r``'s steps are
+    ``starts[r]`` to ``starts[r + 1]``; before the first, the first; rooms with none: 1):
+    ``np.searchsorted(times, at, side="right") − 1``, walked forward while ``at`` ascends."""
+    n_rooms = len(starts) - 1
+    seen = np.zeros(n_rooms, np.int64)  # steps at or before the current time, per room
+    out = np.ones(len(at))
+    for i in range(len(at)):
+        r = room[i]
+        if r < 0 or r >= n_rooms or starts[r + 1] == starts[r]:
+            continue
+        if i > 0 and at[i] < at[i - 1]:
+            seen[:] = 0  # not ascending: walk again from the start
+        lo, hi = starts[r], starts[r + 1]
+        while lo + seen[r] < hi and times[lo + seen[r]] <= at[i]:
+            seen[r] += 1
+        out[i] = values[lo + max(seen[r] - 1, 0)]
+    return out
 
 
 def _rooms(
@@ -240,31 +263,43 @@ def _empty() -> Arrays:
 
 def _merge(parts: list[Arrays]) -> Arrays:
     """One arrival-ordered list of contacts from the channels' own (sorted) lists; equal
-    times keep channel order. Consumes ``parts`` (each column popped as it is merged)."""
+    times keep channel order. Consumes ``parts`` (each column popped as it is merged): every
+    channel's values are written straight to their merged places, run by run."""
     runs = np.cumsum([0] + [len(p["created_min"]) for p in parts]).astype(np.int64)
-    created = np.concatenate([p.pop("created_min") for p in parts])
-    order = _merge_runs(created, runs)
-    merged: Arrays = {"created_min": created[order]}
+    place = _merge_runs(np.concatenate([p["created_min"] for p in parts]), runs)
+    merged: Arrays = {}
     for key in list(parts[0]):
-        merged[key] = np.concatenate([p.pop(key) for p in parts])[order]
+        columns = [p.pop(key) for p in parts]
+        out: NDArray[Any] = np.empty(int(runs[-1]), columns[0].dtype)
+        for r, column in enumerate(columns):
+            _scatter(out, column, place, int(runs[r]))
+        merged[key] = out
+        del columns
     return merged
 
 
 @njit(cache=True)
 def _merge_runs(times: np.ndarray, runs: np.ndarray) -> np.ndarray:
-    """Positions of ``times`` in ascending order, where ``times[runs[k]:runs[k + 1]]`` are
+    """The merged position of each of ``times``, where ``times[runs[k]:runs[k + 1]]`` are
     each sorted already; ties go to the earlier run (what a stable sort would give)."""
     k = len(runs) - 1
     head = runs[:-1].copy()
-    order = np.empty(len(times), np.int64)
+    place = np.empty(len(times), np.int64)
     for out in range(len(times)):
         best = -1
         for r in range(k):
             if head[r] < runs[r + 1] and (best < 0 or times[head[r]] < times[head[best]]):
                 best = r
-        order[out] = head[best]
+        place[head[best]] = out
         head[best] += 1
-    return order
+    return place
+
+
+@njit(cache=True)
+def _scatter(out: np.ndarray, values: np.ndarray, place: np.ndarray, start: int) -> None:
+    """``out[place[start + j]] = values[j]``: one run's values to their merged places."""
+    for j in range(len(values)):
+        out[place[start + j]] = values[j]
 
 
 @njit(cache=True)
