@@ -171,11 +171,11 @@ def _step_values(
     seen = np.zeros(n_rooms, np.int64)  # steps at or before the current time, per room
     out = np.ones(len(at))
     for i in range(len(at)):
+        if i > 0 and at[i] < at[i - 1]:
+            seen[:] = 0  # not ascending: walk again from the start
         r = room[i]
         if r < 0 or r >= n_rooms or starts[r + 1] == starts[r]:
             continue
-        if i > 0 and at[i] < at[i - 1]:
-            seen[:] = 0  # not ascending: walk again from the start
         lo, hi = starts[r], starts[r + 1]
         while lo + seen[r] < hi and times[lo + seen[r]] <= at[i]:
             seen[r] += 1
