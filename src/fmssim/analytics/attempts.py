@@ -55,8 +55,9 @@ def contact_kpis(inputs: Inputs, d: ContactDraws, outcome: ContactOutcome) -> pl
     names = list(ch.names)
     share = contact_area.handler_share(inputs)
     attended = np.append(inputs.grades.pool >= 0, False)
+    dialled = d.attempt_channel if d.attempt_channel is not None else np.zeros(0, np.int64)
     counts, busy, happened, group = _tally(
-        (d.owner, d.first, d.bot, d.created_min, d.channel, d.channel_of_attempt),
+        (d.first, d.bot, d.created_min, d.channel, dialled),
         (outcome.arrived_min, outcome.answered_min, outcome.abandoned_min),
         (outcome.released_min, outcome.callback_min),
         (d.outcome_u, d.crime_u, np.ascontiguousarray(ch.grade_cdf, np.float64)),
@@ -69,7 +70,6 @@ def contact_kpis(inputs: Inputs, d: ContactDraws, outcome: ContactOutcome) -> pl
     waits, starts = _waits(
         group,
         counts[:, ANSWERED],
-        d.owner,
         d.first,
         d.bot,
         d.created_min,
@@ -229,24 +229,28 @@ def _tally(  # type: ignore[no-untyped-def]
 ):
     """Per (planning year × channel) group: counts (:data:`ROWS` …); handlers busy per year
     and channel; the attempts that happened; and, per attempt, its group if it was answered
-    and counted (else -1)."""
-    owner, first, bot, created, channel, dialled = draws
+    and counted (else -1). Attempts are in contact order: each one's contact is found by
+    walking ``first``; ``dialled`` empty: every attempt on its contact's channel."""
+    first, bot, created, channel, dialled = draws
     arrived, answered, abandoned = times
     released, callback = holds
     target, weight = per_channel
     n_ch, horizon = len(target), bounds[-1]
     counts = np.zeros(((len(bounds) - 1) * n_ch, N_COUNTS), np.int64)
     busy = np.zeros((len(bounds) - 1, n_ch), np.float64)
-    group = np.full(len(owner), -1, np.int32)
+    m = first[-1]
+    group = np.full(m, -1, np.int32)
     happened = 0
-    for i in range(len(owner)):
-        c = owner[i]
+    c = -1
+    for i in range(m):
+        while first[c + 1] <= i:  # the contact of attempt i
+            c += 1
         is_first = i == first[c]
         t = created[c] if bot[c] and is_first else arrived[i]
         if np.isnan(t):
             continue
         happened += 1
-        ch = dialled[i]
+        ch = dialled[i] if len(dialled) else channel[c]
         add_busy(busy, bounds, ch, answered[i], released[i], weight[ch], horizon)
         y = _year_of(bounds, t)
         if y < 0:
@@ -276,7 +280,6 @@ def _tally(  # type: ignore[no-untyped-def]
 def _waits(
     group: NDArray[np.int32],
     answered_count: NDArray[np.int64],
-    owner: NDArray[np.int64],
     first: NDArray[np.int64],
     bot: NDArray[np.bool_],
     created: NDArray[np.float64],
@@ -289,10 +292,12 @@ def _waits(
     starts[1:] = np.cumsum(answered_count)
     fill = starts[:-1].copy()
     waits = np.empty(starts[-1], np.float64)
+    c = -1
     for i in range(len(group)):
+        while first[c + 1] <= i:  # the contact of attempt i (attempts in contact order)
+            c += 1
         g = group[i]
         if g >= 0:
-            c = owner[i]
             t = created[c] if bot[c] and i == first[c] else arrived[i]
             waits[fill[g]] = (answered[i] - t) * 60.0
             fill[g] += 1

@@ -29,7 +29,7 @@ from fmssim.engine.fast.investigation import run_cases as fast_cases
 from fmssim.engine.records import CaseOutcome, ContactOutcome, Outcome
 from fmssim.model.case_chain import chain_cases, contact_crimes
 from fmssim.model.case_draws import CaseDraws
-from fmssim.model.contact_draws import ContactDraws, draw_contacts
+from fmssim.model.contact_draws import ContactDraws, draw_contacts, with_outcomes
 from fmssim.model.draws import Draws, chain, chain_incidents, chained_incidents, draw_others
 from fmssim.model.inputs import Inputs
 from fmssim.model.travel import scale_travel
@@ -79,10 +79,11 @@ def simulate(
     otherwise)."""
     run_contacts, run_dispatch = ENGINES[engine]
     inputs, monthly = replication_inputs(inputs, replication)
-    drawn = draw_contacts(inputs, replication) if inputs.channels.names else None
+    drawn = draw_contacts(inputs, replication, outcomes=False) if inputs.channels.names else None
     contacts, crimes, made = None, None, None
     if drawn is not None:
         drawn, contacts = run_contacts(inputs, drawn)
+        drawn = with_outcomes(inputs, replication, drawn)  # not needed by the stage itself
         if on_contacts is not None:  # the contacts' KPIs, incidents and crimes, then dropped
             on_contacts(inputs, drawn, contacts)
             made = chained_incidents(inputs, drawn, contacts) if inputs.chained else None

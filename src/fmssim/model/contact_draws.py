@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -84,11 +84,19 @@ class ContactDraws:
         return self.channel[self.owner]
 
 
-def draw_contacts(inputs: Inputs, rep: int) -> ContactDraws:
+def draw_contacts(inputs: Inputs, rep: int, outcomes: bool = True) -> ContactDraws:
     """All contacts of replication ``rep``, merged across channels by arrival time, with
-    their first calls drawn and their later attempts to be drawn when made."""
+    their first calls drawn and their later attempts to be drawn when made.
+
+    ``outcomes`` False leaves out the outcome and crime uniforms (``outcome_u`` and
+    ``crime_u`` empty), which no engine reads: :func:`with_outcomes` draws them again from
+    their own streams after the contact stage, identical, so that the stage runs without
+    them (two arrays of 8 bytes a contact)."""
     ch = inputs.channels
     parts = [_channel(ch, i, inputs, rep) for i in range(len(ch.names))]
+    if not outcomes:
+        for part in parts:
+            del part["outcome_u"], part["crime_u"]
     merged = _merge(parts or [_empty()])
     n = len(merged["created_min"])
     speed = _slowness(inputs, merged) if inputs.handler_speed else np.ones(n)
@@ -111,11 +119,27 @@ def draw_contacts(inputs: Inputs, rep: int) -> ContactDraws:
         patience_min=merged.pop("patience_min").astype(np.float64, copy=False),
         handling_min=handling.astype(np.float64, copy=False),
         delay_min=np.broadcast_to(np.float64(0.0), n),  # first calls: none (no memory)
-        outcome_u=merged.pop("outcome_u").astype(np.float64, copy=False),
-        crime_u=merged.pop("crime_u").astype(np.float64, copy=False),
+        outcome_u=merged.pop("outcome_u", np.zeros(0)).astype(np.float64, copy=False),
+        crime_u=merged.pop("crime_u", np.zeros(0)).astype(np.float64, copy=False),
         room=merged.pop("room").astype(np.int64, copy=False),
         redials=redials,
     )
+
+
+def with_outcomes(inputs: Inputs, rep: int, d: ContactDraws) -> ContactDraws:
+    """``d`` (drawn with ``outcomes=False``, or the attempts its contact stage made) with
+    each contact's outcome and crime uniforms: each channel's streams give its contacts'
+    values in their order, which the merge keeps, so they are the values
+    :func:`draw_contacts` gives."""
+    if len(d.outcome_u) == len(d):
+        return d
+    outcome_u, crime_u = np.empty(len(d)), np.empty(len(d))
+    for i, name in enumerate(inputs.channels.names):
+        mine = d.channel == i
+        n = int(np.count_nonzero(mine))
+        outcome_u[mine] = generator(inputs.seed, rep, StreamKind.CONTACT_OUTCOME, name).random(n)
+        crime_u[mine] = generator(inputs.seed, rep, StreamKind.CONTACT_CRIME, name).random(n)
+    return replace(d, outcome_u=outcome_u, crime_u=crime_u)
 
 
 def _channel(ch: ChannelInputs, i: int, inputs: Inputs, rep: int) -> Arrays:

@@ -338,7 +338,7 @@ def run_contacts(inputs: Inputs, d: ContactDraws) -> tuple[ContactDraws, Contact
     room_of = np.where(d.bot, -1, contact_rooms(inputs, d)) if len(d) else d.channel
     made: list[Made] = []
     for rooms in h.groups:
-        ids = np.flatnonzero(np.isin(room_of, rooms))
+        ids = np.flatnonzero(np.isin(room_of, rooms)).astype(np.int32)  # < 2**31 contacts
         cap = int(src[0][ids].sum(dtype=np.int64))
         contact, k, dialled = (
             np.empty(cap, np.int32),
