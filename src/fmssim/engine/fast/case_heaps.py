@@ -1,5 +1,6 @@
-"""Heaps and bitsets of the investigation kernel (numba): an indexed heap over investigators,
-a heap of (key, value) pairs and per-level bitsets of investigators by open cases."""
+"""Heaps and bitsets of the investigation kernel (numba): an indexed heap over investigators
+and per-level bitsets of investigators by open cases (its heaps of (time, case) pairs are
+:func:`fmssim.engine.fast.keyed_heap.ipush`/``ipop``)."""
 
 from __future__ import annotations
 
@@ -34,48 +35,6 @@ def _fix(heap: np.ndarray, pos: np.ndarray, size: int, j: int, key: np.ndarray) 
         pos[heap[k]] = k
         pos[heap[child]] = child
         k = child
-
-
-@njit(cache=True)
-def _pair_push(key: np.ndarray, val: np.ndarray, size: int, k: float, v: int) -> int:
-    """Insert (k, v) into the heap held in ``key``/``val`` (ordered by key, then val); the
-    keys sit in the heap itself, so sifting reads contiguous memory. Returns the new size."""
-    i = size
-    while i > 0:
-        parent = (i - 1) >> 1
-        if key[parent] < k or (key[parent] == k and val[parent] < v):
-            break
-        key[i] = key[parent]
-        val[i] = val[parent]
-        i = parent
-    key[i] = k
-    val[i] = v
-    return size + 1
-
-
-@njit(cache=True)
-def _pair_pop(key: np.ndarray, val: np.ndarray, size: int) -> int:
-    """Remove the first pair (read ``key[0]``, ``val[0]`` before); return the new size."""
-    size -= 1
-    k, v = key[size], val[size]
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= size:
-            break
-        right = child + 1
-        if right < size and (
-            key[right] < key[child] or (key[right] == key[child] and val[right] < val[child])
-        ):
-            child = right
-        if k < key[child] or (k == key[child] and v < val[child]):
-            break
-        key[i] = key[child]
-        val[i] = val[child]
-        i = child
-    key[i] = k
-    val[i] = v
-    return size
 
 
 @njit(cache=True, inline="always")

@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from fmssim.engine.fast.case_heaps import _fix, _lowest, _move, _pair_pop, _pair_push
-from fmssim.engine.fast.keyed_heap import tpop, tpush
+from fmssim.engine.fast.case_heaps import _fix, _lowest, _move
+from fmssim.engine.fast.keyed_heap import ipop, ipush, tpop, tpush
 
 INF = np.inf
 
@@ -260,12 +260,12 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
                 for g in range(n_stages):
                     while sq_n[g] > 0 and (servers[g] < 0 or busy[g] < servers[g]):
                         i = sq_val[g, 0]
-                        sq_n[g] = _pair_pop(sq_key[g], sq_val[g], sq_n[g])
+                        sq_n[g] = ipop(sq_key[g], sq_val[g], sq_n[g])
                         busy[g] += 1
                         stage_wait[i] += now - joined[i]
                         seq_case[seq] = i
                         seq_stage[seq] = g
-                        n_ends = _pair_push(end_key, end_seq, n_ends, now + stage_time[i, g], seq)
+                        n_ends = ipush(end_key, end_seq, n_ends, now + stage_time[i, g], seq)
                         seq += 1
                 continue
             if not t < horizon:
@@ -292,12 +292,12 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
                             while not (left[i] >> g) & 1:
                                 g += 1
                             joined[i] = t
-                            sq_n[g] = _pair_push(sq_key[g], sq_val[g], sq_n[g], t, i)
+                            sq_n[g] = ipush(sq_key[g], sq_val[g], sq_n[g], t, i)
                             stage_pending = True
                             continue
                         worked[i] = t
                         if floor_at[i] > t:
-                            n_floors = _pair_push(floor_key, floor_case, n_floors, floor_at[i], i)
+                            n_floors = ipush(floor_key, floor_case, n_floors, floor_at[i], i)
                         else:
                             finalised[i] = t
                             _release(j, klass, open_cases, fewest, bits, level_count, words, cap)
@@ -309,7 +309,7 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
             continue
         if n_ends > 0 and end_key[0] == t:
             k = end_seq[0]
-            n_ends = _pair_pop(end_key, end_seq, n_ends)
+            n_ends = ipop(end_key, end_seq, n_ends)
             i, g = seq_case[k], seq_stage[k]
             busy[g] -= 1
             stage_pending = True
@@ -326,7 +326,7 @@ def caseload_into(  # noqa: C901 - one event loop; see the module docstring
         if n_floors > 0 and floor_key[0] == t:
             while n_floors > 0 and floor_key[0] == t:
                 i = floor_case[0]
-                n_floors = _pair_pop(floor_key, floor_case, n_floors)
+                n_floors = ipop(floor_key, floor_case, n_floors)
                 finalised[i] = t
                 _release(owner[i], klass, open_cases, fewest, bits, level_count, words, cap)
             alloc_pending = True

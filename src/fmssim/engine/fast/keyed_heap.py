@@ -4,7 +4,8 @@ Ties on time are broken by the index, the creation order of the attempt or job.
 :func:`tpush`/:func:`tpop` read each index's time from an array beside the heap;
 :func:`ipush`/:func:`ipop` keep the time in the heap itself, so sifting touches nothing
 else — what the contact kernel's deadlines and redials need, whose times live in arrays of
-millions of attempts that a sift would otherwise visit at random.
+millions of attempts that a sift would otherwise visit at random, and the investigation
+kernel's stage queues, stage ends and floors.
 """
 
 from __future__ import annotations
