@@ -1,6 +1,6 @@
 """Where one replication's time and memory go, stage by stage, in a fresh process.
 
-Usage: python benchmarks/tools/stages.py SCENARIO [REPLICATION]
+Usage: python benchmarks/tools/stages.py SCENARIO [REPLICATION] [--warm]
 
 Wraps each stage :func:`fmssim.engine.simulate.simulate` calls (contact draws, contact
 engine, incidents and crimes contacts create, the other draws, chaining, travel scaling,
@@ -8,7 +8,8 @@ dispatch and investigation engines) and prints, for each, its start and wall tim
 and system CPU (``getrusage``), minor page faults and the peak resident memory seen during
 it by a thread sampling ``/proc/self/statm`` every 20 ms (Linux). The contact KPIs run
 between the contact engine and the incidents contacts create; the other KPIs after the
-investigation engine.
+investigation engine. ``--warm`` runs one other replication first, in the same process, so
+that loading compiled functions from numba's cache is not counted.
 """
 
 from __future__ import annotations
@@ -46,9 +47,12 @@ def _timed(name: str, fn: Callable[..., Any], stages: list[Stage]) -> Callable[.
 
 
 def main() -> None:
-    path = sys.argv[1]
-    replication = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    args = [a for a in sys.argv[1:] if a != "--warm"]
+    path = args[0]
+    replication = int(args[1]) if len(args) > 1 else 0
     inputs = compile_scenario(load_scenario(path).scenario)
+    if "--warm" in sys.argv:
+        run_replication(Task(inputs, replication + 1, "fast"))
     stages: list[Stage] = []
     for name in (
         "draw_contacts",
