@@ -136,3 +136,6 @@ def test_busy_totals_equal_the_vectorised_sums(seed: int, n_rows: int) -> None:
     weight = rng.choice([1.0, 2.0, 0.5], n_rows)
     got = _busy_totals(codes, start, end, bounds, weight, 5)
     np.testing.assert_array_equal(got, _vectorised_busy(codes, start, end, bounds, weight, 5))
+    one = np.array([0.5])  # one weight for every row
+    got = _busy_totals(codes, start, end, bounds, one, 5)
+    np.testing.assert_array_equal(got, _vectorised_busy(codes, start, end, bounds, one, 5))

@@ -48,9 +48,9 @@ def busy_from_codes(
     codes = np.asarray(codes, np.int64)
     if len(codes) and (codes.min() < 0 or codes.max() >= len(names)):
         raise ValueError(f"group codes outside 0..{len(names) - 1}")
-    weights = np.broadcast_to(np.asarray(weight, np.float64), np.shape(start))
+    weights = np.ascontiguousarray(np.atleast_1d(np.asarray(weight, np.float64)))
     start, end = np.asarray(start, np.float64), np.asarray(end, np.float64)
-    totals = _busy_totals(codes, start, end, bounds, np.ascontiguousarray(weights), len(names))
+    totals = _busy_totals(codes, start, end, bounds, weights, len(names))
     frames = [
         pl.DataFrame(
             {"group": names, name: totals[k]}, schema={"group": pl.String, name: pl.Float64}
@@ -71,10 +71,13 @@ def _busy_totals(
 ) -> NDArray[np.float64]:
     """Per planning year and group, the time-average held: one pass over the rows, each
     year's sums taken in row order (what ``np.bincount`` does), so bit-identical to the
-    vectorised form ``clip(min(end, hi) − max(start, lo), 0) × weight / (hi − lo)``."""
+    vectorised form ``clip(min(end, hi) − max(start, lo), 0) × weight / (hi − lo)``.
+    ``weight``: one per row, or one for all."""
     totals = np.zeros((len(bounds) - 1, n_names))
+    shared = len(weight) == 1
     for i in range(len(codes)):
-        add_busy(totals, bounds, codes[i], start[i], end[i], weight[i], bounds[-1])
+        w = weight[0] if shared else weight[i]
+        add_busy(totals, bounds, codes[i], start[i], end[i], w, bounds[-1])
     return totals
 
 

@@ -298,7 +298,6 @@ def _merge(parts: list[Arrays]) -> Arrays:
         for r, column in enumerate(columns):
             _scatter(out, column, place, int(runs[r]))
         merged[key] = out
-        del columns
     return merged
 
 
